@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// LocationByID returns one location.
+func (q Queries) LocationByID(ctx context.Context, id uuid.UUID) (*Location, error) {
+	l := new(Location)
+	err := q.db.NewSelect().Model(l).Where("id = ?", id).Scan(ctx)
+	return l, notFound(err)
+}
+
+// LocationsByIDs returns the locations with the given ids.
+func (q Queries) LocationsByIDs(ctx context.Context, ids []uuid.UUID) ([]Location, error) {
+	var out []Location
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	return out, err
+}
+
+// InsertLocation adds a location.
+func (q Queries) InsertLocation(ctx context.Context, l *Location) error {
+	_, err := q.db.NewInsert().Model(l).
+		ExcludeColumn("created_at", "updated_at", "version").
+		Returning("*").Exec(ctx)
+	return err
+}
+
+// UpdateLocation overwrites a location's editable fields and bumps its
+// version. Locations are edited through the service that lists them, whose
+// own version guards the edit.
+func (q Queries) UpdateLocation(ctx context.Context, l *Location) error {
+	_, err := q.db.NewUpdate().Model(l).
+		Column("name", "description", "address_1", "address_2", "city", "region", "postcode",
+			"country", "latitude", "longitude", "accessibility").
+		Set("version = version + 1").Set("updated_at = now()").
+		WherePK().Returning("*").Exec(ctx)
+	return notFound(err)
+}

@@ -1,0 +1,11 @@
+DROP TABLE IF EXISTS outbox;
+DROP TABLE IF EXISTS service_terms;
+DROP TABLE IF EXISTS taxonomy_terms;
+DROP TABLE IF EXISTS taxonomies;
+DROP TABLE IF EXISTS contacts;
+DROP TABLE IF EXISTS cost_options;
+DROP TABLE IF EXISTS schedules;
+DROP TABLE IF EXISTS service_at_locations;
+DROP TABLE IF EXISTS locations;
+DROP TABLE IF EXISTS services;
+DROP TABLE IF EXISTS organisations;

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// OrganisationFilter narrows a list of organisations.
+type OrganisationFilter struct {
+	Text            string
+	IncludeArchived bool
+}
+
+func (f OrganisationFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if !f.IncludeArchived {
+		q = q.Where("o.archived_at IS NULL")
+	}
+	if f.Text != "" {
+		q = q.Where("o.name ILIKE ? OR o.description ILIKE ?", likePattern(f.Text), likePattern(f.Text))
+	}
+	return q
+}
+
+// OrganisationByID returns one organisation.
+func (q Queries) OrganisationByID(ctx context.Context, id uuid.UUID) (*Organisation, error) {
+	o := new(Organisation)
+	err := q.db.NewSelect().Model(o).Where("id = ?", id).Scan(ctx)
+	return o, notFound(err)
+}
+
+// OrganisationsByIDs returns the organisations with the given ids, in no
+// particular order; missing ids are left out.
+func (q Queries) OrganisationsByIDs(ctx context.Context, ids []uuid.UUID) ([]Organisation, error) {
+	var out []Organisation
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	return out, err
+}
+
+// OrganisationsPage returns up to limit organisations after the key.
+func (q Queries) OrganisationsPage(ctx context.Context, f OrganisationFilter, after *SortKey, limit int) ([]Organisation, error) {
+	var out []Organisation
+	sq := q.db.NewSelect().Model(&out).ModelTableExpr("organisations AS o")
+	sq = orderByKey(afterKey(f.apply(sq), "o", after), "o").Limit(int64(limit))
+	err := sq.Scan(ctx)
+	return out, err
+}
+
+// CountOrganisations counts the organisations that match f.
+func (q Queries) CountOrganisations(ctx context.Context, f OrganisationFilter) (int, error) {
+	return count(ctx, f.apply(q.db.NewSelect().Model((*Organisation)(nil)).ModelTableExpr("organisations AS o")))
+}
+
+// InsertOrganisation adds an organisation, filling its timestamps and version.
+func (q Queries) InsertOrganisation(ctx context.Context, o *Organisation) error {
+	_, err := q.db.NewInsert().Model(o).
+		ExcludeColumn("created_at", "updated_at", "version").
+		Returning("*").Exec(ctx)
+	return err
+}
+
+// UpdateOrganisation writes o's editable fields if the stored version is
+// still expected, bumping the version.
+func (q Queries) UpdateOrganisation(ctx context.Context, o *Organisation, expected int) error {
+	res, err := q.db.NewUpdate().Model(o).
+		Column("name", "description", "website", "email", "phone", "charity_number", "company_number").
+		Set("version = version + 1").Set("updated_at = now()").
+		Where("id = ? AND version = ?", o.ID, expected).
+		Returning("*").Exec(ctx)
+	return versioned(ctx, q, res, err, "organisations", o.ID)
+}
+
+// ArchiveOrganisation marks an organisation archived if its version is
+// still expected.
+func (q Queries) ArchiveOrganisation(ctx context.Context, id uuid.UUID, expected int) (*Organisation, error) {
+	o := &Organisation{ID: id}
+	res, err := q.db.NewUpdate().Model(o).
+		Set("archived_at = coalesce(archived_at, now())").
+		Set("version = version + 1").Set("updated_at = now()").
+		Where("id = ? AND version = ?", id, expected).
+		Returning("*").Exec(ctx)
+	return o, versioned(ctx, q, res, err, "organisations", id)
+}
+
+// versioned turns the result of a versioned update into ErrNotFound or
+// ErrVersionMismatch when nothing was updated.
+func versioned(ctx context.Context, q Queries, res sql.Result, err error, table string, id uuid.UUID) error {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		// RETURNING matched no row: fall through to find out why.
+	case err != nil:
+		return err
+	default:
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return err
+		}
+	}
+	exists, err := q.db.NewSelect().Table(table).Where("id = ?", id).Exists(ctx)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		return ErrNotFound
+	}
+	return ErrVersionMismatch
+}

@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// SortKey is a position in a list ordered by lower(name), id: the keyset that
+// cursors encode.
+type SortKey struct {
+	Name string
+	ID   uuid.UUID
+}
+
+// afterKey restricts q to rows after key in (lower(name), id) order.
+func afterKey(q *bun.SelectQuery, alias string, key *SortKey) *bun.SelectQuery {
+	if key == nil {
+		return q
+	}
+	return q.Where("(lower("+alias+".name), "+alias+".id) > (?, ?)", key.Name, key.ID)
+}
+
+func orderByKey(q *bun.SelectQuery, alias string) *bun.SelectQuery {
+	return q.OrderExpr("lower(" + alias + ".name), " + alias + ".id")
+}
+
+// likePattern escapes s for use inside an ILIKE '%…%' pattern.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+func count(ctx context.Context, q *bun.SelectQuery) (int, error) {
+	n, err := q.Count(ctx)
+	return int(n), err
+}

@@ -1,0 +1,88 @@
+package store
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// TaxonomyByID returns one taxonomy.
+func (q Queries) TaxonomyByID(ctx context.Context, id uuid.UUID) (*Taxonomy, error) {
+	t := new(Taxonomy)
+	err := q.db.NewSelect().Model(t).Where("id = ?", id).Scan(ctx)
+	return t, notFound(err)
+}
+
+// TaxonomiesByIDs returns the taxonomies with the given ids.
+func (q Queries) TaxonomiesByIDs(ctx context.Context, ids []uuid.UUID) ([]Taxonomy, error) {
+	var out []Taxonomy
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	return out, err
+}
+
+// TaxonomiesPage returns up to limit taxonomies after the key.
+func (q Queries) TaxonomiesPage(ctx context.Context, after *SortKey, limit int) ([]Taxonomy, error) {
+	var out []Taxonomy
+	sq := q.db.NewSelect().Model(&out).ModelTableExpr("taxonomies AS x")
+	err := orderByKey(afterKey(sq, "x", after), "x").Limit(int64(limit)).Scan(ctx)
+	return out, err
+}
+
+// CountTaxonomies counts all taxonomies.
+func (q Queries) CountTaxonomies(ctx context.Context) (int, error) {
+	return count(ctx, q.db.NewSelect().Model((*Taxonomy)(nil)))
+}
+
+// TermFilter narrows the terms of one taxonomy.
+type TermFilter struct {
+	TaxonomyID uuid.UUID
+	// ParentID, when set, keeps only the children of that term.
+	ParentID *uuid.UUID
+	// TopLevel keeps only terms without a parent.
+	TopLevel bool
+}
+
+func (f TermFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	q = q.Where("t.taxonomy_id = ?", f.TaxonomyID)
+	if f.ParentID != nil {
+		q = q.Where("t.parent_id = ?", *f.ParentID)
+	} else if f.TopLevel {
+		q = q.Where("t.parent_id IS NULL")
+	}
+	return q
+}
+
+// TermsPage returns up to limit terms after the key.
+func (q Queries) TermsPage(ctx context.Context, f TermFilter, after *SortKey, limit int) ([]TaxonomyTerm, error) {
+	var out []TaxonomyTerm
+	sq := q.db.NewSelect().Model(&out).ModelTableExpr("taxonomy_terms AS t")
+	err := orderByKey(afterKey(f.apply(sq), "t", after), "t").Limit(int64(limit)).Scan(ctx)
+	return out, err
+}
+
+// CountTerms counts the terms that match f.
+func (q Queries) CountTerms(ctx context.Context, f TermFilter) (int, error) {
+	return count(ctx, f.apply(q.db.NewSelect().Model((*TaxonomyTerm)(nil)).ModelTableExpr("taxonomy_terms AS t")))
+}
+
+// TermByID returns one term.
+func (q Queries) TermByID(ctx context.Context, id uuid.UUID) (*TaxonomyTerm, error) {
+	t := new(TaxonomyTerm)
+	err := q.db.NewSelect().Model(t).Where("id = ?", id).Scan(ctx)
+	return t, notFound(err)
+}
+
+// TermsByIDs returns the terms with the given ids.
+func (q Queries) TermsByIDs(ctx context.Context, ids []uuid.UUID) ([]TaxonomyTerm, error) {
+	var out []TaxonomyTerm
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	return out, err
+}
+
+// NeedTerms returns the built-in needs vocabulary, ordered by code.
+func (q Queries) NeedTerms(ctx context.Context) ([]TaxonomyTerm, error) {
+	var out []TaxonomyTerm
+	err := q.db.NewSelect().Model(&out).Where("taxonomy_id = ?", NeedsTaxonomyID).Order("code").Scan(ctx)
+	return out, err
+}
