@@ -9,7 +9,7 @@ import (
 
 // Organisation is a row of organisations.
 type Organisation struct {
-	bun.BaseModel `bun:"table:organisations"`
+	bun.BaseModel `bun:"table:organisations,alias:o"`
 
 	ID            uuid.UUID  `bun:"id,pk,type:uuid"`
 	Name          string     `bun:"name"`
@@ -37,7 +37,7 @@ const (
 
 // Service is a row of services.
 type Service struct {
-	bun.BaseModel `bun:"table:services"`
+	bun.BaseModel `bun:"table:services,alias:s"`
 
 	ID                     uuid.UUID  `bun:"id,pk,type:uuid"`
 	OrganisationID         uuid.UUID  `bun:"organisation_id,type:uuid"`
@@ -106,7 +106,8 @@ type ServiceAtLocation struct {
 // ServiceLocation is a location as seen from one service.
 type ServiceLocation struct {
 	Location
-	ServiceID uuid.UUID `bun:"service_id,type:uuid"`
+	ServiceID      uuid.UUID `bun:"service_id,type:uuid"`
+	SALDescription string    `bun:"sal_description"`
 }
 
 // Schedule is a recurring session of a service.
@@ -156,7 +157,7 @@ type Contact struct {
 
 // Taxonomy is a vocabulary of terms.
 type Taxonomy struct {
-	bun.BaseModel `bun:"table:taxonomies"`
+	bun.BaseModel `bun:"table:taxonomies,alias:x"`
 
 	ID          uuid.UUID `bun:"id,pk,type:uuid"`
 	Name        string    `bun:"name"`
@@ -169,7 +170,7 @@ type Taxonomy struct {
 
 // TaxonomyTerm is one term of a taxonomy.
 type TaxonomyTerm struct {
-	bun.BaseModel `bun:"table:taxonomy_terms"`
+	bun.BaseModel `bun:"table:taxonomy_terms,alias:t"`
 
 	ID          uuid.UUID  `bun:"id,pk,type:uuid"`
 	TaxonomyID  uuid.UUID  `bun:"taxonomy_id,type:uuid"`

@@ -43,7 +43,7 @@ func (q Queries) OrganisationsByIDs(ctx context.Context, ids []uuid.UUID) ([]Org
 // OrganisationsPage returns up to limit organisations after the key.
 func (q Queries) OrganisationsPage(ctx context.Context, f OrganisationFilter, after *SortKey, limit int) ([]Organisation, error) {
 	var out []Organisation
-	sq := q.db.NewSelect().Model(&out).ModelTableExpr("organisations AS o")
+	sq := q.db.NewSelect().Model(&out)
 	sq = orderByKey(afterKey(f.apply(sq), "o", after), "o").Limit(int64(limit))
 	err := sq.Scan(ctx)
 	return out, err
@@ -51,7 +51,7 @@ func (q Queries) OrganisationsPage(ctx context.Context, f OrganisationFilter, af
 
 // CountOrganisations counts the organisations that match f.
 func (q Queries) CountOrganisations(ctx context.Context, f OrganisationFilter) (int, error) {
-	return count(ctx, f.apply(q.db.NewSelect().Model((*Organisation)(nil)).ModelTableExpr("organisations AS o")))
+	return count(ctx, f.apply(q.db.NewSelect().Model((*Organisation)(nil))))
 }
 
 // InsertOrganisation adds an organisation, filling its timestamps and version.
@@ -106,4 +106,10 @@ func versioned(ctx context.Context, q Queries, res sql.Result, err error, table 
 		return ErrNotFound
 	}
 	return ErrVersionMismatch
+}
+
+// CountOrganisationsFromSource counts the organisations imported from a
+// source, archived or not.
+func (q Queries) CountOrganisationsFromSource(ctx context.Context, source string) (int, error) {
+	return count(ctx, q.db.NewSelect().Model((*Organisation)(nil)).Where("source = ?", source))
 }

@@ -8,8 +8,9 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// SortKey is a position in a list ordered by lower(name), id: the keyset that
-// cursors encode.
+// SortKey is a position in a list ordered by (lower(name), id): the keyset
+// that cursors encode. Name is the row's name as stored; the database lowers
+// it, so ordering and comparison use the same collation.
 type SortKey struct {
 	Name string
 	ID   uuid.UUID
@@ -20,7 +21,7 @@ func afterKey(q *bun.SelectQuery, alias string, key *SortKey) *bun.SelectQuery {
 	if key == nil {
 		return q
 	}
-	return q.Where("(lower("+alias+".name), "+alias+".id) > (?, ?)", key.Name, key.ID)
+	return q.Where("(lower("+alias+".name), "+alias+".id) > (lower(?), ?)", key.Name, key.ID)
 }
 
 func orderByKey(q *bun.SelectQuery, alias string) *bun.SelectQuery {

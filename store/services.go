@@ -76,7 +76,7 @@ func (q Queries) ServicesByIDs(ctx context.Context, ids []uuid.UUID) ([]Service,
 // ServicesPage returns up to limit services after the key.
 func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *SortKey, limit int) ([]Service, error) {
 	var out []Service
-	sq := q.db.NewSelect().Model(&out).ModelTableExpr("services AS s")
+	sq := q.db.NewSelect().Model(&out)
 	sq = orderByKey(afterKey(f.apply(sq), "s", after), "s").Limit(int64(limit))
 	err := sq.Scan(ctx)
 	return out, err
@@ -84,7 +84,7 @@ func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *SortK
 
 // CountServices counts the services that match f.
 func (q Queries) CountServices(ctx context.Context, f ServiceFilter) (int, error) {
-	return count(ctx, f.apply(q.db.NewSelect().Model((*Service)(nil)).ModelTableExpr("services AS s")))
+	return count(ctx, f.apply(q.db.NewSelect().Model((*Service)(nil))))
 }
 
 // ServiceIDsOfOrganisation lists the ids of an organisation's services.
@@ -97,7 +97,7 @@ func (q Queries) ServiceIDsOfOrganisation(ctx context.Context, orgID uuid.UUID) 
 // InsertService adds a service, filling its timestamps and version.
 func (q Queries) InsertService(ctx context.Context, s *Service) error {
 	_, err := q.db.NewInsert().Model(s).
-		ExcludeColumn("created_at", "updated_at", "version", "search").
+		ExcludeColumn("created_at", "updated_at", "version").
 		Returning("*").Exec(ctx)
 	return err
 }

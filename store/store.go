@@ -43,7 +43,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(10)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := bun.NewDB(sqldb, pgdialect.New())
+	// Generated columns such as services.search come back from RETURNING *
+	// but have no field; they are not needed in Go.
+	db := bun.NewDB(sqldb, pgdialect.New(), bun.WithDiscardUnknownColumns())
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
@@ -61,10 +63,18 @@ func New(db *bun.DB) *Store {
 // Close closes the connection pool.
 func (s *Store) Close() error { return s.DB.Close() }
 
-// InTx runs fn in one transaction, committed when fn returns nil.
+type txKey struct{}
+
+// InTx runs fn in one transaction, committed when fn returns nil. When ctx
+// already carries a transaction started by InTx, fn joins it, so a caller
+// can make several domain writes (each one transaction on its own) commit or
+// fail together.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, q Queries) error) error {
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
 		return fn(ctx, Queries{db: tx})
+	}
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(context.WithValue(ctx, txKey{}, tx), Queries{db: tx})
 	})
 }
 

@@ -24,7 +24,7 @@ func (q Queries) TaxonomiesByIDs(ctx context.Context, ids []uuid.UUID) ([]Taxono
 // TaxonomiesPage returns up to limit taxonomies after the key.
 func (q Queries) TaxonomiesPage(ctx context.Context, after *SortKey, limit int) ([]Taxonomy, error) {
 	var out []Taxonomy
-	sq := q.db.NewSelect().Model(&out).ModelTableExpr("taxonomies AS x")
+	sq := q.db.NewSelect().Model(&out)
 	err := orderByKey(afterKey(sq, "x", after), "x").Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
@@ -56,14 +56,14 @@ func (f TermFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 // TermsPage returns up to limit terms after the key.
 func (q Queries) TermsPage(ctx context.Context, f TermFilter, after *SortKey, limit int) ([]TaxonomyTerm, error) {
 	var out []TaxonomyTerm
-	sq := q.db.NewSelect().Model(&out).ModelTableExpr("taxonomy_terms AS t")
+	sq := q.db.NewSelect().Model(&out)
 	err := orderByKey(afterKey(f.apply(sq), "t", after), "t").Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
 // CountTerms counts the terms that match f.
 func (q Queries) CountTerms(ctx context.Context, f TermFilter) (int, error) {
-	return count(ctx, f.apply(q.db.NewSelect().Model((*TaxonomyTerm)(nil)).ModelTableExpr("taxonomy_terms AS t")))
+	return count(ctx, f.apply(q.db.NewSelect().Model((*TaxonomyTerm)(nil))))
 }
 
 // TermByID returns one term.

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/seed"
+	"github.com/signpost/signpost/server"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "serve [flags]",
+		"Runs the HTTP server: GraphQL at /graphql, GraphiQL at /, /healthz, /readyz and /metrics.\n"+
+			"Migrates the database first. Stops gracefully on SIGINT or SIGTERM.")
+	cf := addConfigFlags(fs, true)
+	demo := fs.Bool("demo", false, "load the demo town's directory when the directory is empty")
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
+		return err
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("closing the database", "err", err)
+		} else if db.private != nil {
+			log.Info("private PostgreSQL stopped")
+		}
+	}()
+	applied, err := db.MigrateUp(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "names", applied)
+	}
+	dir := directory.New(db.Store, access.Open{})
+	if *demo {
+		res, err := seed.DemoIfEmpty(ctx, dir, db.Store)
+		if err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
+		if res.Loaded {
+			log.Info("demo directory loaded", "organisations", res.Organisations, "services", res.Services)
+		}
+	}
+
+	l, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s (SIGNPOST_LISTEN): %w", cfg.Listen, err)
+	}
+	h := server.NewHandler(server.Options{Store: db.Store, Directory: dir, Introspection: cfg.Introspection, Logger: log})
+	url := "http://" + l.Addr().String()
+	log.Info("Signpost is ready", "graphiql", url+"/", "graphql", url+"/graphql")
+	fmt.Fprintf(stdout, "Signpost is ready: open %s/ for GraphiQL (API at %s/graphql). Ctrl-C stops it.\n", url, url)
+	if err := server.Serve(ctx, l, h, cfg.ShutdownTimeout, log); err != nil {
+		return err
+	}
+	log.Info("server stopped")
+	return nil
+}

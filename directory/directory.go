@@ -1,0 +1,248 @@
+// Package directory owns the rules of the service directory: organisations,
+// services, locations, schedules and taxonomies. It validates input, asks
+// the access policy, runs each write in one transaction and records every
+// change in the outbox for the matcher.
+package directory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/store"
+)
+
+// Page sizes for every list.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// Directory is the directory's domain service.
+type Directory struct {
+	st     *store.Store
+	policy access.Policy
+	now    func() time.Time
+}
+
+// New returns a Directory over st that asks policy before every operation.
+func New(st *store.Store, policy access.Policy) *Directory {
+	return &Directory{st: st, policy: policy, now: time.Now}
+}
+
+// Store exposes the store for loaders that batch reads.
+func (d *Directory) Store() *store.Store { return d.st }
+
+// Authorize asks the policy whether the caller may act on r. Resolvers that
+// read through loaders use it for the one check per request.
+func (d *Directory) Authorize(ctx context.Context, a access.Action, r access.Resource) error {
+	return d.policy.Authorize(ctx, a, r)
+}
+
+// PageRequest asks for First items after a position.
+type PageRequest struct {
+	First int
+	After *store.SortKey
+}
+
+// limit validates the page size and returns how many rows to fetch (one
+// more than asked, to know whether another page follows).
+func (p PageRequest) limit() (int, error) {
+	if p.First == 0 {
+		return DefaultPageSize + 1, nil
+	}
+	if p.First < 1 || p.First > MaxPageSize {
+		return 0, fault.InvalidField("first", "must be between 1 and %d", MaxPageSize)
+	}
+	return p.First + 1, nil
+}
+
+// Page is one page of a list.
+type Page[T any] struct {
+	Items       []T
+	HasNextPage bool
+}
+
+func cut[T any](rows []T, limit int) Page[T] {
+	if len(rows) == limit {
+		return Page[T]{Items: rows[:limit-1], HasNextPage: true}
+	}
+	return Page[T]{Items: rows}
+}
+
+// KeyOf returns the keyset position of a named row.
+func KeyOf(name string, id uuid.UUID) store.SortKey {
+	return store.SortKey{Name: name, ID: id}
+}
+
+func mapNotFound(err error, what string, id uuid.UUID) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%s %s: %w", what, id, fault.NotFound)
+	}
+	if errors.Is(err, store.ErrVersionMismatch) {
+		return fmt.Errorf("%s %s was changed by someone else; reload it and apply your edit again: %w", what, id, fault.Conflict)
+	}
+	return err
+}
+
+// Organisation returns one organisation, archived or not.
+func (d *Directory) Organisation(ctx context.Context, id uuid.UUID) (*store.Organisation, error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "organisation", ID: id}); err != nil {
+		return nil, err
+	}
+	o, err := d.st.OrganisationByID(ctx, id)
+	return o, mapNotFound(err, "organisation", id)
+}
+
+// Organisations lists organisations in name order.
+func (d *Directory) Organisations(ctx context.Context, f store.OrganisationFilter, p PageRequest) (Page[store.Organisation], error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "organisation"}); err != nil {
+		return Page[store.Organisation]{}, err
+	}
+	limit, err := p.limit()
+	if err != nil {
+		return Page[store.Organisation]{}, err
+	}
+	rows, err := d.st.OrganisationsPage(ctx, f, p.After, limit)
+	return cut(rows, limit), err
+}
+
+// CountOrganisations counts the organisations a list would hold.
+func (d *Directory) CountOrganisations(ctx context.Context, f store.OrganisationFilter) (int, error) {
+	return d.st.CountOrganisations(ctx, f)
+}
+
+// Service returns one service, archived or not.
+func (d *Directory) Service(ctx context.Context, id uuid.UUID) (*store.Service, error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "service", ID: id}); err != nil {
+		return nil, err
+	}
+	s, err := d.st.ServiceByID(ctx, id)
+	return s, mapNotFound(err, "service", id)
+}
+
+// Services lists services in name order.
+func (d *Directory) Services(ctx context.Context, f store.ServiceFilter, p PageRequest) (Page[store.Service], error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "service"}); err != nil {
+		return Page[store.Service]{}, err
+	}
+	limit, err := p.limit()
+	if err != nil {
+		return Page[store.Service]{}, err
+	}
+	if err := d.checkFilter(ctx, f); err != nil {
+		return Page[store.Service]{}, err
+	}
+	rows, err := d.st.ServicesPage(ctx, f, p.After, limit)
+	return cut(rows, limit), err
+}
+
+// CountServices counts the services a list would hold.
+func (d *Directory) CountServices(ctx context.Context, f store.ServiceFilter) (int, error) {
+	return d.st.CountServices(ctx, f)
+}
+
+func (d *Directory) checkFilter(ctx context.Context, f store.ServiceFilter) error {
+	var ps fault.Problems
+	checkOneOf(&ps, "filter.status", f.Statuses, statuses)
+	checkOneOf(&ps, "filter.deliveryModes", f.DeliveryModes, deliveryModes)
+	if len(f.NeedCodes) > 0 {
+		known, err := d.needCodes(ctx)
+		if err != nil {
+			return err
+		}
+		for i, c := range f.NeedCodes {
+			if _, ok := known[c]; !ok {
+				ps.Add(fmt.Sprintf("filter.needs[%d]", i), "%q is not a known need code", c)
+			}
+		}
+	}
+	return ps.Err()
+}
+
+func (d *Directory) needCodes(ctx context.Context) (map[string]uuid.UUID, error) {
+	terms, err := d.st.NeedTerms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]uuid.UUID, len(terms))
+	for _, t := range terms {
+		m[t.Code] = t.ID
+	}
+	return m, nil
+}
+
+// Needs returns the built-in needs vocabulary.
+func (d *Directory) Needs(ctx context.Context) ([]store.TaxonomyTerm, error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "need"}); err != nil {
+		return nil, err
+	}
+	return d.st.NeedTerms(ctx)
+}
+
+// Location returns one location.
+func (d *Directory) Location(ctx context.Context, id uuid.UUID) (*store.Location, error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "location", ID: id}); err != nil {
+		return nil, err
+	}
+	l, err := d.st.LocationByID(ctx, id)
+	return l, mapNotFound(err, "location", id)
+}
+
+// Taxonomy returns one taxonomy.
+func (d *Directory) Taxonomy(ctx context.Context, id uuid.UUID) (*store.Taxonomy, error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy", ID: id}); err != nil {
+		return nil, err
+	}
+	t, err := d.st.TaxonomyByID(ctx, id)
+	return t, mapNotFound(err, "taxonomy", id)
+}
+
+// Taxonomies lists taxonomies in name order.
+func (d *Directory) Taxonomies(ctx context.Context, p PageRequest) (Page[store.Taxonomy], error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy"}); err != nil {
+		return Page[store.Taxonomy]{}, err
+	}
+	limit, err := p.limit()
+	if err != nil {
+		return Page[store.Taxonomy]{}, err
+	}
+	rows, err := d.st.TaxonomiesPage(ctx, p.After, limit)
+	return cut(rows, limit), err
+}
+
+// CountTaxonomies counts all taxonomies.
+func (d *Directory) CountTaxonomies(ctx context.Context) (int, error) {
+	return d.st.CountTaxonomies(ctx)
+}
+
+// Term returns one taxonomy term.
+func (d *Directory) Term(ctx context.Context, id uuid.UUID) (*store.TaxonomyTerm, error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy_term", ID: id}); err != nil {
+		return nil, err
+	}
+	t, err := d.st.TermByID(ctx, id)
+	return t, mapNotFound(err, "taxonomy term", id)
+}
+
+// Terms lists a taxonomy's terms in name order.
+func (d *Directory) Terms(ctx context.Context, f store.TermFilter, p PageRequest) (Page[store.TaxonomyTerm], error) {
+	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy_term"}); err != nil {
+		return Page[store.TaxonomyTerm]{}, err
+	}
+	limit, err := p.limit()
+	if err != nil {
+		return Page[store.TaxonomyTerm]{}, err
+	}
+	rows, err := d.st.TermsPage(ctx, f, p.After, limit)
+	return cut(rows, limit), err
+}
+
+// CountTerms counts the terms a list would hold.
+func (d *Directory) CountTerms(ctx context.Context, f store.TermFilter) (int, error) {
+	return d.st.CountTerms(ctx, f)
+}

@@ -1,0 +1,147 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/graph/model"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Limits on what one request may ask for.
+const (
+	ParserTokenLimit = 15000
+	ComplexityLimit  = 20000
+	queryCacheSize   = 1000
+)
+
+// Options configure the GraphQL handler.
+type Options struct {
+	Directory     *directory.Directory
+	Introspection bool
+	Logger        *slog.Logger
+	// Metrics, when set, receives per-operation counts and latencies.
+	Metrics prometheus.Registerer
+}
+
+// NewHandler returns the /graphql handler: GET and POST transports, a query
+// cache, parser token and complexity limits, per-request loaders, and
+// introspection and suggestions only when enabled.
+func NewHandler(opts Options) http.Handler {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory}}
+	setComplexity(&cfg.Complexity)
+	srv := handler.New(NewExecutableSchema(cfg))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	srv.SetParserTokenLimit(ParserTokenLimit)
+	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	if opts.Introspection {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+	}
+	srv.SetErrorPresenter(errorPresenter(log))
+	srv.SetRecoverFunc(recoverFunc(log))
+	if opts.Metrics != nil {
+		srv.Use(newOperationMetrics(opts.Metrics))
+	}
+	st := opts.Directory.Store()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r.WithContext(withLoaders(r.Context(), st)))
+	})
+}
+
+// pageSize is the number of items a connection field may return, for
+// complexity: a page multiplies the cost of its items.
+func pageSize(first *int) int {
+	if first == nil || *first < 1 {
+		return directory.DefaultPageSize
+	}
+	return min(*first, directory.MaxPageSize)
+}
+
+func setComplexity(c *ComplexityRoot) {
+	c.Query.Services = func(child int, first *int, _ *string, _ *model.ServiceFilter) int { return 1 + child*pageSize(first) }
+	c.Query.Organisations = func(child int, first *int, _ *string, _ *model.OrganisationFilter) int {
+		return 1 + child*pageSize(first)
+	}
+	c.Query.Taxonomies = func(child int, first *int, _ *string) int { return 1 + child*pageSize(first) }
+	c.Organisation.Services = func(child int, first *int, _ *string, _ *bool) int { return 1 + child*pageSize(first) }
+	c.Taxonomy.Terms = func(child int, first *int, _ *string, _ *string, _ *bool) int { return 1 + child*pageSize(first) }
+	// Lists inside a service are short; count them as a handful of items.
+	const listItems = 5
+	c.Service.Locations = func(child int) int { return 1 + child*listItems }
+	c.Service.Schedules = func(child int) int { return 1 + child*listItems }
+	c.Service.Terms = func(child int) int { return 1 + child*listItems }
+	c.Service.Needs = func(child int) int { return 1 + child*listItems }
+	c.Service.Costs = func(child int) int { return 1 + child*listItems }
+	c.Service.Contacts = func(child int) int { return 1 + child*listItems }
+}
+
+// operationMetrics counts GraphQL operations and their latency by name.
+type operationMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	names    *nameLimiter
+}
+
+func newOperationMetrics(reg prometheus.Registerer) *operationMetrics {
+	m := &operationMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "signpost_graphql_operations_total",
+			Help: "GraphQL operations by operation name, type and outcome.",
+		}, []string{"operation", "type", "outcome"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "signpost_graphql_operation_duration_seconds",
+			Help:    "GraphQL operation latency by operation name and type.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"operation", "type"}),
+		names: newNameLimiter(200),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = (*operationMetrics)(nil)
+
+func (m *operationMetrics) ExtensionName() string                   { return "OperationMetrics" }
+func (m *operationMetrics) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (m *operationMetrics) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	oc := graphql.GetOperationContext(ctx)
+	start := time.Now()
+	resp := next(ctx)
+	name := m.names.label(oc.OperationName)
+	typ := "unknown"
+	if oc.Operation != nil {
+		typ = string(oc.Operation.Operation)
+	}
+	outcome := "ok"
+	if resp != nil && len(resp.Errors) > 0 {
+		outcome = "error"
+	}
+	m.requests.WithLabelValues(name, typ, outcome).Inc()
+	m.duration.WithLabelValues(name, typ).Observe(time.Since(start).Seconds())
+	return resp
+}

@@ -1,0 +1,118 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/graph/model"
+	"github.com/signpost/signpost/store"
+)
+
+// servicesConnection lists services as a connection and hints the loaders
+// with the page, so the fields of every service load in one statement each.
+func (r *Resolver) servicesConnection(ctx context.Context, f store.ServiceFilter, first *int, after *string) (*model.ServiceConnection, error) {
+	key, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Directory.Services(ctx, f, directory.PageRequest{First: deref(first), After: key})
+	if err != nil {
+		return nil, err
+	}
+	r.loadersFor(ctx).hintServices(page.Items)
+	conn := &model.ServiceConnection{Filter: f, Edges: make([]model.ServiceEdge, len(page.Items))}
+	for i := range page.Items {
+		s := &page.Items[i]
+		conn.Edges[i] = model.ServiceEdge{Cursor: encodeCursor(s.Name, s.ID), Node: s}
+	}
+	first0, last := edgeCursors(conn.Edges, func(e model.ServiceEdge) string { return e.Cursor })
+	conn.PageInfo = pageInfo(after, first0, last, page.HasNextPage)
+	return conn, nil
+}
+
+func edgeCursors[E any](edges []E, cursor func(E) string) (string, string) {
+	if len(edges) == 0 {
+		return "", ""
+	}
+	return cursor(edges[0]), cursor(edges[len(edges)-1])
+}
+
+// node fetches any object by global id; an unknown or malformed id is null,
+// as Relay expects.
+func (r *Resolver) node(ctx context.Context, gid string) (model.Node, error) {
+	kind, id, ok := parseGlobalID(gid)
+	if !ok {
+		return nil, nil
+	}
+	var (
+		n   model.Node
+		err error
+	)
+	switch kind {
+	case kindOrganisation:
+		n, err = nullIfNotFound(r.Directory.Organisation(ctx, id))
+	case kindService:
+		n, err = nullIfNotFound(r.Directory.Service(ctx, id))
+	case kindLocation:
+		n, err = nullIfNotFound(r.Directory.Location(ctx, id))
+	case kindTaxonomy:
+		n, err = nullIfNotFound(r.Directory.Taxonomy(ctx, id))
+	case kindTerm:
+		n, err = nullIfNotFound(r.Directory.Term(ctx, id))
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if isNilPtr(n) {
+		return nil, nil
+	}
+	return n, nil
+}
+
+func isNilPtr(n model.Node) bool {
+	switch v := n.(type) {
+	case *store.Organisation:
+		return v == nil
+	case *store.Service:
+		return v == nil
+	case *store.Location:
+		return v == nil
+	case *store.Taxonomy:
+		return v == nil
+	case *store.TaxonomyTerm:
+		return v == nil
+	}
+	return n == nil
+}
+
+// nullIfNotFound turns a not-found error into a null result, as a query for
+// one object by id answers.
+func nullIfNotFound[T any](v *T, err error) (*T, error) {
+	if errors.Is(err, fault.NotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func nonNilSlice[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+func needsOf(terms []store.TaxonomyTerm) []model.Need {
+	out := make([]model.Need, len(terms))
+	for i := range terms {
+		t := &terms[i]
+		out[i] = model.Need{Code: t.Code, Label: t.Name, Description: t.Description, Term: t}
+	}
+	return out
+}

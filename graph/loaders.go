@@ -1,0 +1,137 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/signpost/signpost/store"
+)
+
+// loaders are the per-request loaders; see loader.
+type loaders struct {
+	organisation     *loader[uuid.UUID, store.Organisation]
+	location         *loader[uuid.UUID, store.Location]
+	taxonomy         *loader[uuid.UUID, store.Taxonomy]
+	term             *loader[uuid.UUID, store.TaxonomyTerm]
+	serviceLocations *loader[uuid.UUID, []store.ServiceLocation]
+	schedules        *loader[uuid.UUID, []store.Schedule]
+	serviceTerms     *loader[uuid.UUID, []store.TaxonomyTerm]
+	costs            *loader[uuid.UUID, []store.CostOption]
+	contacts         *loader[uuid.UUID, []store.Contact]
+}
+
+type loadersKey struct{}
+
+func byID[V any](rows []V, id func(*V) uuid.UUID) map[uuid.UUID]V {
+	m := make(map[uuid.UUID]V, len(rows))
+	for i := range rows {
+		m[id(&rows[i])] = rows[i]
+	}
+	return m
+}
+
+func groupBy[V any](rows []V, key func(*V) uuid.UUID) map[uuid.UUID][]V {
+	m := map[uuid.UUID][]V{}
+	for i := range rows {
+		k := key(&rows[i])
+		m[k] = append(m[k], rows[i])
+	}
+	return m
+}
+
+func newLoaders(st *store.Store) *loaders {
+	l := &loaders{}
+	l.organisation = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]store.Organisation, error) {
+		rows, err := st.OrganisationsByIDs(ctx, ids)
+		return byID(rows, func(o *store.Organisation) uuid.UUID { return o.ID }), err
+	})
+	l.location = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]store.Location, error) {
+		rows, err := st.LocationsByIDs(ctx, ids)
+		return byID(rows, func(o *store.Location) uuid.UUID { return o.ID }), err
+	})
+	l.taxonomy = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]store.Taxonomy, error) {
+		rows, err := st.TaxonomiesByIDs(ctx, ids)
+		return byID(rows, func(o *store.Taxonomy) uuid.UUID { return o.ID }), err
+	})
+	l.term = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]store.TaxonomyTerm, error) {
+		rows, err := st.TermsByIDs(ctx, ids)
+		return byID(rows, func(o *store.TaxonomyTerm) uuid.UUID { return o.ID }), err
+	})
+	l.serviceLocations = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]store.ServiceLocation, error) {
+		rows, err := st.LocationsOfServices(ctx, ids)
+		return groupBy(rows, func(r *store.ServiceLocation) uuid.UUID { return r.ServiceID }), err
+	})
+	l.schedules = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]store.Schedule, error) {
+		rows, err := st.SchedulesOfServices(ctx, ids)
+		var locIDs []uuid.UUID
+		for _, r := range rows {
+			if r.LocationID != nil {
+				locIDs = append(locIDs, *r.LocationID)
+			}
+		}
+		l.location.hint(locIDs)
+		return groupBy(rows, func(r *store.Schedule) uuid.UUID { return r.ServiceID }), err
+	})
+	l.serviceTerms = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]store.TaxonomyTerm, error) {
+		rows, err := st.TermsOfServices(ctx, ids)
+		m := map[uuid.UUID][]store.TaxonomyTerm{}
+		var taxIDs []uuid.UUID
+		for _, r := range rows {
+			m[r.ServiceID] = append(m[r.ServiceID], r.TaxonomyTerm)
+			taxIDs = append(taxIDs, r.TaxonomyID)
+		}
+		l.taxonomy.hint(taxIDs)
+		return m, err
+	})
+	l.costs = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]store.CostOption, error) {
+		rows, err := st.CostOptionsOfServices(ctx, ids)
+		return groupBy(rows, func(r *store.CostOption) uuid.UUID { return r.ServiceID }), err
+	})
+	l.contacts = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]store.Contact, error) {
+		rows, err := st.ContactsOfServices(ctx, ids)
+		return groupBy(rows, func(r *store.Contact) uuid.UUID { return deref(r.ServiceID) }), err
+	})
+	return l
+}
+
+func withLoaders(ctx context.Context, st *store.Store) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(st))
+}
+
+// loadersFor returns the request's loaders. Outside a request (e.g. in a
+// test calling a resolver directly) it returns fresh ones.
+func (r *Resolver) loadersFor(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(r.Directory.Store())
+}
+
+// hintServices tells the loaders which services share a page.
+func (l *loaders) hintServices(services []store.Service) {
+	ids := make([]uuid.UUID, len(services))
+	orgIDs := make([]uuid.UUID, 0, len(services))
+	for i, s := range services {
+		ids[i] = s.ID
+		orgIDs = append(orgIDs, s.OrganisationID)
+	}
+	l.serviceLocations.hint(ids)
+	l.schedules.hint(ids)
+	l.serviceTerms.hint(ids)
+	l.costs.hint(ids)
+	l.contacts.hint(ids)
+	l.organisation.hint(orgIDs)
+}
+
+// hintTerms tells the loaders which terms share a page.
+func (l *loaders) hintTerms(terms []store.TaxonomyTerm) {
+	var parents, taxonomies []uuid.UUID
+	for _, t := range terms {
+		if t.ParentID != nil {
+			parents = append(parents, *t.ParentID)
+		}
+		taxonomies = append(taxonomies, t.TaxonomyID)
+	}
+	l.term.hint(parents)
+	l.taxonomy.hint(taxonomies)
+}

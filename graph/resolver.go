@@ -1,0 +1,9 @@
+package graph
+
+import "github.com/signpost/signpost/directory"
+
+// Resolver is the root resolver. Resolvers authenticate (from the context),
+// call one domain function and map the result; rules live in the domain.
+type Resolver struct {
+	Directory *directory.Directory
+}
