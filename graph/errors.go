@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/signpost/signpost/fault"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -33,7 +35,7 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var invalid *fault.Invalid
 		switch {
 		case errors.As(err, &invalid):
-			path := gqlErr.Path.String()
+			path := argumentPath(gqlErr.Path)
 			problems := make([]map[string]any, len(invalid.Problems))
 			for i, p := range invalid.Problems {
 				field := p.Field
@@ -87,4 +89,17 @@ func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 		log.ErrorContext(ctx, "panic in resolver", "panic", p)
 		return fmt.Errorf("panic: %v", p)
 	}
+}
+
+// argumentPath names an argument that failed to parse the way domain
+// validation names fields: relative to the operation's field, e.g.
+// "input.schedules[0].validFrom" rather than "createService.input…".
+func argumentPath(p ast.Path) string {
+	if len(p) > 1 {
+		if _, isName := p[0].(ast.PathName); isName {
+			p = p[1:]
+		}
+	}
+	s := p.String()
+	return strings.TrimPrefix(s, ".")
 }

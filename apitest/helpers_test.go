@@ -1,0 +1,157 @@
+// Package apitest tests the HTTP API end to end: a real server on
+// 127.0.0.1 over a real PostgreSQL.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/pgtest"
+	"github.com/signpost/signpost/seed"
+	"github.com/signpost/signpost/server"
+	"github.com/signpost/signpost/store"
+	"github.com/uptrace/bun"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// statementCounter counts SQL statements sent through Bun.
+type statementCounter struct{ n atomic.Int64 }
+
+func (c *statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+func (c *statementCounter) AfterQuery(context.Context, *bun.QueryEvent) { c.n.Add(1) }
+
+type env struct {
+	t       *testing.T
+	url     string
+	st      *store.Store
+	dir     *directory.Directory
+	queries *statementCounter
+}
+
+type envOptions struct {
+	introspectionOff bool
+	demo             bool
+}
+
+func newEnv(t *testing.T, opts envOptions) *env {
+	t.Helper()
+	st := pgtest.NewStore(t)
+	counter := &statementCounter{}
+	st.DB.AddQueryHook(counter)
+	dir := directory.New(st, access.Open{})
+	if opts.demo {
+		if _, err := seed.Demo(context.Background(), dir, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := server.NewHandler(server.Options{Store: st, Directory: dir, Introspection: !opts.introspectionOff,
+		Logger: slog.New(slog.DiscardHandler)})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &env{t: t, url: srv.URL, st: st, dir: dir, queries: counter}
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+func (e *env) do(query string, vars map[string]any) gqlResponse {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(e.url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out gqlResponse
+	if err := json.Unmarshal(raw, &out); err != nil {
+		e.t.Fatalf("decoding response %q: %v", raw, err)
+	}
+	return out
+}
+
+// ok runs a query that must succeed and decodes its data into dst.
+func (e *env) ok(query string, vars map[string]any, dst any) {
+	e.t.Helper()
+	r := e.do(query, vars)
+	if len(r.Errors) > 0 {
+		e.t.Fatalf("unexpected errors: %+v", r.Errors)
+	}
+	if dst != nil {
+		if err := json.Unmarshal(r.Data, dst); err != nil {
+			e.t.Fatalf("decoding data %s: %v", r.Data, err)
+		}
+	}
+}
+
+// fails runs a query that must fail with code, returning the error.
+func (e *env) fails(query string, vars map[string]any, code string) gqlError {
+	e.t.Helper()
+	r := e.do(query, vars)
+	if len(r.Errors) == 0 {
+		e.t.Fatalf("expected a %s error, got data %s", code, r.Data)
+	}
+	if got := r.Errors[0].Extensions["code"]; got != code {
+		e.t.Fatalf("error code = %v, want %s (error %+v)", got, code, r.Errors[0])
+	}
+	return r.Errors[0]
+}
+
+func (e *env) get(path string) (int, string) {
+	e.t.Helper()
+	resp, err := http.Get(e.url + path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// counts returns the number of rows in the directory's tables, to check a
+// failed write changed nothing.
+func (e *env) counts() map[string]int {
+	e.t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"organisations", "services", "locations", "service_at_locations", "schedules",
+		"cost_options", "contacts", "service_terms", "outbox"} {
+		var n int
+		if err := e.st.DB.NewSelect().TableExpr(table).ColumnExpr("count(*)").Scan(context.Background(), &n); err != nil {
+			e.t.Fatal(err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+func sameCounts(a, b map[string]int) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
