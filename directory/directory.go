@@ -43,22 +43,23 @@ func (d *Directory) Authorize(ctx context.Context, a access.Action, r access.Res
 	return d.policy.Authorize(ctx, a, r)
 }
 
-// PageRequest asks for First items after a position.
+// PageRequest asks for First items (DefaultPageSize when nil) after a
+// position.
 type PageRequest struct {
-	First int
+	First *int
 	After *store.SortKey
 }
 
 // limit validates the page size and returns how many rows to fetch (one
 // more than asked, to know whether another page follows).
 func (p PageRequest) limit() (int, error) {
-	if p.First == 0 {
+	if p.First == nil {
 		return DefaultPageSize + 1, nil
 	}
-	if p.First < 1 || p.First > MaxPageSize {
+	if *p.First < 1 || *p.First > MaxPageSize {
 		return 0, fault.InvalidField("first", "must be between 1 and %d", MaxPageSize)
 	}
-	return p.First + 1, nil
+	return *p.First + 1, nil
 }
 
 // Page is one page of a list.

@@ -132,11 +132,14 @@ func (m *operationMetrics) InterceptResponse(ctx context.Context, next graphql.R
 	oc := graphql.GetOperationContext(ctx)
 	start := time.Now()
 	resp := next(ctx)
-	name := m.names.label(oc.OperationName)
-	typ := "unknown"
+	name, typ := oc.OperationName, "unknown"
 	if oc.Operation != nil {
 		typ = string(oc.Operation.Operation)
+		if name == "" {
+			name = oc.Operation.Name
+		}
 	}
+	name = m.names.label(name)
 	outcome := "ok"
 	if resp != nil && len(resp.Errors) > 0 {
 		outcome = "error"

@@ -17,7 +17,7 @@ func (r *Resolver) servicesConnection(ctx context.Context, f store.ServiceFilter
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Directory.Services(ctx, f, directory.PageRequest{First: deref(first), After: key})
+	page, err := r.Directory.Services(ctx, f, directory.PageRequest{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}

@@ -126,7 +126,7 @@ func (r *queryResolver) Organisations(ctx context.Context, first *int, after *st
 	if filter != nil {
 		f.Text, f.IncludeArchived = deref(filter.Text), deref(filter.IncludeArchived)
 	}
-	page, err := r.Directory.Organisations(ctx, f, directory.PageRequest{First: deref(first), After: key})
+	page, err := r.Directory.Organisations(ctx, f, directory.PageRequest{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (r *queryResolver) Taxonomies(ctx context.Context, first *int, after *strin
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Directory.Taxonomies(ctx, directory.PageRequest{First: deref(first), After: key})
+	page, err := r.Directory.Taxonomies(ctx, directory.PageRequest{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +320,7 @@ func (r *taxonomyResolver) Terms(ctx context.Context, obj *store.Taxonomy, first
 		}
 		f.ParentID = &pid
 	}
-	page, err := r.Directory.Terms(ctx, f, directory.PageRequest{First: deref(first), After: key})
+	page, err := r.Directory.Terms(ctx, f, directory.PageRequest{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}
