@@ -61,9 +61,9 @@ func NewHandler(opts Options) http.Handler {
 		srv.Use(newOperationMetrics(opts.Metrics))
 	}
 	st := opts.Directory.Store()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return overHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		srv.ServeHTTP(w, r.WithContext(withLoaders(r.Context(), st)))
-	})
+	}))
 }
 
 // pageSize is the number of items a connection field may return, for
