@@ -67,6 +67,9 @@ type Server struct {
 	stopErr  error
 }
 
+// binGlob is where distribution packages install server binaries.
+var binGlob = "/usr/lib/postgresql/*/bin"
+
 // FindBinaries returns the directory that holds initdb and postgres.
 func FindBinaries() (string, error) {
 	if p, err := exec.LookPath("postgres"); err == nil {
@@ -78,7 +81,7 @@ func FindBinaries() (string, error) {
 			return filepath.Dir(p), nil
 		}
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(binGlob)
 	// Prefer the newest major version.
 	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
 	for _, d := range dirs {
