@@ -34,7 +34,7 @@ func (c *statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) c
 func (c *statementCounter) AfterQuery(context.Context, *bun.QueryEvent) { c.n.Add(1) }
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	url     string
 	st      *store.Store
 	dir     *directory.Directory
@@ -46,10 +46,11 @@ type envOptions struct {
 	demo             bool
 }
 
-func newEnv(t *testing.T, opts envOptions) *env {
+func newEnv(t testing.TB, opts envOptions) *env {
 	t.Helper()
 	st := pgtest.NewStore(t)
 	counter := &statementCounter{}
+	//lint:ignore SA1019 the store comes ready-made from pgtest; a hook added afterwards is what counting needs
 	st.DB.AddQueryHook(counter)
 	dir := directory.New(st, access.Open{})
 	if opts.demo {

@@ -17,7 +17,7 @@ func (q Queries) LocationByID(ctx context.Context, id uuid.UUID) (*Location, err
 // LocationsByIDs returns the locations with the given ids.
 func (q Queries) LocationsByIDs(ctx context.Context, ids []uuid.UUID) ([]Location, error) {
 	var out []Location
-	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 

@@ -36,7 +36,7 @@ func (q Queries) OrganisationByID(ctx context.Context, id uuid.UUID) (*Organisat
 // particular order; missing ids are left out.
 func (q Queries) OrganisationsByIDs(ctx context.Context, ids []uuid.UUID) ([]Organisation, error) {
 	var out []Organisation
-	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 

@@ -63,14 +63,14 @@ func (q Queries) LocationsOfServices(ctx context.Context, serviceIDs []uuid.UUID
 	var out []ServiceLocation
 	err := q.db.NewRaw(`SELECT l.*, sal.service_id, sal.description AS sal_description FROM service_at_locations sal
 		JOIN locations l ON l.id = sal.location_id
-		WHERE sal.service_id IN (?) ORDER BY sal.service_id, sal.position, l.id`, bun.In(serviceIDs)).Scan(ctx, &out)
+		WHERE sal.service_id IN (?) ORDER BY sal.service_id, sal.position, l.id`, bun.List(serviceIDs)).Scan(ctx, &out)
 	return out, err
 }
 
 // SchedulesOfServices returns the schedules of the given services.
 func (q Queries) SchedulesOfServices(ctx context.Context, serviceIDs []uuid.UUID) ([]Schedule, error) {
 	var out []Schedule
-	err := q.db.NewSelect().Model(&out).Where("service_id IN (?)", bun.In(serviceIDs)).
+	err := q.db.NewSelect().Model(&out).Where("service_id IN (?)", bun.List(serviceIDs)).
 		Order("service_id", "position", "id").Scan(ctx)
 	return out, err
 }
@@ -78,7 +78,7 @@ func (q Queries) SchedulesOfServices(ctx context.Context, serviceIDs []uuid.UUID
 // CostOptionsOfServices returns the cost options of the given services.
 func (q Queries) CostOptionsOfServices(ctx context.Context, serviceIDs []uuid.UUID) ([]CostOption, error) {
 	var out []CostOption
-	err := q.db.NewSelect().Model(&out).Where("service_id IN (?)", bun.In(serviceIDs)).
+	err := q.db.NewSelect().Model(&out).Where("service_id IN (?)", bun.List(serviceIDs)).
 		Order("service_id", "position", "id").Scan(ctx)
 	return out, err
 }
@@ -86,7 +86,7 @@ func (q Queries) CostOptionsOfServices(ctx context.Context, serviceIDs []uuid.UU
 // ContactsOfServices returns the contacts of the given services.
 func (q Queries) ContactsOfServices(ctx context.Context, serviceIDs []uuid.UUID) ([]Contact, error) {
 	var out []Contact
-	err := q.db.NewSelect().Model(&out).Where("service_id IN (?)", bun.In(serviceIDs)).
+	err := q.db.NewSelect().Model(&out).Where("service_id IN (?)", bun.List(serviceIDs)).
 		Order("service_id", "position", "id").Scan(ctx)
 	return out, err
 }
@@ -96,6 +96,6 @@ func (q Queries) TermsOfServices(ctx context.Context, serviceIDs []uuid.UUID) ([
 	var out []ServiceTerm
 	err := q.db.NewRaw(`SELECT t.*, st.service_id FROM service_terms st
 		JOIN taxonomy_terms t ON t.id = st.term_id
-		WHERE st.service_id IN (?) ORDER BY st.service_id, lower(t.name), t.id`, bun.In(serviceIDs)).Scan(ctx, &out)
+		WHERE st.service_id IN (?) ORDER BY st.service_id, lower(t.name), t.id`, bun.List(serviceIDs)).Scan(ctx, &out)
 	return out, err
 }

@@ -29,14 +29,14 @@ func (f ServiceFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.Where("s.organisation_id = ?", *f.OrganisationID)
 	}
 	if len(f.Statuses) > 0 {
-		q = q.Where("s.status IN (?)", bun.In(f.Statuses))
+		q = q.Where("s.status IN (?)", bun.List(f.Statuses))
 	}
 	if len(f.NeedCodes) > 0 {
 		q = q.Where(`EXISTS (SELECT 1 FROM service_terms st JOIN taxonomy_terms t ON t.id = st.term_id
-			WHERE st.service_id = s.id AND t.taxonomy_id = ? AND t.code IN (?))`, NeedsTaxonomyID, bun.In(f.NeedCodes))
+			WHERE st.service_id = s.id AND t.taxonomy_id = ? AND t.code IN (?))`, NeedsTaxonomyID, bun.List(f.NeedCodes))
 	}
 	if len(f.TermIDs) > 0 {
-		q = q.Where("EXISTS (SELECT 1 FROM service_terms st WHERE st.service_id = s.id AND st.term_id IN (?))", bun.In(f.TermIDs))
+		q = q.Where("EXISTS (SELECT 1 FROM service_terms st WHERE st.service_id = s.id AND st.term_id IN (?))", bun.List(f.TermIDs))
 	}
 	if f.FreeOnly {
 		q = q.Where("s.free")
@@ -69,7 +69,7 @@ func (q Queries) ServiceForUpdate(ctx context.Context, id uuid.UUID) (*Service, 
 // left out.
 func (q Queries) ServicesByIDs(ctx context.Context, ids []uuid.UUID) ([]Service, error) {
 	var out []Service
-	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 

@@ -17,7 +17,7 @@ func (q Queries) TaxonomyByID(ctx context.Context, id uuid.UUID) (*Taxonomy, err
 // TaxonomiesByIDs returns the taxonomies with the given ids.
 func (q Queries) TaxonomiesByIDs(ctx context.Context, ids []uuid.UUID) ([]Taxonomy, error) {
 	var out []Taxonomy
-	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 
@@ -76,7 +76,7 @@ func (q Queries) TermByID(ctx context.Context, id uuid.UUID) (*TaxonomyTerm, err
 // TermsByIDs returns the terms with the given ids.
 func (q Queries) TermsByIDs(ctx context.Context, ids []uuid.UUID) ([]TaxonomyTerm, error) {
 	var out []TaxonomyTerm
-	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.In(ids)).Scan(ctx)
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 

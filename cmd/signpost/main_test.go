@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -115,11 +116,11 @@ func TestInvalidConfigurationStopsStartUpNamingTheVariable(t *testing.T) {
 var readyRE = regexp.MustCompile(`open (http://127\.0\.0\.1:\d+)/`)
 
 // startServe runs `signpost serve` and waits for its ready line.
-func startServe(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *bytes.Buffer) {
+func startServe(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *lockedBuffer) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Env = append(cleanEnv(), env...)
-	stderr := &bytes.Buffer{}
+	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -156,7 +157,7 @@ func countServices(t *testing.T, base string) int {
 	return out.Data.Services.TotalCount
 }
 
-func stop(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer) {
+func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 	t.Helper()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -241,4 +242,22 @@ func TestMigrateDownAndUpThroughTheCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "loaded the demo directory") {
 		t.Fatalf("seed after down: exit %d, %q", code, out)
 	}
+}
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,0 +1,46 @@
+# Signpost: `make run` starts everything with demo data; `make test` runs every check.
+GO    ?= go
+BIN   := bin/signpost
+AUDIT := apitest/graphqlhttp
+
+.PHONY: run build test check-format vet lint test-deps generate bench clean
+
+## run: build and serve at http://127.0.0.1:8080 with the demo town (private PostgreSQL under ./.data)
+run: build
+	./$(BIN) serve --demo
+
+## build: compile the binary into bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/signpost
+
+## test: formatting, vet, staticcheck and every test with the race detector
+test: check-format vet lint test-deps
+	$(GO) test -race -count=1 ./...
+
+check-format:
+	@files=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
+	if [ -n "$$files" ]; then echo "gofmt needed on:"; echo "$$files"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+## lint: staticcheck (pinned in go.mod as a tool)
+lint:
+	$(GO) tool staticcheck ./...
+
+# The GraphQL-over-HTTP audits run the graphql-http npm package.
+test-deps: $(AUDIT)/node_modules/.package-lock.json
+
+$(AUDIT)/node_modules/.package-lock.json: $(AUDIT)/package-lock.json
+	npm ci --prefix $(AUDIT) --no-audit --no-fund
+
+## generate: regenerate gqlgen code from schema.graphql (commit the result)
+generate:
+	$(GO) generate ./...
+
+## bench: benchmarks (API end to end over a real PostgreSQL)
+bench: test-deps
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+clean:
+	rm -rf bin
