@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/google/uuid"
+
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -22,21 +24,29 @@ func (r *Resolver) servicesConnection(ctx context.Context, f store.ServiceFilter
 		return nil, err
 	}
 	r.loadersFor(ctx).hintServices(page.Items)
-	conn := &model.ServiceConnection{Filter: f, Edges: make([]model.ServiceEdge, len(page.Items))}
-	for i := range page.Items {
-		s := &page.Items[i]
-		conn.Edges[i] = model.ServiceEdge{Cursor: encodeCursor(s.Name, s.ID), Node: s}
-	}
-	first0, last := edgeCursors(conn.Edges, func(e model.ServiceEdge) string { return e.Cursor })
-	conn.PageInfo = pageInfo(after, first0, last, page.HasNextPage)
-	return conn, nil
+	edges, info := connection(page, after, func(s *store.Service) (string, uuid.UUID) { return s.Name, s.ID },
+		func(cursor string, s *store.Service) model.ServiceEdge {
+			return model.ServiceEdge{Cursor: cursor, Node: s}
+		})
+	return &model.ServiceConnection{Filter: f, Edges: edges, PageInfo: info}, nil
 }
 
-func edgeCursors[E any](edges []E, cursor func(E) string) (string, string) {
-	if len(edges) == 0 {
-		return "", ""
+// connection turns a page of named rows into edges with cursors and the
+// page's PageInfo.
+func connection[T, E any](page directory.Page[T], after *string, key func(*T) (string, uuid.UUID),
+	edge func(cursor string, node *T) E) ([]E, *model.PageInfo) {
+	edges := make([]E, len(page.Items))
+	var first, last string
+	for i := range page.Items {
+		name, id := key(&page.Items[i])
+		c := encodeCursor(name, id)
+		if i == 0 {
+			first = c
+		}
+		last = c
+		edges[i] = edge(c, &page.Items[i])
 	}
-	return cursor(edges[0]), cursor(edges[len(edges)-1])
+	return edges, pageInfo(after, first, last, page.HasNextPage)
 }
 
 // node fetches any object by global id; an unknown or malformed id is null,

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/store"
@@ -130,14 +131,11 @@ func (r *queryResolver) Organisations(ctx context.Context, first *int, after *st
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.OrganisationConnection{Filter: f, Edges: make([]model.OrganisationEdge, len(page.Items))}
-	for i := range page.Items {
-		o := &page.Items[i]
-		conn.Edges[i] = model.OrganisationEdge{Cursor: encodeCursor(o.Name, o.ID), Node: o}
-	}
-	first0, last := edgeCursors(conn.Edges, func(e model.OrganisationEdge) string { return e.Cursor })
-	conn.PageInfo = pageInfo(after, first0, last, page.HasNextPage)
-	return conn, nil
+	edges, info := connection(page, after, func(o *store.Organisation) (string, uuid.UUID) { return o.Name, o.ID },
+		func(cursor string, o *store.Organisation) model.OrganisationEdge {
+			return model.OrganisationEdge{Cursor: cursor, Node: o}
+		})
+	return &model.OrganisationConnection{Filter: f, Edges: edges, PageInfo: info}, nil
 }
 
 // Service is the resolver for the service field.
@@ -168,14 +166,11 @@ func (r *queryResolver) Taxonomies(ctx context.Context, first *int, after *strin
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.TaxonomyConnection{Edges: make([]model.TaxonomyEdge, len(page.Items))}
-	for i := range page.Items {
-		t := &page.Items[i]
-		conn.Edges[i] = model.TaxonomyEdge{Cursor: encodeCursor(t.Name, t.ID), Node: t}
-	}
-	first0, last := edgeCursors(conn.Edges, func(e model.TaxonomyEdge) string { return e.Cursor })
-	conn.PageInfo = pageInfo(after, first0, last, page.HasNextPage)
-	return conn, nil
+	edges, info := connection(page, after, func(t *store.Taxonomy) (string, uuid.UUID) { return t.Name, t.ID },
+		func(cursor string, t *store.Taxonomy) model.TaxonomyEdge {
+			return model.TaxonomyEdge{Cursor: cursor, Node: t}
+		})
+	return &model.TaxonomyConnection{Edges: edges, PageInfo: info}, nil
 }
 
 // Needs is the resolver for the needs field.
@@ -325,14 +320,11 @@ func (r *taxonomyResolver) Terms(ctx context.Context, obj *store.Taxonomy, first
 		return nil, err
 	}
 	r.loadersFor(ctx).hintTerms(page.Items)
-	conn := &model.TaxonomyTermConnection{Filter: f, Edges: make([]model.TaxonomyTermEdge, len(page.Items))}
-	for i := range page.Items {
-		t := &page.Items[i]
-		conn.Edges[i] = model.TaxonomyTermEdge{Cursor: encodeCursor(t.Name, t.ID), Node: t}
-	}
-	first0, last := edgeCursors(conn.Edges, func(e model.TaxonomyTermEdge) string { return e.Cursor })
-	conn.PageInfo = pageInfo(after, first0, last, page.HasNextPage)
-	return conn, nil
+	edges, info := connection(page, after, func(t *store.TaxonomyTerm) (string, uuid.UUID) { return t.Name, t.ID },
+		func(cursor string, t *store.TaxonomyTerm) model.TaxonomyTermEdge {
+			return model.TaxonomyTermEdge{Cursor: cursor, Node: t}
+		})
+	return &model.TaxonomyTermConnection{Filter: f, Edges: edges, PageInfo: info}, nil
 }
 
 // TotalCount is the resolver for the totalCount field.

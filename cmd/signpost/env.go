@@ -109,3 +109,26 @@ func (d *database) Close() error {
 	}
 	return err
 }
+
+// withDatabase loads the configuration, makes the logger, opens the database
+// (starting the private PostgreSQL if needed) and runs fn, closing it after.
+func withDatabase(ctx context.Context, cf *configFlags, stderr io.Writer,
+	fn func(ctx context.Context, cfg config.Config, db *database, log *slog.Logger) error) error {
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("closing the database", "err", err)
+		} else if db.private != nil {
+			log.Info("private PostgreSQL stopped")
+		}
+	}()
+	return fn(ctx, cfg, db, log)
+}

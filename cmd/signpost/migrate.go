@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+
+	"github.com/signpost/signpost/config"
 	"text/tabwriter"
 )
 
@@ -21,17 +24,13 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg.LogFormat, stderr)
-	db, err := openDatabase(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	switch fs.Arg(0) {
+	return withDatabase(ctx, cf, stderr, func(ctx context.Context, _ config.Config, db *database, _ *slog.Logger) error {
+		return migrate(ctx, db, fs.Arg(0), stdout)
+	})
+}
+
+func migrate(ctx context.Context, db *database, verb string, stdout io.Writer) error {
+	switch verb {
 	case "up":
 		names, err := db.MigrateUp(ctx)
 		if err != nil {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/config"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/seed"
 )
@@ -25,16 +27,12 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg.LogFormat, stderr)
-	db, err := openDatabase(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+	return withDatabase(ctx, cf, stderr, func(ctx context.Context, _ config.Config, db *database, _ *slog.Logger) error {
+		return seedDemo(ctx, db, stdout)
+	})
+}
+
+func seedDemo(ctx context.Context, db *database, stdout io.Writer) error {
 	if _, err := db.MigrateUp(ctx); err != nil {
 		return err
 	}

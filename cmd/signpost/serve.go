@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+
+	"github.com/signpost/signpost/config"
 
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
@@ -21,23 +24,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	log := newLogger(cfg.LogFormat, stderr)
+	return withDatabase(ctx, cf, stderr, func(ctx context.Context, cfg config.Config, db *database, log *slog.Logger) error {
+		return serve(ctx, cfg, db, log, *demo, stdout)
+	})
+}
 
-	db, err := openDatabase(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := db.Close(); err != nil {
-			log.Error("closing the database", "err", err)
-		} else if db.private != nil {
-			log.Info("private PostgreSQL stopped")
-		}
-	}()
+func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logger, demo bool, stdout io.Writer) error {
 	applied, err := db.MigrateUp(ctx)
 	if err != nil {
 		return err
@@ -46,7 +38,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("migrations applied", "names", applied)
 	}
 	dir := directory.New(db.Store, access.Open{})
-	if *demo {
+	if demo {
 		res, err := seed.DemoIfEmpty(ctx, dir, db.Store)
 		if err != nil {
 			return fmt.Errorf("loading demo data: %w", err)
