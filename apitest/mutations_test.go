@@ -435,3 +435,40 @@ func TestArchiveAndVerify(t *testing.T) {
 		t.Errorf("field = %v", err.Extensions["field"])
 	}
 }
+
+// TestConcurrentEditsNeverOverwriteEachOther sends several updates based on
+// the same version at once: exactly one wins, the rest get CONFLICT.
+func TestConcurrentEditsNeverOverwriteEachOther(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	o := e.newOrg("Race Org")
+	var created struct{ CreateService service }
+	e.ok(createService, map[string]any{"org": o.ID, "in": validService()}, &created)
+	s := created.CreateService
+
+	const writers = 6
+	codes := make(chan string, writers)
+	for i := range writers {
+		go func() {
+			in := validService()
+			in["name"] = "Edit " + string(rune('A'+i))
+			r := e.do(updateService, map[string]any{"id": s.ID, "v": s.Version, "in": in})
+			if len(r.Errors) > 0 {
+				codes <- r.Errors[0].Extensions["code"].(string)
+				return
+			}
+			codes <- "OK"
+		}()
+	}
+	got := map[string]int{}
+	for range writers {
+		got[<-codes]++
+	}
+	if got["OK"] != 1 || got["CONFLICT"] != writers-1 {
+		t.Fatalf("outcomes = %v, want one OK and %d CONFLICT", got, writers-1)
+	}
+	var now struct{ Service service }
+	e.ok(`query($id: ID!) { service(id: $id) { `+serviceFields+` } }`, map[string]any{"id": s.ID}, &now)
+	if now.Service.Version != s.Version+1 {
+		t.Fatalf("version = %d, want %d", now.Service.Version, s.Version+1)
+	}
+}
