@@ -21,6 +21,7 @@ type Organisation struct {
 	CompanyNumber string     `bun:"company_number"`
 	Source        string     `bun:"source"`
 	SourceID      string     `bun:"source_id"`
+	SourceHash    string     `bun:"source_hash"`
 	ArchivedAt    *time.Time `bun:"archived_at"`
 	Version       int        `bun:"version"`
 	CreatedAt     time.Time  `bun:"created_at"`
@@ -61,6 +62,7 @@ type Service struct {
 	Assurer                string     `bun:"assurer"`
 	Source                 string     `bun:"source"`
 	SourceID               string     `bun:"source_id"`
+	SourceHash             string     `bun:"source_hash"`
 	ArchivedAt             *time.Time `bun:"archived_at"`
 	Version                int        `bun:"version"`
 	CreatedAt              time.Time  `bun:"created_at"`
@@ -86,6 +88,7 @@ type Location struct {
 	Accessibility  []string   `bun:"accessibility,array"`
 	Source         string     `bun:"source"`
 	SourceID       string     `bun:"source_id"`
+	SourceHash     string     `bun:"source_hash"`
 	Version        int        `bun:"version"`
 	CreatedAt      time.Time  `bun:"created_at"`
 	UpdatedAt      time.Time  `bun:"updated_at"`
@@ -178,6 +181,7 @@ type TaxonomyTerm struct {
 	Name        string     `bun:"name"`
 	Description string     `bun:"description"`
 	ParentID    *uuid.UUID `bun:"parent_id,type:uuid"`
+	SourceID    string     `bun:"source_id"`
 	CreatedAt   time.Time  `bun:"created_at"`
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // SortKey is a position in a list ordered by (lower(name), id): the keyset
@@ -38,3 +39,6 @@ func count(ctx context.Context, q *bun.SelectQuery) (int, error) {
 	n, err := q.Count(ctx)
 	return int(n), err
 }
+
+// pgArray passes a Go slice as a PostgreSQL array parameter.
+func pgArray(v any) any { return pgdialect.Array(v) }

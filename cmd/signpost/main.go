@@ -27,6 +27,7 @@ func commands() []command {
 		{"serve", "run the HTTP server (GraphQL API, GraphiQL, health, metrics)", runServe},
 		{"migrate", "apply or roll back database migrations (up, down, status)", runMigrate},
 		{"seed", "load data into the directory (--demo: the demo town)", runSeed},
+		{"import", "import an Open Referral directory (JSON, data package, zip) or postcodes", runImport},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -1,0 +1,9 @@
+package openreferral
+
+import (
+	"io/fs"
+)
+
+func readJSONFiles(fsys fs.FS, files []string) (*Dataset, error) {
+	panic("todo")
+}

@@ -1,0 +1,582 @@
+package openreferral
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Canonical table names and the names HSDS 1.x, 2.x and 3 (and real
+// publishers) give them.
+var tableAliases = map[string][]string{
+	"organizations":            {"organizations", "organization", "organisations", "organisation"},
+	"organization_identifiers": {"organization_identifiers", "organization_identifier"},
+	"services":                 {"services", "service"},
+	"locations":                {"locations", "location"},
+	"service_at_locations":     {"service_at_locations", "service_at_location", "services_at_location", "services_at_locations"},
+	"phones":                   {"phones", "phone"},
+	"contacts":                 {"contacts", "contact"},
+	"addresses":                {"addresses", "address", "physical_addresses", "physical_address"},
+	"postal_addresses":         {"postal_addresses", "postal_address"},
+	"schedules":                {"schedules", "schedule", "regular_schedules", "regular_schedule"},
+	"taxonomies":               {"taxonomies"},
+	"taxonomy_terms":           {"taxonomy_terms", "taxonomy_term", "taxonomy"},
+	"service_terms":            {"services_taxonomy", "service_taxonomy", "service_taxonomies", "services_taxonomies"},
+	"attributes":               {"attributes", "attribute"},
+	"eligibility":              {"eligibility", "eligibilities"},
+	"languages":                {"languages", "language"},
+	"accessibility":            {"accessibility_for_disabilities", "accessibility", "accessibilities"},
+	"cost_options":             {"cost_options", "cost_option"},
+}
+
+func tableOf(name string) string {
+	name = strings.ToLower(name)
+	for canon, aliases := range tableAliases {
+		for _, a := range aliases {
+			if a == name {
+				return canon
+			}
+		}
+	}
+	return ""
+}
+
+// table is one CSV file read whole.
+type table struct {
+	file   string
+	cols   map[string]int
+	rows   [][]string
+	lines  []int
+	cursor int
+}
+
+// get returns the first non-empty value among the named columns of row i.
+func (t *table) get(i int, names ...string) string {
+	for _, n := range names {
+		if c, ok := t.cols[n]; ok && c < len(t.rows[i]) {
+			if v := strings.TrimSpace(t.rows[i][c]); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func (t *table) origin(i int) Origin { return Origin{File: t.file, Line: t.lines[i]} }
+
+func readTable(fsys fs.FS, p string) (*table, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	header, err := r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return &table{file: path.Base(p), cols: map[string]int{}}, nil
+		}
+		return nil, fmt.Errorf("%s: reading the header: %w", p, err)
+	}
+	t := &table{file: path.Base(p), cols: map[string]int{}}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, dup := t.cols[h]; !dup {
+			t.cols[h] = i
+		}
+	}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		line, _ := r.FieldPos(0)
+		t.rows = append(t.rows, rec)
+		t.lines = append(t.lines, line)
+	}
+	return t, nil
+}
+
+type packageDescriptor struct {
+	Name      string `json:"name"`
+	Resources []struct {
+		Name string `json:"name"`
+		Path any    `json:"path"`
+	} `json:"resources"`
+}
+
+// readPackage reads a tabular data package rooted at root.
+func readPackage(fsys fs.FS, root, label string) (*Dataset, error) {
+	tables := map[string]*table{}
+	found := map[string]string{} // canonical → file
+	if b, err := fs.ReadFile(fsys, path.Join(root, "datapackage.json")); err == nil {
+		var pd packageDescriptor
+		if err := json.Unmarshal(b, &pd); err != nil {
+			return nil, fmt.Errorf("datapackage.json: %w", err)
+		}
+		for _, r := range pd.Resources {
+			p, _ := r.Path.(string)
+			if p == "" {
+				continue
+			}
+			canon := tableOf(r.Name)
+			if canon == "" {
+				canon = tableOf(strings.TrimSuffix(path.Base(p), path.Ext(p)))
+			}
+			if canon != "" && found[canon] == "" {
+				if _, err := fs.Stat(fsys, path.Join(root, p)); err == nil {
+					found[canon] = path.Join(root, p)
+				}
+			}
+		}
+	}
+	// CSV files the descriptor does not list (or no descriptor at all).
+	entries, _ := fs.Glob(fsys, path.Join(root, "*.csv"))
+	more, _ := fs.Glob(fsys, path.Join(root, "data", "*.csv"))
+	for _, p := range append(entries, more...) {
+		canon := tableOf(strings.TrimSuffix(path.Base(p), ".csv"))
+		if canon != "" && found[canon] == "" {
+			found[canon] = p
+		}
+	}
+	if found["services"] == "" {
+		return nil, fmt.Errorf("%s: the data package has no services table (services.csv)", label)
+	}
+	names := make([]string, 0, len(found))
+	for canon := range found {
+		names = append(names, canon)
+	}
+	sort.Strings(names)
+	for _, canon := range names {
+		t, err := readTable(fsys, found[canon])
+		if err != nil {
+			return nil, err
+		}
+		tables[canon] = t
+	}
+	return buildFromTables(tables), nil
+}
+
+// buildFromTables joins the tables into a Dataset.
+func buildFromTables(tables map[string]*table) *Dataset {
+	ds := &Dataset{Rows: map[string]int{}}
+	tb := func(name string) *table {
+		if t := tables[name]; t != nil {
+			ds.Rows[name] = len(t.rows)
+			return t
+		}
+		return &table{cols: map[string]int{}}
+	}
+
+	// Taxonomies and terms.
+	taxonomyNames := map[string]string{} // taxonomy id → name
+	tax := tb("taxonomies")
+	for i := range tax.rows {
+		name := tax.get(i, "name")
+		if name == "" {
+			ds.skip(tax.origin(i), "taxonomy without a name", "taxonomy %q has no name", tax.get(i, "id"))
+			continue
+		}
+		taxonomyNames[tax.get(i, "id")] = name
+		ds.Taxonomies = append(ds.Taxonomies, &Taxonomy{Name: name, Description: tax.get(i, "description"),
+			URI: tax.get(i, "uri"), Version: tax.get(i, "version")})
+	}
+	termsByID := map[string]*Term{}
+	terms := tb("taxonomy_terms")
+	for i := range terms.rows {
+		id := terms.get(i, "id")
+		name := terms.get(i, "name", "term")
+		taxName := terms.get(i, "vocabulary", "taxonomy")
+		if n, ok := taxonomyNames[terms.get(i, "taxonomy_id")]; ok {
+			taxName = n
+		}
+		if taxName == "" {
+			taxName = "imported"
+		}
+		code := terms.get(i, "code")
+		if code == "" {
+			code = id
+		}
+		switch {
+		case id == "" && code == "":
+			ds.skip(terms.origin(i), "taxonomy term without an id", "the term %q has no id or code", name)
+			continue
+		case name == "":
+			ds.skip(terms.origin(i), "taxonomy term without a name", "term %q has no name", id)
+			continue
+		case termsByID[id] != nil:
+			ds.skip(terms.origin(i), "duplicate id", "taxonomy term %q appears twice", id)
+			continue
+		}
+		t := &Term{SourceID: id, Taxonomy: taxName, Code: code, Name: name, Description: terms.get(i, "description"),
+			ParentCode: terms.get(i, "parent_id"), Origin: terms.origin(i)}
+		termsByID[id] = t
+		ds.Terms = append(ds.Terms, t)
+	}
+	// Parents are given by id; the dataset links them by code.
+	for _, t := range ds.Terms {
+		if t.ParentCode == "" {
+			continue
+		}
+		if p := termsByID[t.ParentCode]; p != nil && p.Taxonomy == t.Taxonomy {
+			t.ParentCode = p.Code
+		} else {
+			ds.warn(t.Origin, "taxonomy term with an unknown parent", "parent_id", "no term %q in the same taxonomy; kept without a parent", t.ParentCode)
+			t.ParentCode = ""
+		}
+	}
+	addTaxonomiesOfTerms(ds)
+
+	// Organisations.
+	orgs := map[string]*Organisation{}
+	ot := tb("organizations")
+	for i := range ot.rows {
+		o := &Organisation{SourceID: ot.get(i, "id"), Name: ot.get(i, "name"), Description: cleanText(ot.get(i, "description")),
+			Origin: ot.origin(i)}
+		o.Website = ds.cleanURL(o.Origin, "organisation", "url", ot.get(i, "website", "url"))
+		o.Email = ds.cleanEmail(o.Origin, "organisation", "email", ot.get(i, "email"))
+		if !ds.keep(o.Origin, "organisation", o.SourceID, o.Name, orgs[o.SourceID] != nil) {
+			continue
+		}
+		orgs[o.SourceID] = o
+		ds.Organisations = append(ds.Organisations, o)
+	}
+	ids := tb("organization_identifiers")
+	for i := range ids.rows {
+		o := orgs[ids.get(i, "organization_id")]
+		if o == nil {
+			ds.skip(ids.origin(i), "identifier of an unknown organisation", "organization_id %q is not in organizations", ids.get(i, "organization_id"))
+			continue
+		}
+		applyIdentifier(o, ids.get(i, "identifier_scheme"), ids.get(i, "identifier_type"), ids.get(i, "identifier"))
+	}
+
+	// Locations, with their first address and accessibility.
+	locs := map[string]*Location{}
+	lt := tb("locations")
+	for i := range lt.rows {
+		l := &Location{SourceID: lt.get(i, "id"), OrgSourceID: lt.get(i, "organization_id"), Name: lt.get(i, "name"),
+			Description: cleanText(lt.get(i, "description")), Origin: lt.origin(i)}
+		if l.SourceID == "" {
+			ds.skip(l.Origin, "location without an id", "a location has no id")
+			continue
+		}
+		if locs[l.SourceID] != nil {
+			ds.skip(l.Origin, "duplicate id", "location %q appears twice", l.SourceID)
+			continue
+		}
+		ds.setCoordinates(l, lt.get(i, "latitude"), lt.get(i, "longitude"))
+		locs[l.SourceID] = l
+		ds.Locations = append(ds.Locations, l)
+	}
+	for _, name := range []string{"addresses", "postal_addresses"} {
+		at := tb(name)
+		for i := range at.rows {
+			l := locs[at.get(i, "location_id")]
+			if l == nil {
+				ds.skip(at.origin(i), "address of an unknown location", "location_id %q is not in locations", at.get(i, "location_id"))
+				continue
+			}
+			if l.Address1 != "" || l.Postcode != "" {
+				continue // the first address wins; physical before postal
+			}
+			ds.setAddress(l, at.get(i, "address_1"), joinNonEmpty(", ", at.get(i, "address_2"), at.get(i, "address_3"), at.get(i, "address_4")),
+				at.get(i, "city"), at.get(i, "region", "state_province"), at.get(i, "postal_code"), at.get(i, "country"))
+		}
+	}
+	acc := tb("accessibility")
+	for i := range acc.rows {
+		l := locs[acc.get(i, "location_id")]
+		a := joinNonEmpty(": ", acc.get(i, "accessibility", "description"), acc.get(i, "details"))
+		if a == "" {
+			continue
+		}
+		if l == nil {
+			ds.skip(acc.origin(i), "accessibility of an unknown location", "location_id %q is not in locations", acc.get(i, "location_id"))
+			continue
+		}
+		l.Accessibility = appendUnique(l.Accessibility, a)
+	}
+
+	// Services.
+	svcs := map[string]*Service{}
+	st := tb("services")
+	for i := range st.rows {
+		s := &Service{SourceID: st.get(i, "id"), OrgSourceID: st.get(i, "organization_id"), Name: st.get(i, "name"),
+			Description: cleanText(st.get(i, "description")), AcceptingReferrals: true, Origin: st.origin(i)}
+		if !ds.keep(s.Origin, "service", s.SourceID, s.Name, svcs[s.SourceID] != nil) {
+			continue
+		}
+		s.URL = ds.cleanURL(s.Origin, "service", "url", st.get(i, "url"))
+		s.Email = ds.cleanEmail(s.Origin, "service", "email", st.get(i, "email"))
+		s.Status = ds.status(s.Origin, st.get(i, "status"))
+		fees := cleanText(st.get(i, "fees_description", "fees"))
+		s.CostDescription, s.Free = fees, feesAreFree(fees)
+		s.EligibilityDescription = cleanText(st.get(i, "eligibility_description"))
+		ds.setAges(s, st.get(i, "minimum_age"), st.get(i, "maximum_age"))
+		if d := st.get(i, "assured_date"); d != "" {
+			if v, err := parseDate(d); err == nil {
+				s.AssuredDate = v
+			} else {
+				ds.warn(s.Origin, "bad date", "assured_date", "%v; dropped", err)
+			}
+		}
+		s.Assurer = ds.cleanEmail(s.Origin, "service", "assurer_email", st.get(i, "assurer_email"))
+		if s.Assurer == "" {
+			s.Assurer = st.get(i, "assurer")
+		}
+		svcs[s.SourceID] = s
+		ds.Services = append(ds.Services, s)
+	}
+	el := tb("eligibility")
+	for i := range el.rows {
+		text := cleanText(el.get(i, "eligibility", "description"))
+		s := svcs[el.get(i, "service_id")]
+		switch {
+		case s == nil && el.get(i, "service_id") == "":
+			ds.skip(el.origin(i), "eligibility row that points at no service", "the row has no service_id")
+			continue
+		case s == nil:
+			ds.skip(el.origin(i), "eligibility of an unknown service", "service_id %q is not in services", el.get(i, "service_id"))
+			continue
+		}
+		s.EligibilityDescription = joinNonEmpty("\n\n", s.EligibilityDescription, text)
+		ds.setAges(s, el.get(i, "minimum_age"), el.get(i, "maximum_age"))
+	}
+	lg := tb("languages")
+	for i := range lg.rows {
+		name := lg.get(i, "language", "name", "code")
+		if s := svcs[lg.get(i, "service_id")]; s != nil && name != "" {
+			s.Languages = appendUnique(s.Languages, name)
+		}
+	}
+	co := tb("cost_options")
+	for i := range co.rows {
+		s := svcs[co.get(i, "service_id")]
+		if s == nil {
+			ds.skip(co.origin(i), "cost option of an unknown service", "service_id %q is not in services", co.get(i, "service_id"))
+			continue
+		}
+		amount, err := parseFloat(co.get(i, "amount"))
+		if err != nil || (amount != nil && *amount < 0) {
+			ds.warn(co.origin(i), "bad amount", "amount", "%q is not a price; dropped", co.get(i, "amount"))
+			amount = nil
+		}
+		s.Costs = append(s.Costs, Cost{Option: co.get(i, "option"), Amount: amount, Currency: co.get(i, "currency"),
+			AmountDescription: co.get(i, "amount_description")})
+	}
+
+	// Service at locations.
+	salByID := map[string][2]string{} // sal id → service id, location id
+	sal := tb("service_at_locations")
+	for i := range sal.rows {
+		s, l := svcs[sal.get(i, "service_id")], locs[sal.get(i, "location_id")]
+		switch {
+		case s == nil:
+			ds.skip(sal.origin(i), "service at location of an unknown service", "service_id %q is not in services", sal.get(i, "service_id"))
+			continue
+		case l == nil:
+			ds.skip(sal.origin(i), "service at location of an unknown location", "location_id %q is not in locations", sal.get(i, "location_id"))
+			continue
+		}
+		salByID[sal.get(i, "id")] = [2]string{s.SourceID, l.SourceID}
+		if !hasLocation(s, l.SourceID) {
+			s.Locations = append(s.Locations, ServiceAtLocation{SourceID: sal.get(i, "id"), LocationSourceID: l.SourceID,
+				Description: cleanText(sal.get(i, "description"))})
+		}
+	}
+
+	// Contacts and phones.
+	contactOf := map[string]*[2]int{} // contact id → service index, contact index
+	svcIndex := map[string]int{}
+	for i, s := range ds.Services {
+		svcIndex[s.SourceID] = i
+	}
+	ct := tb("contacts")
+	for i := range ct.rows {
+		sid := ct.get(i, "service_id")
+		if sid == "" {
+			sid = salByID[ct.get(i, "service_at_location_id")][0]
+		}
+		s := svcs[sid]
+		if s == nil {
+			ds.skip(ct.origin(i), "contact not linked to a service", "contact %q is linked to no known service (Signpost keeps contacts per service)", ct.get(i, "id"))
+			continue
+		}
+		c := Contact{Name: ct.get(i, "name"), Title: joinNonEmpty(", ", ct.get(i, "title"), ct.get(i, "department")),
+			Email: ds.cleanEmail(ct.origin(i), "contact", "email", ct.get(i, "email")),
+			Phone: joinNonEmpty(" ", ct.get(i, "phone_areacode"), ct.get(i, "phone_number"))}
+		if ext := ct.get(i, "phone_extension"); ext != "" && c.Phone != "" {
+			c.Phone += " ext. " + ext
+		}
+		if c.Name == "" && c.Title == "" && c.Email == "" && c.Phone == "" {
+			continue
+		}
+		s.Contacts = append(s.Contacts, c)
+		contactOf[ct.get(i, "id")] = &[2]int{svcIndex[sid], len(s.Contacts) - 1}
+	}
+	ph := tb("phones")
+	for i := range ph.rows {
+		number := ph.get(i, "number")
+		if ext := ph.get(i, "extension"); ext != "" && number != "" {
+			number += " ext. " + ext
+		}
+		if number == "" {
+			ds.skip(ph.origin(i), "phone without a number", "the row has no number")
+			continue
+		}
+		if ref := contactOf[ph.get(i, "contact_id")]; ref != nil {
+			c := &ds.Services[ref[0]].Contacts[ref[1]]
+			if c.Phone == "" {
+				c.Phone = number
+				continue
+			}
+		}
+		sid := ph.get(i, "service_id")
+		if sid == "" {
+			sid = salByID[ph.get(i, "service_at_location_id")][0]
+		}
+		if s := svcs[sid]; s != nil {
+			if !hasPhone(s, number) {
+				s.Contacts = append(s.Contacts, Contact{Title: ph.get(i, "description", "type"), Phone: number})
+			}
+			continue
+		}
+		if o := orgs[ph.get(i, "organization_id")]; o != nil {
+			if o.Phone == "" {
+				o.Phone = number
+			}
+			continue
+		}
+		ds.skip(ph.origin(i), "phone not linked to a service or organisation", "phone %q is linked to no known service or organisation", number)
+	}
+
+	// Schedules: HSDS 1/2 rows are one weekday each; rows with the same
+	// times at the same place are merged into one weekly session.
+	sc := tb("schedules")
+	type key struct{ svc, loc, opens, closes, desc, freq, from, to string }
+	merged := map[key]*Schedule{}
+	var order []key
+	for i := range sc.rows {
+		o := sc.origin(i)
+		sid, lid := sc.get(i, "service_id"), sc.get(i, "location_id")
+		if salID := sc.get(i, "service_at_location_id"); salID != "" {
+			if pair, ok := salByID[salID]; ok {
+				sid, lid = pair[0], pair[1]
+			}
+		}
+		s := svcs[sid]
+		if s == nil {
+			ds.skip(o, "schedule not linked to a service", "schedule linked to no known service (location opening hours are not kept)")
+			continue
+		}
+		if lid != "" && !hasLocation(s, lid) {
+			lid = "" // a location the service is not at
+		}
+		sch, ok := ds.schedule(o, sc, i)
+		if !ok {
+			continue
+		}
+		sch.LocationSourceID = lid
+		k := key{sid, lid, sch.OpensAt, sch.ClosesAt, sch.Description, sch.Freq, sch.ValidFrom, sch.ValidTo}
+		if m := merged[k]; m != nil && sch.Interval == m.Interval {
+			for _, d := range sch.ByDay {
+				m.ByDay = appendUnique(m.ByDay, d)
+			}
+			continue
+		}
+		cp := sch
+		merged[k] = &cp
+		order = append(order, k)
+	}
+	for _, k := range order {
+		m := merged[k]
+		sortDays(m.ByDay)
+		svcs[k.svc].Schedules = append(svcs[k.svc].Schedules, *m)
+	}
+
+	// Service ↔ term links: HSDS 1/2 services_taxonomy, HSDS 3 attributes.
+	link := func(o Origin, sid, tid string) {
+		s, t := svcs[sid], termsByID[tid]
+		switch {
+		case s == nil:
+			ds.skip(o, "term link of an unknown service", "service_id %q is not in services", sid)
+		case t == nil:
+			ds.skip(o, "link to an unknown taxonomy term", "taxonomy term %q is not in the taxonomy", tid)
+		default:
+			ds.linkTerm(s, t, "")
+		}
+	}
+	stt := tb("service_terms")
+	for i := range stt.rows {
+		link(stt.origin(i), stt.get(i, "service_id"), stt.get(i, "taxonomy_id", "taxonomy_term_id"))
+	}
+	at := tb("attributes")
+	for i := range at.rows {
+		if lt := strings.ToLower(at.get(i, "link_type")); lt != "" && lt != "service" {
+			continue
+		}
+		s, t := svcs[at.get(i, "link_id")], termsByID[at.get(i, "taxonomy_term_id")]
+		if s != nil && t != nil {
+			ds.linkTerm(s, t, at.get(i, "value"))
+			continue
+		}
+		link(at.origin(i), at.get(i, "link_id"), at.get(i, "taxonomy_term_id"))
+	}
+	ds.checkReferences(orgs, locs)
+	return ds
+}
+
+func hasLocation(s *Service, lid string) bool {
+	for _, l := range s.Locations {
+		if l.LocationSourceID == lid {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPhone(s *Service, number string) bool {
+	for _, c := range s.Contacts {
+		if c.Phone == number {
+			return true
+		}
+	}
+	return false
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+func appendUnique(vs []string, v string) []string {
+	for _, x := range vs {
+		if x == v {
+			return vs
+		}
+	}
+	return append(vs, v)
+}
+
+var dayOrder = map[string]int{"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+
+func sortDays(days []string) {
+	sort.SliceStable(days, func(i, j int) bool { return dayOrder[days[i]] < dayOrder[days[j]] })
+}
