@@ -382,17 +382,18 @@ func TestArchiveAndVerify(t *testing.T) {
 	e.ok(createService, map[string]any{"org": o.ID, "in": in}, &b)
 
 	var verified struct{ VerifyService service }
-	e.ok(`mutation($id: ID!, $v: Int!) { verifyService(id: $id, version: $v, assurer: "Directory team", assuredDate: "2026-11-01") { version assuredDate assurer } }`,
+	e.ok(`mutation($id: ID!, $v: Int!) { verifyService(id: $id, version: $v, assurer: "directory@example.org", assuredDate: "2026-11-01") { version assuredDate assurer } }`,
 		map[string]any{"id": a.CreateService.ID, "v": 1}, &verified)
-	if verified.VerifyService.AssuredDate == nil || *verified.VerifyService.AssuredDate != "2026-11-01" || verified.VerifyService.Assurer != "Directory team" || verified.VerifyService.Version != 2 {
+	if verified.VerifyService.AssuredDate == nil || *verified.VerifyService.AssuredDate != "2026-11-01" || verified.VerifyService.Assurer != "directory@example.org" || verified.VerifyService.Version != 2 {
 		t.Fatalf("verify = %+v", verified.VerifyService)
 	}
-	err := e.fails(`mutation($id: ID!) { verifyService(id: $id, version: 2, assurer: "x", assuredDate: "2999-01-01") { id } }`,
+	err := e.fails(`mutation($id: ID!) { verifyService(id: $id, version: 2, assurer: "a@example.org", assuredDate: "2999-01-01") { id } }`,
 		map[string]any{"id": a.CreateService.ID}, "BAD_USER_INPUT")
 	if err.Extensions["field"] != "assuredDate" {
 		t.Errorf("future date field = %v", err.Extensions["field"])
 	}
 	e.fails(`mutation($id: ID!) { verifyService(id: $id, version: 2, assurer: " ") { id } }`, map[string]any{"id": a.CreateService.ID}, "BAD_USER_INPUT")
+	e.fails(`mutation($id: ID!) { verifyService(id: $id, version: 2, assurer: "Directory team") { id } }`, map[string]any{"id": a.CreateService.ID}, "BAD_USER_INPUT")
 	e.fails(`mutation($id: ID!) { archiveService(id: $id, version: 1) { id } }`, map[string]any{"id": a.CreateService.ID}, "CONFLICT")
 
 	var archived struct{ ArchiveService service }

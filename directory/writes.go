@@ -184,11 +184,15 @@ func (d *Directory) ArchiveService(ctx context.Context, id uuid.UUID, version in
 }
 
 // VerifyService records that a listing was checked as correct on a date
-// (today when nil) by an assurer.
+// (today when nil) by an assurer, given by e-mail address as Open Referral
+// records it.
 func (d *Directory) VerifyService(ctx context.Context, id uuid.UUID, version int, date *time.Time, assurer string) (*store.Service, error) {
 	assurer = strings.TrimSpace(assurer)
 	var ps fault.Problems
-	checkName(&ps, "assurer", assurer, true)
+	if assurer == "" {
+		ps.Add("assurer", "must not be empty")
+	}
+	checkEmail(&ps, "assurer", assurer)
 	today := d.now().UTC().Truncate(24 * time.Hour)
 	if date == nil {
 		date = &today

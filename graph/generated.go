@@ -1470,7 +1470,7 @@ type Mutation {
     id: ID!
     "The version the check is based on."
     version: Int!
-    "Who checked the listing (a name or role)."
+    "The e-mail address of who checked the listing (Open Referral's assurer_email)."
     assurer: String!
     "When it was checked; today when omitted. Must not be in the future."
     assuredDate: Date
@@ -1622,7 +1622,7 @@ type Service implements Node {
   contacts: [Contact!]!
   "When the listing was last checked as correct."
   assuredDate: Date
-  "Who last checked the listing."
+  "The e-mail address of who last checked the listing."
   assurer: String!
   "When it was archived; null while it is listed."
   archivedAt: DateTime

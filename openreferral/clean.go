@@ -151,9 +151,15 @@ func (ds *Dataset) setAges(s *Service, min, max string) {
 func (ds *Dataset) setCoordinates(l *Location, lat, lon string) {
 	la, err1 := parseFloat(lat)
 	lo, err2 := parseFloat(lon)
-	switch {
-	case err1 != nil || err2 != nil:
+	if err1 != nil || err2 != nil {
 		ds.warn(l.Origin, "bad coordinates", "latitude", "%q, %q are not coordinates; dropped", lat, lon)
+		return
+	}
+	ds.setPoint(l, la, lo)
+}
+
+func (ds *Dataset) setPoint(l *Location, la, lo *float64) {
+	switch {
 	case la == nil && lo == nil:
 	case la == nil || lo == nil:
 		ds.warn(l.Origin, "bad coordinates", "latitude", "only one of latitude and longitude is given; dropped")
@@ -187,11 +193,14 @@ func (ds *Dataset) setAddress(l *Location, line1, line2, city, region, postcode,
 	l.Postcode, l.Country = strings.TrimSpace(postcode), c
 }
 
-// schedule reads one schedule row of any HSDS version.
-func (ds *Dataset) schedule(o Origin, t *table, i int) (Schedule, bool) {
-	s := Schedule{Freq: strings.ToUpper(t.get(i, "freq")), Interval: 1,
-		Description: cleanText(joinNonEmpty("; ", t.get(i, "description", "original_text"), t.get(i, "notes")))}
-	if v := t.get(i, "interval"); v != "" {
+// getter returns the first non-empty value among the named fields.
+type getter func(names ...string) string
+
+// schedule reads one schedule of any HSDS version.
+func (ds *Dataset) schedule(o Origin, get getter) (Schedule, bool) {
+	s := Schedule{Freq: strings.ToUpper(get("freq")), Interval: 1,
+		Description: cleanText(joinNonEmpty("; ", get("description", "original_text"), get("notes")))}
+	if v := get("interval"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 52 {
 			ds.warn(o, "bad schedule", "interval", "%q is not an interval; 1 assumed", v)
@@ -210,10 +219,7 @@ func (ds *Dataset) schedule(o Origin, t *table, i int) (Schedule, bool) {
 		ds.skip(o, "unsupported schedule", "freq %q is not WEEKLY, MONTHLY or DAILY", s.Freq)
 		return s, false
 	}
-	days := t.get(i, "byday")
-	if days == "" {
-		days = t.get(i, "weekday")
-	}
+	days := get("byday", "weekday")
 	var ordinals []string
 	for _, d := range strings.Split(days, ",") {
 		d = strings.TrimSpace(d)
@@ -236,12 +242,12 @@ func (ds *Dataset) schedule(o Origin, t *table, i int) (Schedule, bool) {
 		s.Description = joinNonEmpty("; ", s.Description, "days of the month: "+strings.Join(ordinals, ","))
 	}
 	var err error
-	if v := t.get(i, "opens_at"); v != "" {
+	if v := get("opens_at"); v != "" {
 		if s.OpensAt, err = parseClock(v); err != nil {
 			ds.warn(o, "bad time", "opens_at", "%v; dropped", err)
 		}
 	}
-	if v := t.get(i, "closes_at"); v != "" {
+	if v := get("closes_at"); v != "" {
 		if s.ClosesAt, err = parseClock(v); err != nil {
 			ds.warn(o, "bad time", "closes_at", "%v; dropped", err)
 		}
@@ -255,7 +261,7 @@ func (ds *Dataset) schedule(o Origin, t *table, i int) (Schedule, bool) {
 		col string
 		dst *string
 	}{{"valid_from", &s.ValidFrom}, {"valid_to", &s.ValidTo}} {
-		if v := t.get(i, f.col); v != "" {
+		if v := get(f.col); v != "" {
 			if *f.dst, err = parseDate(v); err != nil {
 				ds.warn(o, "bad date", f.col, "%v; dropped", err)
 			}
@@ -304,5 +310,26 @@ func (ds *Dataset) checkReferences(orgs map[string]*Organisation, locs map[strin
 		if l.OrgSourceID != "" && orgs[l.OrgSourceID] == nil {
 			l.OrgSourceID = ""
 		}
+	}
+}
+
+// applyCosts sets a service's prices. Signpost marks a free service with a
+// cost option "Free" of 0, which is taken off again here; other data is
+// free when nothing is charged and its fees text says so.
+func applyCosts(s *Service, costs []Cost) {
+	s.Costs, s.Free = nil, false
+	paid := false
+	for _, c := range costs {
+		if strings.EqualFold(c.Option, "free") && (c.Amount == nil || *c.Amount == 0) && c.AmountDescription == "" {
+			s.Free = true
+			continue
+		}
+		if c.Amount != nil && *c.Amount > 0 {
+			paid = true
+		}
+		s.Costs = append(s.Costs, c)
+	}
+	if !s.Free && !paid && feesAreFree(s.CostDescription) {
+		s.Free = true
 	}
 }

@@ -321,8 +321,8 @@ func buildFromTables(tables map[string]*table) *Dataset {
 		s.URL = ds.cleanURL(s.Origin, "service", "url", st.get(i, "url"))
 		s.Email = ds.cleanEmail(s.Origin, "service", "email", st.get(i, "email"))
 		s.Status = ds.status(s.Origin, st.get(i, "status"))
-		fees := cleanText(st.get(i, "fees_description", "fees"))
-		s.CostDescription, s.Free = fees, feesAreFree(fees)
+		s.CostDescription = cleanText(st.get(i, "fees_description", "fees"))
+		applyCosts(s, nil)
 		s.EligibilityDescription = cleanText(st.get(i, "eligibility_description"))
 		ds.setAges(s, st.get(i, "minimum_age"), st.get(i, "maximum_age"))
 		if d := st.get(i, "assured_date"); d != "" {
@@ -362,6 +362,7 @@ func buildFromTables(tables map[string]*table) *Dataset {
 		}
 	}
 	co := tb("cost_options")
+	costs := map[*Service][]Cost{}
 	for i := range co.rows {
 		s := svcs[co.get(i, "service_id")]
 		if s == nil {
@@ -373,8 +374,11 @@ func buildFromTables(tables map[string]*table) *Dataset {
 			ds.warn(co.origin(i), "bad amount", "amount", "%q is not a price; dropped", co.get(i, "amount"))
 			amount = nil
 		}
-		s.Costs = append(s.Costs, Cost{Option: co.get(i, "option"), Amount: amount, Currency: co.get(i, "currency"),
+		costs[s] = append(costs[s], Cost{Option: co.get(i, "option"), Amount: amount, Currency: co.get(i, "currency"),
 			AmountDescription: co.get(i, "amount_description")})
+	}
+	for s, cs := range costs {
+		applyCosts(s, cs)
 	}
 
 	// Service at locations.
@@ -484,7 +488,7 @@ func buildFromTables(tables map[string]*table) *Dataset {
 		if lid != "" && !hasLocation(s, lid) {
 			lid = "" // a location the service is not at
 		}
-		sch, ok := ds.schedule(o, sc, i)
+		sch, ok := ds.schedule(o, func(names ...string) string { return sc.get(i, names...) })
 		if !ok {
 			continue
 		}

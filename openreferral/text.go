@@ -144,7 +144,7 @@ func parseAge(s string) (*int, error) {
 	return &n, nil
 }
 
-var freeFeesRE = regexp.MustCompile(`(?i)^\s*(free|none|no (fee|charge|cost)s?|\$?£?0(\.00)?)\b`)
+var freeFeesRE = regexp.MustCompile(`(?i)^\s*(free|free of charge|none|no (fee|charge|cost)s?|[$£]?0(\.00)?)\s*\.?\s*$`)
 
 // feesAreFree reads a fees description that says the service is free.
 func feesAreFree(s string) bool { return freeFeesRE.MatchString(s) }

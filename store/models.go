@@ -110,6 +110,7 @@ type ServiceAtLocation struct {
 type ServiceLocation struct {
 	Location
 	ServiceID      uuid.UUID `bun:"service_id,type:uuid"`
+	SALID          uuid.UUID `bun:"sal_id,type:uuid"`
 	SALDescription string    `bun:"sal_description"`
 }
 

@@ -61,7 +61,7 @@ func (q Queries) ReplaceServiceParts(ctx context.Context, serviceID uuid.UUID, p
 // tagged with its service, in the order the service lists them.
 func (q Queries) LocationsOfServices(ctx context.Context, serviceIDs []uuid.UUID) ([]ServiceLocation, error) {
 	var out []ServiceLocation
-	err := q.db.NewRaw(`SELECT l.*, sal.service_id, sal.description AS sal_description FROM service_at_locations sal
+	err := q.db.NewRaw(`SELECT l.*, sal.service_id, sal.id AS sal_id, sal.description AS sal_description FROM service_at_locations sal
 		JOIN locations l ON l.id = sal.location_id
 		WHERE sal.service_id IN (?) ORDER BY sal.service_id, sal.position, l.id`, bun.List(serviceIDs)).Scan(ctx, &out)
 	return out, err

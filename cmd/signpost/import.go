@@ -166,7 +166,6 @@ func (p *progress) update(ev openreferral.Progress) {
 	}
 }
 
-
 func runImportPostcodes(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import postcodes", "import postcodes [flags] FILE.csv",
 		"Loads postcode coordinates for proximity searches. Reads the ONS Postcode Directory and NSPL\n"+

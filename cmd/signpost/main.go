@@ -28,6 +28,7 @@ func commands() []command {
 		{"migrate", "apply or roll back database migrations (up, down, status)", runMigrate},
 		{"seed", "load data into the directory (--demo: the demo town)", runSeed},
 		{"import", "import an Open Referral directory (JSON, data package, zip) or postcodes", runImport},
+		{"export", "export the directory as Open Referral UK JSON or an HSDS data package", runExport},
 		{"version", "print the version", runVersion},
 	}
 }
