@@ -255,7 +255,7 @@ func location(l *store.Location) *ORLocation {
 	}
 	if l.Address1 != "" || l.Address2 != "" || l.City != "" || l.Region != "" || l.Postcode != "" || l.Country != "" {
 		x.Addresses = []ORAddress{{ID: synthID("address", id), LocationID: id, Address1: l.Address1, Address2: l.Address2,
-			City: l.City, Region: l.Region, PostalCode: l.Postcode, Country: l.Country, AddressType: "physical"}}
+			City: l.City, Region: l.Region, StateProvince: l.Region, PostalCode: l.Postcode, Country: l.Country, AddressType: "physical"}}
 	}
 	for _, a := range l.Accessibility {
 		x.Accessibility = append(x.Accessibility, ORAccessibility{ID: synthID("accessibility", id, a), LocationID: id, Description: a})

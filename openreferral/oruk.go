@@ -78,14 +78,14 @@ type ORAddress struct {
 	ID            string `json:"id"`
 	LocationID    string `json:"location_id,omitempty"`
 	Attention     string `json:"attention,omitempty"`
-	Address1      string `json:"address_1,omitempty"`
+	Address1      string `json:"address_1"`
 	Address2      string `json:"address_2,omitempty"`
-	City          string `json:"city,omitempty"`
+	City          string `json:"city"`
 	Region        string `json:"region,omitempty"`
-	StateProvince string `json:"state_province,omitempty"`
-	PostalCode    string `json:"postal_code,omitempty"`
-	Country       string `json:"country,omitempty"`
-	AddressType   string `json:"address_type,omitempty"`
+	StateProvince string `json:"state_province"`
+	PostalCode    string `json:"postal_code"`
+	Country       string `json:"country"`
+	AddressType   string `json:"address_type"`
 }
 
 // ORAccessibility is an accessibility feature of a location.
