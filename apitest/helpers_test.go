@@ -4,6 +4,7 @@ package apitest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"context"
 	"encoding/json"
 	"io"
@@ -156,3 +157,8 @@ func sameCounts(a, b map[string]int) bool {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// globalServiceID is the GraphQL id of a service with this UUID.
+func globalServiceID(uuid string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("Service:" + uuid))
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/postcodes"
 	"github.com/signpost/signpost/store"
 )
 
@@ -68,6 +69,17 @@ func Demo(ctx context.Context, dir *directory.Directory, st *store.Store) (Resul
 }
 
 func load(ctx context.Context, dir *directory.Directory, q store.Queries, data *demoData) (Result, error) {
+	// The demo carries the postcodes it uses, so proximity searches work
+	// without a postcode file.
+	var points []store.PostcodePoint
+	for _, v := range data.venues {
+		if compact, _, ok := postcodes.Normalise(v.Postcode); ok && v.Latitude != nil {
+			points = append(points, store.PostcodePoint{Code: compact, Latitude: *v.Latitude, Longitude: *v.Longitude})
+		}
+	}
+	if err := q.UpsertPostcodes(ctx, points); err != nil {
+		return Result{}, err
+	}
 	venueIDs := map[string]uuid.UUID{}
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	res := Result{Loaded: true}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -120,15 +121,28 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 
 var knownRoutes = map[string]bool{"/": true, "/graphql": true, "/healthz": true, "/readyz": true, "/metrics": true}
 
+// routeLabel bounds the route label: fixed routes by path, the feed by
+// its endpoint without ids.
+func routeLabel(path string) string {
+	if knownRoutes[path] {
+		return path
+	}
+	if rest, ok := strings.CutPrefix(path, "/openreferral/"); ok {
+		endpoint, _, _ := strings.Cut(rest, "/")
+		switch endpoint {
+		case "", "openapi.json", "services", "organizations", "taxonomies", "taxonomy_terms", "service_at_locations":
+			return "/openreferral/" + endpoint
+		}
+	}
+	return "other"
+}
+
 func (m *httpMetrics) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		route := r.URL.Path
-		if !knownRoutes[route] {
-			route = "other" // bound the label set
-		}
+		route := routeLabel(r.URL.Path)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}

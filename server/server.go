@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph"
+	"github.com/signpost/signpost/openreferral"
 	"github.com/signpost/signpost/store"
 )
 
@@ -47,6 +48,7 @@ func NewHandler(opts Options) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(gql, MaxBodyBytes))
 	mux.Handle("GET /{$}", playground.Handler("Signpost", "/graphql"))
+	mux.Handle("/openreferral/", openReferralHandler(openreferral.NewFeed(opts.Store), log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

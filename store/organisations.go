@@ -113,3 +113,11 @@ func versioned(ctx context.Context, q Queries, res sql.Result, err error, table 
 func (q Queries) CountOrganisationsFromSource(ctx context.Context, source string) (int, error) {
 	return count(ctx, q.db.NewSelect().Model((*Organisation)(nil)).Where("source = ?", source))
 }
+
+// OrganisationsAt returns up to limit organisations from offset in name
+// order.
+func (q Queries) OrganisationsAt(ctx context.Context, f OrganisationFilter, offset, limit int) ([]Organisation, error) {
+	var out []Organisation
+	err := orderByKey(f.apply(q.db.NewSelect().Model(&out)), "o").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	return out, err
+}

@@ -24,6 +24,20 @@ func (q Queries) UpsertDistricts(ctx context.Context, ps []PostcodePoint) error 
 }
 
 func upsertPoints(ctx context.Context, q Queries, table, key string, ps []PostcodePoint) error {
+	// One statement cannot set a row twice: keep the last of repeated codes.
+	last := make(map[string]int, len(ps))
+	for i, p := range ps {
+		last[p.Code] = i
+	}
+	if len(last) < len(ps) {
+		dedup := make([]PostcodePoint, 0, len(last))
+		for i, p := range ps {
+			if last[p.Code] == i {
+				dedup = append(dedup, p)
+			}
+		}
+		ps = dedup
+	}
 	return chunked(ps, 5000, func(c []PostcodePoint) error {
 		codes := make([]string, len(c))
 		lats := make([]float64, len(c))

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"math"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -19,7 +21,40 @@ type ServiceFilter struct {
 	DeliveryModes   []string
 	Text            string
 	IncludeArchived bool
+
+	// TaxonomyID keeps services with any term of this taxonomy.
+	TaxonomyID *uuid.UUID
+	// ModifiedSince keeps services changed at or after this time.
+	ModifiedSince *time.Time
+	// MinimumAgeAtLeast keeps services whose minimum age is at least this.
+	MinimumAgeAtLeast *int
+	// MaximumAgeAtMost keeps services whose maximum age is at most this.
+	MaximumAgeAtMost *int
+	// Session keeps services with one session matching every given part.
+	Session *SessionFilter
+	// Near keeps services with a location within a distance of a point.
+	Near *Near
 }
+
+// SessionFilter matches one schedule of a service.
+type SessionFilter struct {
+	Day        string // RRULE code, MO…SU; empty for any
+	OpensFrom  string // HH:MM: opens at or after
+	ClosesByAt string // HH:MM: closes at or before
+}
+
+// Near is a circle on the map.
+type Near struct {
+	Latitude, Longitude float64
+	Metres              float64
+}
+
+// earthRadius is the mean radius of the Earth in metres.
+const earthRadius = 6371008.8
+
+// distanceSQL is the great-circle distance in metres from (?, ?) to l.
+const distanceSQL = `2 * 6371008.8 * asin(sqrt(power(sin(radians(l.latitude - ?) / 2), 2) +
+	cos(radians(?)) * cos(radians(l.latitude)) * power(sin(radians(l.longitude - ?) / 2), 2)))`
 
 func (f ServiceFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if !f.IncludeArchived {
@@ -47,7 +82,91 @@ func (f ServiceFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	if f.Text != "" {
 		q = q.Where("(s.search @@ websearch_to_tsquery('english', ?) OR s.name ILIKE ?)", f.Text, likePattern(f.Text))
 	}
+	if f.TaxonomyID != nil {
+		q = q.Where(`EXISTS (SELECT 1 FROM service_terms st JOIN taxonomy_terms t ON t.id = st.term_id
+			WHERE st.service_id = s.id AND t.taxonomy_id = ?)`, *f.TaxonomyID)
+	}
+	if f.ModifiedSince != nil {
+		q = q.Where("s.updated_at >= ?", *f.ModifiedSince)
+	}
+	if f.MinimumAgeAtLeast != nil {
+		q = q.Where("s.minimum_age >= ?", *f.MinimumAgeAtLeast)
+	}
+	if f.MaximumAgeAtMost != nil {
+		q = q.Where("s.maximum_age <= ?", *f.MaximumAgeAtMost)
+	}
+	if sf := f.Session; sf != nil {
+		cond := "sc.service_id = s.id"
+		var args []any
+		if sf.Day != "" {
+			cond += " AND ? = ANY(sc.byday)"
+			args = append(args, sf.Day)
+		}
+		if sf.OpensFrom != "" {
+			cond += " AND sc.opens_at >= ?::time"
+			args = append(args, sf.OpensFrom)
+		}
+		if sf.ClosesByAt != "" {
+			cond += " AND sc.closes_at <= ?::time"
+			args = append(args, sf.ClosesByAt)
+		}
+		q = q.Where("EXISTS (SELECT 1 FROM schedules sc WHERE "+cond+")", args...)
+	}
+	if n := f.Near; n != nil {
+		// A bounding box lets the planner skip far rows before the exact test.
+		dLat := n.Metres / earthRadius * 180 / math.Pi
+		dLon := dLat / math.Max(math.Cos(n.Latitude*math.Pi/180), 0.01)
+		q = q.Where(`EXISTS (SELECT 1 FROM service_at_locations sal JOIN locations l ON l.id = sal.location_id
+			WHERE sal.service_id = s.id AND l.latitude BETWEEN ? AND ? AND l.longitude BETWEEN ? AND ?
+			AND `+distanceSQL+` <= ?)`,
+			n.Latitude-dLat, n.Latitude+dLat, n.Longitude-dLon, n.Longitude+dLon,
+			n.Latitude, n.Latitude, n.Longitude, n.Metres)
+	}
 	return q
+}
+
+// ServicesAt returns up to limit services from offset in name order: the
+// page-numbered listing of the Open Referral feed.
+func (q Queries) ServicesAt(ctx context.Context, f ServiceFilter, offset, limit int) ([]Service, error) {
+	var out []Service
+	err := orderByKey(f.apply(q.db.NewSelect().Model(&out)), "s").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	return out, err
+}
+
+// ServiceAtLocationRow is a service at a location with both ids.
+type ServiceAtLocationRow struct {
+	ID         uuid.UUID `bun:"id,type:uuid"`
+	ServiceID  uuid.UUID `bun:"service_id,type:uuid"`
+	LocationID uuid.UUID `bun:"location_id,type:uuid"`
+}
+
+// ServiceAtLocationsAt pages through the service-at-locations of the
+// services that match f, in service name order.
+func (q Queries) ServiceAtLocationsAt(ctx context.Context, f ServiceFilter, offset, limit int) ([]ServiceAtLocationRow, int, error) {
+	var ids []uuid.UUID
+	if err := f.apply(q.db.NewSelect().Model((*Service)(nil)).Column("s.id")).Scan(ctx, &ids); err != nil {
+		return nil, 0, err
+	}
+	if len(ids) == 0 {
+		return nil, 0, nil
+	}
+	var total int
+	if err := q.db.NewSelect().TableExpr("service_at_locations").ColumnExpr("count(*)").
+		Where("service_id IN (?)", bun.List(ids)).Scan(ctx, &total); err != nil {
+		return nil, 0, err
+	}
+	var rows []ServiceAtLocationRow
+	err := q.db.NewRaw(`SELECT sal.id, sal.service_id, sal.location_id FROM service_at_locations sal
+		JOIN services s ON s.id = sal.service_id WHERE sal.service_id IN (?)
+		ORDER BY lower(s.name), s.id, sal.position, sal.id OFFSET ? LIMIT ?`, bun.List(ids), offset, limit).Scan(ctx, &rows)
+	return rows, total, err
+}
+
+// ServiceAtLocationByID returns one service-at-location.
+func (q Queries) ServiceAtLocationByID(ctx context.Context, id uuid.UUID) (*ServiceAtLocationRow, error) {
+	row := new(ServiceAtLocationRow)
+	err := q.db.NewRaw("SELECT id, service_id, location_id FROM service_at_locations WHERE id = ?", id).Scan(ctx, row)
+	return row, notFound(err)
 }
 
 // ServiceByID returns one service.

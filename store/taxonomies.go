@@ -86,3 +86,26 @@ func (q Queries) NeedTerms(ctx context.Context) ([]TaxonomyTerm, error) {
 	err := q.db.NewSelect().Model(&out).Where("taxonomy_id = ?", NeedsTaxonomyID).Order("code").Scan(ctx)
 	return out, err
 }
+
+// TaxonomiesAt returns up to limit taxonomies from offset in name order.
+func (q Queries) TaxonomiesAt(ctx context.Context, offset, limit int) ([]Taxonomy, error) {
+	var out []Taxonomy
+	err := orderByKey(q.db.NewSelect().Model(&out), "x").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	return out, err
+}
+
+// AllTermsAt returns up to limit terms of every taxonomy (or one) from
+// offset in name order, and how many there are.
+func (q Queries) AllTermsAt(ctx context.Context, taxonomyID *uuid.UUID, offset, limit int) ([]TaxonomyTerm, int, error) {
+	var out []TaxonomyTerm
+	sq := q.db.NewSelect().Model(&out)
+	if taxonomyID != nil {
+		sq = sq.Where("t.taxonomy_id = ?", *taxonomyID)
+	}
+	total, err := sq.Count(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	err = orderByKey(sq, "t").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	return out, int(total), err
+}
