@@ -51,7 +51,7 @@ func (e *env) feed(path string, status int, dst any) http.Header {
 func (e *env) feedServices(query string) []openreferral.ORService {
 	e.t.Helper()
 	var page struct {
-		TotalItems int                     `json:"total_items"`
+		TotalItems int                      `json:"total_items"`
 		Contents   []openreferral.ORService `json:"contents"`
 	}
 	e.feed("/services?per_page=100&"+query, 200, &page)

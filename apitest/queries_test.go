@@ -400,3 +400,32 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 	}
 	_ = store.ErrNotFound
 }
+
+func TestNearFilter(t *testing.T) {
+	e := newEnv(t, envOptions{demo: true})
+	const q = `query($near: NearInput!) { services(first: 100, filter: {near: $near}) { totalCount
+		edges { node { name locations { location { latitude longitude } } } } } }`
+	var near, wide, point struct{ Services page }
+	e.ok(q, map[string]any{"near": map[string]any{"postcode": "ne46 3rb", "distanceKm": 0.3}}, &near)
+	e.ok(q, map[string]any{"near": map[string]any{"postcode": "NE46 3RB", "distanceKm": 3}}, &wide)
+	e.ok(q, map[string]any{"near": map[string]any{"latitude": 54.97413, "longitude": -2.10296, "distanceKm": 0.3}}, &point)
+	if near.Services.TotalCount == 0 || wide.Services.TotalCount <= near.Services.TotalCount || point.Services.TotalCount != near.Services.TotalCount {
+		t.Fatalf("300 m: %d, 3 km: %d, 300 m by coordinates: %d", near.Services.TotalCount, wide.Services.TotalCount, point.Services.TotalCount)
+	}
+	for _, c := range []struct {
+		near  map[string]any
+		field string
+	}{
+		{map[string]any{"postcode": "not a postcode", "distanceKm": 1}, "filter.near.postcode"},
+		{map[string]any{"postcode": "ZZ99 9ZZ", "distanceKm": 1}, "filter.near.postcode"},
+		{map[string]any{"distanceKm": 1}, "filter.near.postcode"},
+		{map[string]any{"postcode": "NE46 3RB", "distanceKm": 0}, "filter.near.distanceKm"},
+		{map[string]any{"latitude": 54.9, "distanceKm": 1}, "filter.near.latitude"},
+		{map[string]any{"latitude": 95.0, "longitude": 0.0, "distanceKm": 1}, "filter.near.latitude"},
+	} {
+		err := e.fails(q, map[string]any{"near": c.near}, "BAD_USER_INPUT")
+		if err.Extensions["field"] != c.field {
+			t.Errorf("%v: field %v, want %s (%s)", c.near, err.Extensions["field"], c.field, err.Message)
+		}
+	}
+}

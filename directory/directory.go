@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/postcodes"
 	"github.com/signpost/signpost/store"
 )
 
@@ -126,20 +127,75 @@ func (d *Directory) Service(ctx context.Context, id uuid.UUID) (*store.Service, 
 	return s, mapNotFound(err, "service", id)
 }
 
-// Services lists services in name order.
-func (d *Directory) Services(ctx context.Context, f store.ServiceFilter, p PageRequest) (Page[store.Service], error) {
+// Near asks for services within a distance of a postcode or a point.
+type Near struct {
+	Postcode            string
+	Latitude, Longitude *float64
+	DistanceKm          float64
+}
+
+// ServiceQuery is a services filter as a caller gives it: the store's
+// filter plus a circle still to be resolved from a postcode.
+type ServiceQuery struct {
+	store.ServiceFilter
+	Near *Near
+}
+
+// Services lists services in name order. It returns the filter it applied
+// (with any postcode resolved to coordinates) for counting the list.
+func (d *Directory) Services(ctx context.Context, q ServiceQuery, p PageRequest) (Page[store.Service], store.ServiceFilter, error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "service"}); err != nil {
-		return Page[store.Service]{}, err
+		return Page[store.Service]{}, q.ServiceFilter, err
 	}
 	limit, err := p.limit()
 	if err != nil {
-		return Page[store.Service]{}, err
+		return Page[store.Service]{}, q.ServiceFilter, err
 	}
+	f := q.ServiceFilter
 	if err := d.checkFilter(ctx, f); err != nil {
-		return Page[store.Service]{}, err
+		return Page[store.Service]{}, f, err
+	}
+	if q.Near != nil {
+		if f.Near, err = d.resolveNear(ctx, *q.Near); err != nil {
+			return Page[store.Service]{}, f, err
+		}
 	}
 	rows, err := d.st.ServicesPage(ctx, f, p.After, limit)
-	return cut(rows, limit), err
+	return cut(rows, limit), f, err
+}
+
+func (d *Directory) resolveNear(ctx context.Context, n Near) (*store.Near, error) {
+	var ps fault.Problems
+	if n.DistanceKm <= 0 || n.DistanceKm > 1000 {
+		ps.Add("filter.near.distanceKm", "must be above 0 and at most 1000")
+	}
+	hasPoint := n.Latitude != nil || n.Longitude != nil
+	switch {
+	case n.Postcode != "" && hasPoint:
+		ps.Add("filter.near.postcode", "give a postcode or coordinates, not both")
+	case n.Postcode == "" && !hasPoint:
+		ps.Add("filter.near.postcode", "give a postcode or coordinates")
+	case hasPoint && (n.Latitude == nil || n.Longitude == nil):
+		ps.Add("filter.near.latitude", "give both latitude and longitude")
+	case hasPoint && (*n.Latitude < -90 || *n.Latitude > 90):
+		ps.Add("filter.near.latitude", "must be between -90 and 90")
+	case hasPoint && (*n.Longitude < -180 || *n.Longitude > 180):
+		ps.Add("filter.near.longitude", "must be between -180 and 180")
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	out := &store.Near{Metres: n.DistanceKm * 1000}
+	if hasPoint {
+		out.Latitude, out.Longitude = *n.Latitude, *n.Longitude
+		return out, nil
+	}
+	pt, err := postcodes.Lookup(ctx, d.st.Queries, "filter.near.postcode", n.Postcode)
+	if err != nil {
+		return nil, err
+	}
+	out.Latitude, out.Longitude = pt.Latitude, pt.Longitude
+	return out, nil
 }
 
 // CountServices counts the services a list would hold.

@@ -139,10 +139,21 @@ func toSchedules(in []model.ScheduleInput) []directory.ScheduleInput {
 	return out
 }
 
-func toServiceFilter(f *model.ServiceFilter) (store.ServiceFilter, error) {
+func toServiceQuery(f *model.ServiceFilter) (directory.ServiceQuery, error) {
 	if f == nil {
-		return store.ServiceFilter{}, nil
+		return directory.ServiceQuery{}, nil
 	}
+	q := directory.ServiceQuery{}
+	if n := f.Near; n != nil {
+		q.Near = &directory.Near{Postcode: strings.TrimSpace(deref(n.Postcode)), Latitude: n.Latitude,
+			Longitude: n.Longitude, DistanceKm: n.DistanceKm}
+	}
+	out, err := toServiceFilter(f)
+	q.ServiceFilter = out
+	return q, err
+}
+
+func toServiceFilter(f *model.ServiceFilter) (store.ServiceFilter, error) {
 	out := store.ServiceFilter{
 		Statuses: mapAll(f.Status, statusToStore), NeedCodes: f.Needs, FreeOnly: deref(f.FreeOnly),
 		DeliveryModes: mapAll(f.DeliveryModes, deliveryToStore), Text: strings.TrimSpace(deref(f.Text)),

@@ -1242,6 +1242,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCostOptionInput,
 		ec.unmarshalInputEligibilityInput,
 		ec.unmarshalInputLocationInput,
+		ec.unmarshalInputNearInput,
 		ec.unmarshalInputOrganisationFilter,
 		ec.unmarshalInputOrganisationInput,
 		ec.unmarshalInputScheduleInput,
@@ -1881,6 +1882,20 @@ input ServiceFilter {
   text: String
   "Include archived services."
   includeArchived: Boolean = false
+  "Only services with a location within a distance of a postcode or point."
+  near: NearInput
+}
+
+"A circle on the map: a UK postcode (or district, e.g. NE46) or coordinates, and a distance."
+input NearInput {
+  "A UK postcode or district; unknown postcodes fall back to their district's centre."
+  postcode: String
+  "Latitude of the centre, with longitude, instead of a postcode."
+  latitude: Float
+  "Longitude of the centre."
+  longitude: Float
+  "The distance in kilometres, above 0 and at most 1000."
+  distanceKm: Float!
 }
 
 "An organisation's details."
@@ -7904,6 +7919,57 @@ func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputNearInput(ctx context.Context, obj any) (model.NearInput, error) {
+	var it model.NearInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"postcode", "latitude", "longitude", "distanceKm"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "postcode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postcode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Postcode = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "distanceKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("distanceKm"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DistanceKm = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context, obj any) (model.OrganisationFilter, error) {
 	var it model.OrganisationFilter
 	if obj == nil {
@@ -8121,7 +8187,7 @@ func (ec *executionContext) unmarshalInputServiceFilter(ctx context.Context, obj
 		asMap["includeArchived"] = false
 	}
 
-	fieldsInOrder := [...]string{"organisationId", "status", "needs", "termIds", "freeOnly", "deliveryModes", "text", "includeArchived"}
+	fieldsInOrder := [...]string{"organisationId", "status", "needs", "termIds", "freeOnly", "deliveryModes", "text", "includeArchived", "near"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8184,6 +8250,13 @@ func (ec *executionContext) unmarshalInputServiceFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.IncludeArchived = data
+		case "near":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("near"))
+			data, err := ec.unmarshalONearInput2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNearInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Near = data
 		}
 	}
 	return it, nil
@@ -11501,6 +11574,22 @@ func (ec *executionContext) marshalNEligibility2ᚖgithubᚗcomᚋsignpostᚋsig
 	return ec._Eligibility(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNFrequency2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐFrequency(ctx context.Context, v any) (model.Frequency, error) {
 	var res model.Frequency
 	err := res.UnmarshalGQL(v)
@@ -12372,6 +12461,14 @@ func (ec *executionContext) unmarshalOLocationInput2ᚖgithubᚗcomᚋsignpost�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputLocationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONearInput2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNearInput(ctx context.Context, v any) (*model.NearInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNearInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -14,12 +14,12 @@ import (
 
 // servicesConnection lists services as a connection and hints the loaders
 // with the page, so the fields of every service load in one statement each.
-func (r *Resolver) servicesConnection(ctx context.Context, f store.ServiceFilter, first *int, after *string) (*model.ServiceConnection, error) {
+func (r *Resolver) servicesConnection(ctx context.Context, q directory.ServiceQuery, first *int, after *string) (*model.ServiceConnection, error) {
 	key, err := decodeCursor(after)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Directory.Services(ctx, f, directory.PageRequest{First: first, After: key})
+	page, f, err := r.Directory.Services(ctx, q, directory.PageRequest{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}

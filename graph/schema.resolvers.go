@@ -95,7 +95,8 @@ func (r *organisationResolver) ID(ctx context.Context, obj *store.Organisation) 
 
 // Services is the resolver for the services field.
 func (r *organisationResolver) Services(ctx context.Context, obj *store.Organisation, first *int, after *string, includeArchived *bool) (*model.ServiceConnection, error) {
-	return r.servicesConnection(ctx, store.ServiceFilter{OrganisationID: &obj.ID, IncludeArchived: deref(includeArchived)}, first, after)
+	return r.servicesConnection(ctx, directory.ServiceQuery{ServiceFilter: store.ServiceFilter{OrganisationID: &obj.ID,
+		IncludeArchived: deref(includeArchived)}}, first, after)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -149,11 +150,11 @@ func (r *queryResolver) Service(ctx context.Context, id string) (*store.Service,
 
 // Services is the resolver for the services field.
 func (r *queryResolver) Services(ctx context.Context, first *int, after *string, filter *model.ServiceFilter) (*model.ServiceConnection, error) {
-	f, err := toServiceFilter(filter)
+	q, err := toServiceQuery(filter)
 	if err != nil {
 		return nil, err
 	}
-	return r.servicesConnection(ctx, f, first, after)
+	return r.servicesConnection(ctx, q, first, after)
 }
 
 // Taxonomies is the resolver for the taxonomies field.

@@ -49,11 +49,10 @@ func tableOf(name string) string {
 
 // table is one CSV file read whole.
 type table struct {
-	file   string
-	cols   map[string]int
-	rows   [][]string
-	lines  []int
-	cursor int
+	file  string
+	cols  map[string]int
+	rows  [][]string
+	lines []int
 }
 
 // get returns the first non-empty value among the named columns of row i.

@@ -179,10 +179,10 @@ func importCSV(ctx context.Context, st store.Queries, r io.Reader, progress func
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return sum, fmt.Errorf("line %d: %w", line, err)
+			return sum, err // a csv.ParseError names the line
 		}
+		line, _ := cr.FieldPos(0)
 		if max(pc, la, lo) >= len(rec) {
 			skip(line, "too few columns")
 			continue

@@ -85,6 +85,18 @@ type LocationInput struct {
 type Mutation struct {
 }
 
+// A circle on the map: a UK postcode (or district, e.g. NE46) or coordinates, and a distance.
+type NearInput struct {
+	// A UK postcode or district; unknown postcodes fall back to their district's centre.
+	Postcode *string `json:"postcode,omitempty"`
+	// Latitude of the centre, with longitude, instead of a postcode.
+	Latitude *float64 `json:"latitude,omitempty"`
+	// Longitude of the centre.
+	Longitude *float64 `json:"longitude,omitempty"`
+	// The distance in kilometres, above 0 and at most 1000.
+	DistanceKm float64 `json:"distanceKm"`
+}
+
 // A need from the built-in vocabulary.
 type Need struct {
 	// The stable code, e.g. `loneliness`.
@@ -176,6 +188,8 @@ type ServiceFilter struct {
 	Text *string `json:"text,omitempty"`
 	// Include archived services.
 	IncludeArchived *bool `json:"includeArchived,omitempty"`
+	// Only services with a location within a distance of a postcode or point.
+	Near *NearInput `json:"near,omitempty"`
 }
 
 // A whole service as edited.
