@@ -359,3 +359,111 @@ func TestStrictImportWritesNothing(t *testing.T) {
 		t.Fatalf("strict import wrote %d services", n)
 	}
 }
+
+func TestArchiveMissingAndChangedRecords(t *testing.T) {
+	ctx := context.Background()
+	src := demoStore(t)
+	var page struct {
+		Contents   []json.RawMessage `json:"contents"`
+		Taxonomies json.RawMessage   `json:"taxonomies"`
+	}
+	if err := json.Unmarshal(exportJSON(t, src), &page); err != nil {
+		t.Fatal(err)
+	}
+	write := func(contents []json.RawMessage) string {
+		b, _ := json.Marshal(map[string]any{"contents": contents, "taxonomies": page.Taxonomies})
+		p := filepath.Join(t.TempDir(), "page.json")
+		os.WriteFile(p, b, 0o644)
+		return p
+	}
+	st := pgtest.NewStore(t)
+	importPath(t, st, write(page.Contents), "demo-feed")
+
+	// The next delivery drops ten services and renames one.
+	var renamed map[string]any
+	json.Unmarshal(page.Contents[10], &renamed)
+	renamed["name"] = "Renamed Service"
+	b, _ := json.Marshal(renamed)
+	next := append([]json.RawMessage{b}, page.Contents[11:]...)
+	ds, _, err := openreferral.Read(write(next))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := openreferral.Import(ctx, st, ds, openreferral.Options{Source: "demo-feed", ArchiveMissing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Services.Updated != 1 || sum.Services.Unchanged != len(next)-1 || sum.Archived.Services != 10 {
+		t.Fatalf("re-import: services %+v, archived %+v", sum.Services, sum.Archived)
+	}
+	n, _ := st.CountServices(ctx, store.ServiceFilter{})
+	if n != len(next) {
+		t.Fatalf("%d services listed, want %d", n, len(next))
+	}
+	got, _ := st.ServicesPage(ctx, store.ServiceFilter{Text: "Renamed Service"}, nil, 5)
+	if len(got) != 1 || got[0].Version != 2 {
+		t.Fatalf("renamed service: %+v", got)
+	}
+	// Without --archive-missing nothing is archived.
+	sum, err = openreferral.Import(ctx, st, ds, openreferral.Options{Source: "demo-feed"})
+	if err != nil || sum.Archived.Services != 0 || sum.Services.Unchanged != len(next) {
+		t.Fatalf("plain re-import: %+v, %v", sum, err)
+	}
+}
+
+func TestImportNeverChangesTheBuiltInNeeds(t *testing.T) {
+	st := pgtest.NewStore(t)
+	before, _ := st.NeedTerms(context.Background())
+	doc := `{"id": "1b4e28ba-2fa1-4d2b-883f-0016d3cca427", "name": "Lunch club", "status": "active",
+	  "organization": {"id": "2b4e28ba-2fa1-4d2b-883f-0016d3cca427", "name": "Org", "description": ""},
+	  "attributes": [
+	    {"id": "3b4e28ba-2fa1-4d2b-883f-0016d3cca427", "taxonomy_term": {"id": "4b4e28ba-2fa1-4d2b-883f-0016d3cca427",
+	      "code": "loneliness", "name": "RENAMED BY AN IMPORT", "description": "", "taxonomy": "signpost-needs"}},
+	    {"id": "5b4e28ba-2fa1-4d2b-883f-0016d3cca427", "taxonomy_term": {"id": "6b4e28ba-2fa1-4d2b-883f-0016d3cca427",
+	      "code": "not-a-need", "name": "Invented", "description": "", "taxonomy": "signpost-needs"}}]}`
+	p := filepath.Join(t.TempDir(), "one.json")
+	os.WriteFile(p, []byte(doc), 0o644)
+	sum := importPath(t, st, p, "needs-test")
+	after, _ := st.NeedTerms(context.Background())
+	if len(after) != len(before) {
+		t.Fatalf("needs vocabulary grew from %d to %d terms", len(before), len(after))
+	}
+	for i := range before {
+		if before[i].Name != after[i].Name {
+			t.Fatalf("need %s renamed to %q", before[i].Code, after[i].Name)
+		}
+	}
+	found := false
+	for _, pr := range sum.Problems {
+		found = found || pr.Kind == "unknown need code"
+	}
+	if !found {
+		t.Error("the unknown need code was not reported")
+	}
+	// The service is linked to the real need.
+	svcs, _ := st.ServicesPage(context.Background(), store.ServiceFilter{NeedCodes: []string{"loneliness"}}, nil, 5)
+	if len(svcs) != 1 {
+		t.Fatalf("services tagged loneliness: %d", len(svcs))
+	}
+}
+
+func TestExportOneOrganisation(t *testing.T) {
+	st := demoStore(t)
+	orgs, _ := st.OrganisationsPage(context.Background(), store.OrganisationFilter{Text: "Carers Centre"}, nil, 1)
+	id := orgs[0].ID
+	var buf bytes.Buffer
+	n, err := openreferral.WriteJSON(context.Background(), st, &buf, openreferral.ExportOptions{OrganisationID: &id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct{ Contents []openreferral.ORService }
+	json.Unmarshal(buf.Bytes(), &page)
+	if n == 0 || len(page.Contents) != n {
+		t.Fatalf("exported %d, page holds %d", n, len(page.Contents))
+	}
+	for _, s := range page.Contents {
+		if s.Organization.ID != id.String() {
+			t.Fatalf("service %q of another organisation exported", s.Name)
+		}
+	}
+}
