@@ -1,0 +1,181 @@
+package matcher
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// NeedLabels are the labels of the built-in needs, for sentences.
+var NeedLabels = map[string]string{
+	"loneliness": "loneliness and isolation", "mental-wellbeing": "mental wellbeing",
+	"physical-activity": "being more active", "money-and-benefits": "money and benefits", "debt": "debt",
+	"housing": "housing", "employment": "work and employment", "carers": "caring for someone",
+	"bereavement": "bereavement", "alcohol-and-drugs": "alcohol and drugs", "food": "food",
+	"family-and-relationships": "family and relationships", "long-term-conditions": "living with a long-term condition",
+	"arts-and-creativity": "arts and creativity", "nature-and-outdoors": "nature and the outdoors",
+	"learning-and-skills": "learning and skills", "digital-inclusion": "getting online",
+	"domestic-abuse": "domestic abuse", "legal-advice": "legal advice", "volunteering": "volunteering",
+}
+
+var dayNames = map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
+	"FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
+
+func reasons(c *candidate, p *Profile, wanted map[string]float64, goalText string, now time.Time) []Reason {
+	var out []Reason
+	d := &c.e.doc
+	for _, n := range c.covered {
+		ev := c.e.needs[n]
+		why := ""
+		switch {
+		case ev.Tagged:
+			why = "listed by the provider as helping with it"
+		case ev.Mapped:
+			why = "its directory category is " + mappedLabel(d, n)
+		case len(ev.Words) > 0:
+			why = "it mentions " + quoteList(ev.Words, 3)
+		}
+		text := "Helps with " + NeedLabels[n]
+		if why != "" {
+			text += ": " + why
+		}
+		out = append(out, Reason{Kind: ReasonNeed, Text: text + "."})
+	}
+	if goalText != "" {
+		if words := goalWords(goalText, d); len(words) > 0 {
+			out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + quoteList(words, 4) + "."})
+		}
+	}
+	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote
+	switch {
+	case c.dist != nil && c.e.inPerson:
+		where := c.nearest.Name
+		if c.nearest.Postcode != "" {
+			where = strings.TrimSpace(where + " (" + c.nearest.Postcode + ")")
+		}
+		text := fmt.Sprintf("%s away", formatKm(*c.dist))
+		if where != "" {
+			text += " at " + where
+		}
+		out = append(out, Reason{Kind: ReasonDistance, Text: text + "."})
+	}
+	if c.e.remote && remoteOK {
+		var how []string
+		for _, m := range d.DeliveryModes {
+			switch m {
+			case "online":
+				how = append(how, "online")
+			case "telephone":
+				how = append(how, "by telephone")
+			}
+		}
+		out = append(out, Reason{Kind: ReasonRemote, Text: "Can be used from home, " + strings.Join(how, " or ") + "."})
+	}
+	if s := c.session; s != nil && (len(s.Days) > 0 || s.Opens != "") {
+		text := "Meets " + describeSession(s)
+		if len(p.Availability) > 0 && c.signals["schedule"] >= 1 {
+			text += ", when the client is free"
+		} else if len(p.Availability) > 0 {
+			text += ", on a day the client is free"
+		}
+		out = append(out, Reason{Kind: ReasonSession, Text: text + "."})
+	}
+	switch {
+	case d.Free:
+		out = append(out, Reason{Kind: ReasonCost, Text: "Free."})
+	case d.CostText != "":
+		out = append(out, Reason{Kind: ReasonCost, Text: "Costs " + d.CostText + "."})
+	}
+	if d.AssuredDate != nil {
+		out = append(out, Reason{Kind: ReasonVerified, Text: "Listing checked on " + d.AssuredDate.Format("2 January 2006") + "."})
+	}
+	if h := d.History; h.Sent >= 3 {
+		out = append(out, Reason{Kind: ReasonHistory, Text: fmt.Sprintf("Accepted %d of %d referrals so far; %d attended.", h.Accepted, h.Sent, h.Attended)})
+	}
+	return out
+}
+
+func mappedLabel(d *Document, need string) string {
+	for _, t := range d.Terms {
+		if needs, _ := termNeeds(t.Taxonomy, t.Code); contains(needs, need) {
+			return "“" + t.Label + "”"
+		}
+	}
+	return "a matching category"
+}
+
+// goalWords returns the client's words (as they said them) whose stems the
+// service's name, description or categories contain.
+func goalWords(goalText string, d *Document) []string {
+	have := map[string]bool{}
+	for _, s := range stems(d.Name + " " + d.Description) {
+		have[s] = true
+	}
+	for _, t := range d.Terms {
+		for _, s := range stems(t.Label) {
+			have[s] = true
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, word := range strings.FieldsFunc(goalText, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'' || r == '-' || r >= '0' && r <= '9')
+	}) {
+		ss := stems(word)
+		if len(ss) == 1 && have[ss[0]] && !seen[ss[0]] {
+			seen[ss[0]] = true
+			out = append(out, strings.ToLower(word))
+		}
+	}
+	return out
+}
+
+func quoteList(words []string, max int) string {
+	if len(words) > max {
+		words = words[:max]
+	}
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = "“" + w + "”"
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+func formatKm(km float64) string {
+	if km < 1 {
+		return fmt.Sprintf("%d m", int(km*1000/10)*10)
+	}
+	return fmt.Sprintf("%.1f km", km)
+}
+
+func describeSession(s *Session) string {
+	var days []string
+	for _, d := range s.Days {
+		days = append(days, dayNames[d]+"s")
+	}
+	text := strings.Join(days, " and ")
+	if len(days) > 2 {
+		text = strings.Join(days[:len(days)-1], ", ") + " and " + days[len(days)-1]
+	}
+	if s.Monthly && len(days) > 0 {
+		text = "monthly on " + text
+	}
+	if s.Opens != "" && s.Closes != "" {
+		text += " " + s.Opens + "–" + s.Closes
+	} else if s.Opens != "" {
+		text += " from " + s.Opens
+	}
+	if s.Location != "" {
+		text += " at " + s.Location
+	}
+	if s.Note != "" && len(s.Note) < 80 {
+		text += " (" + s.Note + ")"
+	}
+	return strings.TrimSpace(text)
+}
