@@ -22,6 +22,8 @@ const (
 	EditService         Action = "service.edit"
 	ArchiveService      Action = "service.archive"
 	VerifyService       Action = "service.verify"
+	// MatchServices ranks services for a profile.
+	MatchServices Action = "service.match"
 )
 
 // Resource is what an action is applied to. OrganisationID is the owning

@@ -11,12 +11,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"time"
 	"testing"
 
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/indexer"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/pgtest"
 	"github.com/signpost/signpost/seed"
 	"github.com/signpost/signpost/server"
@@ -26,13 +30,27 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-// statementCounter counts SQL statements sent through Bun.
+// statementCounter counts SQL statements sent through Bun while serving
+// HTTP requests (not the indexer's own polling).
 type statementCounter struct{ n atomic.Int64 }
+
+type inRequest struct{}
 
 func (c *statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
 	return ctx
 }
-func (c *statementCounter) AfterQuery(context.Context, *bun.QueryEvent) { c.n.Add(1) }
+
+func (c *statementCounter) AfterQuery(ctx context.Context, _ *bun.QueryEvent) {
+	if ctx.Value(inRequest{}) != nil {
+		c.n.Add(1)
+	}
+}
+
+func markRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), inRequest{}, true)))
+	})
+}
 
 type env struct {
 	t       testing.TB
@@ -40,6 +58,7 @@ type env struct {
 	st      *store.Store
 	dir     *directory.Directory
 	queries *statementCounter
+	x       *indexer.Indexer
 }
 
 type envOptions struct {
@@ -59,11 +78,21 @@ func newEnv(t testing.TB, opts envOptions) *env {
 			t.Fatal(err)
 		}
 	}
-	h := server.NewHandler(server.Options{Store: st, Directory: dir, Introspection: !opts.introspectionOff,
+	x, err := indexer.Open(context.Background(), st, filepath.Join(t.TempDir(), "index"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); x.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done; x.Close() })
+	match := matching.New(st, x.Index(), access.Open{})
+	dir.UseSearcher(match)
+	h := server.NewHandler(server.Options{Store: st, Directory: dir, Matching: match, Introspection: !opts.introspectionOff,
 		Logger: slog.New(slog.DiscardHandler)})
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(markRequests(h))
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, st: st, dir: dir, queries: counter}
+	return &env{t: t, url: srv.URL, st: st, dir: dir, queries: counter, x: x}
 }
 
 type gqlError struct {
@@ -161,4 +190,18 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // globalServiceID is the GraphQL id of a service with this UUID.
 func globalServiceID(uuid string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("Service:" + uuid))
+}
+
+// synced waits until the index has applied every change written so far.
+func (e *env) synced() {
+	e.t.Helper()
+	head, err := e.st.OutboxHead(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.x.WaitFor(ctx, head); err != nil {
+		e.t.Fatalf("the index did not catch up with outbox entry %d: %v", head, err)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/postcodes"
 	"github.com/signpost/signpost/store"
 )
@@ -28,7 +29,21 @@ type Directory struct {
 	st     *store.Store
 	policy access.Policy
 	now    func() time.Time
+	search Searcher
 }
+
+// Searcher finds services by keywords and counts facets: the matching
+// index. Without one, keyword search falls back to PostgreSQL.
+type Searcher interface {
+	SearchIDs(ctx context.Context, text string, limit int) ([]uuid.UUID, error)
+	Facets(ids []uuid.UUID) matcher.Facets
+}
+
+// maxSearchHits bounds a keyword search's result set.
+const maxSearchHits = 10000
+
+// UseSearcher makes keyword search and facets use the index.
+func (d *Directory) UseSearcher(s Searcher) { d.search = s }
 
 // New returns a Directory over st that asks policy before every operation.
 func New(st *store.Store, policy access.Policy) *Directory {
@@ -159,6 +174,13 @@ func (d *Directory) Services(ctx context.Context, q ServiceQuery, p PageRequest)
 		if f.Near, err = d.resolveNear(ctx, *q.Near); err != nil {
 			return Page[store.Service]{}, f, err
 		}
+	}
+	if f.Text != "" && d.search != nil {
+		ids, err := d.search.SearchIDs(ctx, f.Text, maxSearchHits)
+		if err != nil {
+			return Page[store.Service]{}, f, err
+		}
+		f.Text, f.OnlyIDs, f.IDs = "", true, ids
 	}
 	rows, err := d.st.ServicesPage(ctx, f, p.After, limit)
 	return cut(rows, limit), f, err
@@ -302,4 +324,17 @@ func (d *Directory) Terms(ctx context.Context, f store.TermFilter, p PageRequest
 // CountTerms counts the terms a list would hold.
 func (d *Directory) CountTerms(ctx context.Context, f store.TermFilter) (int, error) {
 	return d.st.CountTerms(ctx, f)
+}
+
+// ServiceFacets counts facets over every service a filter (as returned by
+// Services) keeps.
+func (d *Directory) ServiceFacets(ctx context.Context, f store.ServiceFilter) (matcher.Facets, error) {
+	if d.search == nil {
+		return matcher.Facets{}, fmt.Errorf("facets need the matching index")
+	}
+	ids, err := d.st.ServiceIDs(ctx, f, 200000)
+	if err != nil {
+		return matcher.Facets{}, err
+	}
+	return d.search.Facets(ids), nil
 }

@@ -108,7 +108,7 @@ func toServiceInput(in model.ServiceInput) (directory.ServiceInput, error) {
 			}
 		}
 		if l.Location != nil {
-			sl.Location = toLocationInput(*l.Location)
+			sl.Location = toPlaceInput(*l.Location)
 		}
 		out.Locations = append(out.Locations, sl)
 	}
@@ -116,7 +116,7 @@ func toServiceInput(in model.ServiceInput) (directory.ServiceInput, error) {
 	return out, ps.Err()
 }
 
-func toLocationInput(l model.LocationInput) *directory.LocationInput {
+func toPlaceInput(l model.PlaceInput) *directory.LocationInput {
 	return &directory.LocationInput{
 		Name: deref(l.Name), Description: deref(l.Description), Address1: deref(l.Address1),
 		Address2: deref(l.Address2), City: deref(l.City), Region: deref(l.Region),

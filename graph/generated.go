@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/graph/scalars"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -32,6 +33,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Location() LocationResolver
+	Match() MatchResolver
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	OrganisationConnection() OrganisationConnectionResolver
@@ -64,6 +66,11 @@ type ComplexityRoot struct {
 		Option            func(childComplexity int) int
 	}
 
+	DeliveryModeCount struct {
+		Count func(childComplexity int) int
+		Mode  func(childComplexity int) int
+	}
+
 	Eligibility struct {
 		Description func(childComplexity int) int
 		MaximumAge  func(childComplexity int) int
@@ -86,6 +93,30 @@ type ComplexityRoot struct {
 		Version       func(childComplexity int) int
 	}
 
+	Match struct {
+		DistanceKm      func(childComplexity int) int
+		NearestLocation func(childComplexity int) int
+		NeedsCovered    func(childComplexity int) int
+		Reasons         func(childComplexity int) int
+		Score           func(childComplexity int) int
+		Service         func(childComplexity int) int
+		Session         func(childComplexity int) int
+	}
+
+	MatchReason struct {
+		Kind func(childComplexity int) int
+		Text func(childComplexity int) int
+	}
+
+	MatchSession struct {
+		ClosesAt func(childComplexity int) int
+		Days     func(childComplexity int) int
+		Location func(childComplexity int) int
+		Monthly  func(childComplexity int) int
+		Note     func(childComplexity int) int
+		OpensAt  func(childComplexity int) int
+	}
+
 	Mutation struct {
 		ArchiveOrganisation func(childComplexity int, id string, version int) int
 		ArchiveService      func(childComplexity int, id string, version int) int
@@ -101,6 +132,12 @@ type ComplexityRoot struct {
 		Description func(childComplexity int) int
 		Label       func(childComplexity int) int
 		Term        func(childComplexity int) int
+	}
+
+	NeedCount struct {
+		Code  func(childComplexity int) int
+		Count func(childComplexity int) int
+		Label func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -138,6 +175,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		MatchServices func(childComplexity int, profile model.MatchProfileInput, first *int) int
 		Needs         func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
 		Organisation  func(childComplexity int, id string) int
@@ -182,6 +220,8 @@ type ComplexityRoot struct {
 		Needs              func(childComplexity int) int
 		Organisation       func(childComplexity int) int
 		Schedules          func(childComplexity int) int
+		Source             func(childComplexity int) int
+		SourceID           func(childComplexity int) int
 		Spaces             func(childComplexity int) int
 		Status             func(childComplexity int) int
 		Terms              func(childComplexity int) int
@@ -192,6 +232,7 @@ type ComplexityRoot struct {
 
 	ServiceConnection struct {
 		Edges      func(childComplexity int) int
+		Facets     func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -199,6 +240,14 @@ type ComplexityRoot struct {
 	ServiceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ServiceFacets struct {
+		DeliveryModes func(childComplexity int) int
+		Free          func(childComplexity int) int
+		Needs         func(childComplexity int) int
+		Terms         func(childComplexity int) int
+		Total         func(childComplexity int) int
 	}
 
 	ServiceLocation struct {
@@ -246,6 +295,12 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	TermCount struct {
+		Count  func(childComplexity int) int
+		Label  func(childComplexity int) int
+		TermID func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -254,6 +309,14 @@ type ComplexityRoot struct {
 
 type LocationResolver interface {
 	ID(ctx context.Context, obj *store.Location) (string, error)
+}
+type MatchResolver interface {
+	Score(ctx context.Context, obj *matching.Result) (float64, error)
+
+	NearestLocation(ctx context.Context, obj *matching.Result) (*string, error)
+	Session(ctx context.Context, obj *matching.Result) (*model.MatchSession, error)
+	NeedsCovered(ctx context.Context, obj *matching.Result) ([]string, error)
+	Reasons(ctx context.Context, obj *matching.Result) ([]model.MatchReason, error)
 }
 type MutationResolver interface {
 	CreateOrganisation(ctx context.Context, input model.OrganisationInput) (*store.Organisation, error)
@@ -280,6 +343,7 @@ type QueryResolver interface {
 	Services(ctx context.Context, first *int, after *string, filter *model.ServiceFilter) (*model.ServiceConnection, error)
 	Taxonomies(ctx context.Context, first *int, after *string) (*model.TaxonomyConnection, error)
 	Needs(ctx context.Context) ([]model.Need, error)
+	MatchServices(ctx context.Context, profile model.MatchProfileInput, first *int) ([]matching.Result, error)
 }
 type ScheduleResolver interface {
 	Frequency(ctx context.Context, obj *store.Schedule) (model.Frequency, error)
@@ -307,6 +371,7 @@ type ServiceResolver interface {
 }
 type ServiceConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.ServiceConnection) (int, error)
+	Facets(ctx context.Context, obj *model.ServiceConnection) (*model.ServiceFacets, error)
 }
 type ServiceLocationResolver interface {
 	Location(ctx context.Context, obj *store.ServiceLocation) (*store.Location, error)
@@ -396,6 +461,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CostOption.Option(childComplexity), true
+
+	case "DeliveryModeCount.count":
+		if e.ComplexityRoot.DeliveryModeCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryModeCount.Count(childComplexity), true
+	case "DeliveryModeCount.mode":
+		if e.ComplexityRoot.DeliveryModeCount.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeliveryModeCount.Mode(childComplexity), true
 
 	case "Eligibility.description":
 		if e.ComplexityRoot.Eligibility.Description == nil {
@@ -494,6 +572,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Location.Version(childComplexity), true
+
+	case "Match.distanceKm":
+		if e.ComplexityRoot.Match.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.DistanceKm(childComplexity), true
+	case "Match.nearestLocation":
+		if e.ComplexityRoot.Match.NearestLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.NearestLocation(childComplexity), true
+	case "Match.needsCovered":
+		if e.ComplexityRoot.Match.NeedsCovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.NeedsCovered(childComplexity), true
+	case "Match.reasons":
+		if e.ComplexityRoot.Match.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Reasons(childComplexity), true
+	case "Match.score":
+		if e.ComplexityRoot.Match.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Score(childComplexity), true
+	case "Match.service":
+		if e.ComplexityRoot.Match.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Service(childComplexity), true
+	case "Match.session":
+		if e.ComplexityRoot.Match.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Session(childComplexity), true
+
+	case "MatchReason.kind":
+		if e.ComplexityRoot.MatchReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Kind(childComplexity), true
+	case "MatchReason.text":
+		if e.ComplexityRoot.MatchReason.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchReason.Text(childComplexity), true
+
+	case "MatchSession.closesAt":
+		if e.ComplexityRoot.MatchSession.ClosesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSession.ClosesAt(childComplexity), true
+	case "MatchSession.days":
+		if e.ComplexityRoot.MatchSession.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSession.Days(childComplexity), true
+	case "MatchSession.location":
+		if e.ComplexityRoot.MatchSession.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSession.Location(childComplexity), true
+	case "MatchSession.monthly":
+		if e.ComplexityRoot.MatchSession.Monthly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSession.Monthly(childComplexity), true
+	case "MatchSession.note":
+		if e.ComplexityRoot.MatchSession.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSession.Note(childComplexity), true
+	case "MatchSession.opensAt":
+		if e.ComplexityRoot.MatchSession.OpensAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MatchSession.OpensAt(childComplexity), true
 
 	case "Mutation.archiveOrganisation":
 		if e.ComplexityRoot.Mutation.ArchiveOrganisation == nil {
@@ -597,6 +768,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Need.Term(childComplexity), true
+
+	case "NeedCount.code":
+		if e.ComplexityRoot.NeedCount.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedCount.Code(childComplexity), true
+	case "NeedCount.count":
+		if e.ComplexityRoot.NeedCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedCount.Count(childComplexity), true
+	case "NeedCount.label":
+		if e.ComplexityRoot.NeedCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedCount.Label(childComplexity), true
 
 	case "Organisation.archivedAt":
 		if e.ComplexityRoot.Organisation.ArchivedAt == nil {
@@ -739,6 +929,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Query.matchServices":
+		if e.ComplexityRoot.Query.MatchServices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_matchServices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MatchServices(childComplexity, args["profile"].(model.MatchProfileInput), args["first"].(*int)), true
 	case "Query.needs":
 		if e.ComplexityRoot.Query.Needs == nil {
 			break
@@ -999,6 +1200,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Schedules(childComplexity), true
+	case "Service.source":
+		if e.ComplexityRoot.Service.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Source(childComplexity), true
+	case "Service.sourceId":
+		if e.ComplexityRoot.Service.SourceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.SourceID(childComplexity), true
 	case "Service.spaces":
 		if e.ComplexityRoot.Service.Spaces == nil {
 			break
@@ -1042,6 +1255,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceConnection.Edges(childComplexity), true
+	case "ServiceConnection.facets":
+		if e.ComplexityRoot.ServiceConnection.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceConnection.Facets(childComplexity), true
 	case "ServiceConnection.pageInfo":
 		if e.ComplexityRoot.ServiceConnection.PageInfo == nil {
 			break
@@ -1067,6 +1286,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceEdge.Node(childComplexity), true
+
+	case "ServiceFacets.deliveryModes":
+		if e.ComplexityRoot.ServiceFacets.DeliveryModes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceFacets.DeliveryModes(childComplexity), true
+	case "ServiceFacets.free":
+		if e.ComplexityRoot.ServiceFacets.Free == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceFacets.Free(childComplexity), true
+	case "ServiceFacets.needs":
+		if e.ComplexityRoot.ServiceFacets.Needs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceFacets.Needs(childComplexity), true
+	case "ServiceFacets.terms":
+		if e.ComplexityRoot.ServiceFacets.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceFacets.Terms(childComplexity), true
+	case "ServiceFacets.total":
+		if e.ComplexityRoot.ServiceFacets.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceFacets.Total(childComplexity), true
 
 	case "ServiceLocation.location":
 		if e.ComplexityRoot.ServiceLocation.Location == nil {
@@ -1230,6 +1480,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaxonomyTermEdge.Node(childComplexity), true
 
+	case "TermCount.count":
+		if e.ComplexityRoot.TermCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermCount.Count(childComplexity), true
+	case "TermCount.label":
+		if e.ComplexityRoot.TermCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermCount.Label(childComplexity), true
+	case "TermCount.termId":
+		if e.ComplexityRoot.TermCount.TermID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TermCount.TermID(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1238,13 +1507,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAvailabilityInput,
 		ec.unmarshalInputContactInput,
 		ec.unmarshalInputCostOptionInput,
 		ec.unmarshalInputEligibilityInput,
 		ec.unmarshalInputLocationInput,
+		ec.unmarshalInputMatchProfileInput,
 		ec.unmarshalInputNearInput,
 		ec.unmarshalInputOrganisationFilter,
 		ec.unmarshalInputOrganisationInput,
+		ec.unmarshalInputPlaceInput,
 		ec.unmarshalInputScheduleInput,
 		ec.unmarshalInputServiceFilter,
 		ec.unmarshalInputServiceInput,
@@ -1412,6 +1684,170 @@ type Query {
 
   "The built-in needs vocabulary: what social prescribing helps with."
   needs: [Need!]!
+
+  """
+  The services to suggest first for a person, best first, each with the
+  reasons for it. Hard filters (status, age, distance, cost, referrals,
+  language, accessibility) never let an unsuitable service through; the top
+  of the list covers each of the person's needs. Nothing about the person is
+  stored.
+  """
+  matchServices(
+    "Who the services are for."
+    profile: MatchProfileInput!
+    "How many matches to return, 1–50."
+    first: Int = 10
+  ): [Match!]!
+}
+
+"A person to match services for. Give at least one need, goal or interest."
+input MatchProfileInput {
+  "Need codes from the built-in vocabulary (see ` + "`" + `needs` + "`" + `)."
+  needs: [String!]
+  "Goals in the person's own words, e.g. 'get out of the house and meet people'."
+  goals: [String!]
+  "Interests, e.g. 'singing', 'gardening'."
+  interests: [String!]
+  "Age in years; services whose age range excludes it are left out."
+  age: Int
+  "Where the person is: coordinates or a UK postcode."
+  location: LocationInput
+  "Leave out services further away than this (needs location); remote services still count when acceptsRemote."
+  maxDistanceKm: Float
+  "Whether online and telephone services are acceptable (default true)."
+  acceptsRemote: Boolean
+  "When the person is free."
+  availability: [AvailabilityInput!]
+  "Only services that cost nothing."
+  freeOnly: Boolean
+  "Languages the person needs; services that state their languages must offer one."
+  languages: [String!]
+  "Accessibility the person needs (e.g. 'wheelchair access', 'hearing loop'); services that state their accessibility must offer it."
+  accessibility: [String!]
+}
+
+"A place: coordinates, or a UK postcode (or district, e.g. NE46)."
+input LocationInput {
+  "Latitude in degrees."
+  latitude: Float
+  "Longitude in degrees."
+  longitude: Float
+  "A UK postcode; unknown postcodes fall back to their district's centre."
+  postcode: String
+}
+
+"A time the person is free."
+input AvailabilityInput {
+  "The day."
+  day: Weekday!
+  "From (HH:MM); the whole day when omitted."
+  from: LocalTime
+  "Until (HH:MM)."
+  to: LocalTime
+}
+
+"A service suggested for a person."
+type Match {
+  "The service."
+  service: Service!
+  "How well it suits the person, 0–1 (comparable within one answer)."
+  score: Float!
+  "Distance in km to its nearest location, when both places are known."
+  distanceKm: Float
+  "Its nearest location's name, when known."
+  nearestLocation: String
+  "The session that fits the person's availability (or its first session)."
+  session: MatchSession
+  "The person's needs it covers."
+  needsCovered: [String!]!
+  "Why it is suggested, in sentences a link worker can repeat."
+  reasons: [MatchReason!]!
+}
+
+"A reason for a match."
+type MatchReason {
+  "What kind of reason."
+  kind: MatchReasonKind!
+  "The reason in words."
+  text: String!
+}
+
+"Kinds of reason."
+enum MatchReasonKind {
+  "It addresses one of the person's needs."
+  NEED
+  "It matches the person's own words."
+  GOAL
+  "How far away it is."
+  DISTANCE
+  "It can be used from home."
+  REMOTE
+  "A session that fits."
+  SESSION
+  "What it costs."
+  COST
+  "When the listing was last checked."
+  VERIFIED
+  "How referrals to it have gone."
+  HISTORY
+}
+
+"A recurring session of a matched service."
+type MatchSession {
+  "The days it happens."
+  days: [Weekday!]!
+  "When it starts."
+  opensAt: LocalTime
+  "When it ends."
+  closesAt: LocalTime
+  "Monthly rather than weekly."
+  monthly: Boolean!
+  "Where, when at one of its locations."
+  location: String!
+  "Anything else about it."
+  note: String!
+}
+
+"Counts over every service a list holds, for search screens."
+type ServiceFacets {
+  "How many services the counts cover."
+  total: Int!
+  "Services per need they address (tagged, mapped or found in their text)."
+  needs: [NeedCount!]!
+  "Services per taxonomy term, most common first (at most 50)."
+  terms: [TermCount!]!
+  "Services per delivery mode."
+  deliveryModes: [DeliveryModeCount!]!
+  "How many are free."
+  free: Int!
+}
+
+"A need and how many services address it."
+type NeedCount {
+  "The need's code."
+  code: String!
+  "The need's label."
+  label: String!
+  "How many services."
+  count: Int!
+}
+
+"A taxonomy term and how many services carry it."
+type TermCount {
+  "The term's global id."
+  termId: ID!
+  "The term's label."
+  label: String!
+  "How many services."
+  count: Int!
+}
+
+"A delivery mode and how many services use it."
+type DeliveryModeCount {
+  "The mode."
+  mode: DeliveryMode!
+  "How many services."
+  count: Int!
 }
 
 type Mutation {
@@ -1627,6 +2063,10 @@ type Service implements Node {
   assurer: String!
   "When it was archived; null while it is listed."
   archivedAt: DateTime
+  "The id it had in the dataset it was imported from (empty when entered here)."
+  sourceId: String!
+  "The name of the dataset it was imported from (empty when entered here)."
+  source: String!
   "Increases with every change; pass it back when updating."
   version: Int!
   "When it was added."
@@ -1810,6 +2250,8 @@ type ServiceConnection {
   pageInfo: PageInfo!
   "How many services the whole list holds."
   totalCount: Int!
+  "Facet counts over the whole list."
+  facets: ServiceFacets!
 }
 
 "A service in a list."
@@ -2002,15 +2444,15 @@ input ServiceLocationInput {
   "An existing location's global id."
   locationId: ID
   "The place's details."
-  location: LocationInput
+  location: PlaceInput
   "What is special about the service at this place."
   description: String
   "Sessions at this place."
   schedules: [ScheduleInput!]
 }
 
-"A place."
-input LocationInput {
+"A place where services happen."
+input PlaceInput {
   "Its name; a location needs a name, an address or a postcode."
   name: String
   "How to find it, parking, the entrance."
@@ -2090,6 +2532,16 @@ func (ec *executionContext) childFields_CostOption(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CostOption", field.Name)
 }
 
+func (ec *executionContext) childFields_DeliveryModeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mode":
+		return ec.fieldContext_DeliveryModeCount_mode(ctx, field)
+	case "count":
+		return ec.fieldContext_DeliveryModeCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeliveryModeCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Eligibility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "minimumAge":
@@ -2134,6 +2586,54 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
 }
 
+func (ec *executionContext) childFields_Match(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_Match_service(ctx, field)
+	case "score":
+		return ec.fieldContext_Match_score(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_Match_distanceKm(ctx, field)
+	case "nearestLocation":
+		return ec.fieldContext_Match_nearestLocation(ctx, field)
+	case "session":
+		return ec.fieldContext_Match_session(ctx, field)
+	case "needsCovered":
+		return ec.fieldContext_Match_needsCovered(ctx, field)
+	case "reasons":
+		return ec.fieldContext_Match_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Match", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_MatchReason_kind(ctx, field)
+	case "text":
+		return ec.fieldContext_MatchReason_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchReason", field.Name)
+}
+
+func (ec *executionContext) childFields_MatchSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "days":
+		return ec.fieldContext_MatchSession_days(ctx, field)
+	case "opensAt":
+		return ec.fieldContext_MatchSession_opensAt(ctx, field)
+	case "closesAt":
+		return ec.fieldContext_MatchSession_closesAt(ctx, field)
+	case "monthly":
+		return ec.fieldContext_MatchSession_monthly(ctx, field)
+	case "location":
+		return ec.fieldContext_MatchSession_location(ctx, field)
+	case "note":
+		return ec.fieldContext_MatchSession_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MatchSession", field.Name)
+}
+
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -2146,6 +2646,18 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_term(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Need", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_NeedCount_code(ctx, field)
+	case "label":
+		return ec.fieldContext_NeedCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_NeedCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2292,6 +2804,10 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_assurer(ctx, field)
 	case "archivedAt":
 		return ec.fieldContext_Service_archivedAt(ctx, field)
+	case "sourceId":
+		return ec.fieldContext_Service_sourceId(ctx, field)
+	case "source":
+		return ec.fieldContext_Service_source(ctx, field)
 	case "version":
 		return ec.fieldContext_Service_version(ctx, field)
 	case "createdAt":
@@ -2310,6 +2826,8 @@ func (ec *executionContext) childFields_ServiceConnection(ctx context.Context, f
 		return ec.fieldContext_ServiceConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ServiceConnection_totalCount(ctx, field)
+	case "facets":
+		return ec.fieldContext_ServiceConnection_facets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceConnection", field.Name)
 }
@@ -2322,6 +2840,22 @@ func (ec *executionContext) childFields_ServiceEdge(ctx context.Context, field g
 		return ec.fieldContext_ServiceEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceFacets(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "total":
+		return ec.fieldContext_ServiceFacets_total(ctx, field)
+	case "needs":
+		return ec.fieldContext_ServiceFacets_needs(ctx, field)
+	case "terms":
+		return ec.fieldContext_ServiceFacets_terms(ctx, field)
+	case "deliveryModes":
+		return ec.fieldContext_ServiceFacets_deliveryModes(ctx, field)
+	case "free":
+		return ec.fieldContext_ServiceFacets_free(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceFacets", field.Name)
 }
 
 func (ec *executionContext) childFields_ServiceLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2414,6 +2948,18 @@ func (ec *executionContext) childFields_TaxonomyTermEdge(ctx context.Context, fi
 		return ec.fieldContext_TaxonomyTermEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaxonomyTermEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TermCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "termId":
+		return ec.fieldContext_TermCount_termId(ctx, field)
+	case "label":
+		return ec.fieldContext_TermCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_TermCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TermCount", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2751,6 +3297,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_matchServices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "profile",
+		func(ctx context.Context, v any) (model.MatchProfileInput, error) {
+			return ec.unmarshalNMatchProfileInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["profile"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -3160,6 +3728,52 @@ func (ec *executionContext) fieldContext_CostOption_amountDescription(_ context.
 	return graphql.NewScalarFieldContext("CostOption", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _DeliveryModeCount_mode(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryModeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryModeCount_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DeliveryMode) graphql.Marshaler {
+			return ec.marshalNDeliveryMode2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐDeliveryMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryModeCount_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryModeCount", field, false, false, errors.New("field of type DeliveryMode does not have child fields"))
+}
+
+func (ec *executionContext) _DeliveryModeCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryModeCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeliveryModeCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeliveryModeCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeliveryModeCount", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Eligibility_minimumAge(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3526,6 +4140,378 @@ func (ec *executionContext) _Location_version(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Location_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Match_service(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Service, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Service) graphql.Marshaler {
+			return ec.marshalNService2githubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Match",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Match_score(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Match().Score(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, true, true, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Match_distanceKm(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_distanceKm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DistanceKm, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Match_distanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Match_nearestLocation(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_nearestLocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Match().NearestLocation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Match_nearestLocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Match_session(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Match().Session(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MatchSession) graphql.Marshaler {
+			return ec.marshalOMatchSession2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Match_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Match",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Match_needsCovered(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_needsCovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Match().NeedsCovered(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_needsCovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Match_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Match().Reasons(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MatchReason) graphql.Marshaler {
+			return ec.marshalNMatchReason2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Match",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MatchReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MatchReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.MatchReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MatchReasonKind) graphql.Marshaler {
+			return ec.marshalNMatchReasonKind2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchReasonKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, errors.New("field of type MatchReasonKind does not have child fields"))
+}
+
+func (ec *executionContext) _MatchReason_text(ctx context.Context, field graphql.CollectedField, obj *model.MatchReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchReason_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchReason_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MatchSession_days(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSession_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Weekday) graphql.Marshaler {
+			return ec.marshalNWeekday2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐWeekdayᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSession_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type Weekday does not have child fields"))
+}
+
+func (ec *executionContext) _MatchSession_opensAt(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSession_opensAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpensAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOLocalTime2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSession_opensAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type LocalTime does not have child fields"))
+}
+
+func (ec *executionContext) _MatchSession_closesAt(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSession_closesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClosesAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOLocalTime2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSession_closesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type LocalTime does not have child fields"))
+}
+
+func (ec *executionContext) _MatchSession_monthly(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSession_monthly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monthly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSession_monthly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MatchSession_location(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSession_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSession_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MatchSession_note(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MatchSession_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MatchSession_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -3935,6 +4921,75 @@ func (ec *executionContext) fieldContext_Need_term(_ context.Context, field grap
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NeedCount_code(ctx context.Context, field graphql.CollectedField, obj *model.NeedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedCount_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedCount_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NeedCount_label(ctx context.Context, field graphql.CollectedField, obj *model.NeedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedCount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NeedCount_count(ctx context.Context, field graphql.CollectedField, obj *model.NeedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -4783,6 +5838,50 @@ func (ec *executionContext) fieldContext_Query_needs(_ context.Context, field gr
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Need(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchServices(ctx, fc.Args["profile"].(model.MatchProfileInput), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []matching.Result) graphql.Marshaler {
+			return ec.marshalNMatch2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -5726,6 +6825,52 @@ func (ec *executionContext) fieldContext_Service_archivedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _Service_sourceId(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_sourceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Service_source(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Service_version(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5882,6 +7027,38 @@ func (ec *executionContext) fieldContext_ServiceConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ServiceConnection", field, true, true, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _ServiceConnection_facets(ctx context.Context, field graphql.CollectedField, obj *model.ServiceConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceConnection_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceConnection().Facets(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceFacets) graphql.Marshaler {
+			return ec.marshalNServiceFacets2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceFacets(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceConnection_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceFacets(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ServiceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ServiceEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5935,6 +7112,148 @@ func (ec *executionContext) fieldContext_ServiceEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ServiceFacets_total(ctx context.Context, field graphql.CollectedField, obj *model.ServiceFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceFacets_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceFacets_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceFacets", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceFacets_needs(ctx context.Context, field graphql.CollectedField, obj *model.ServiceFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceFacets_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NeedCount) graphql.Marshaler {
+			return ec.marshalNNeedCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceFacets_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceFacets_terms(ctx context.Context, field graphql.CollectedField, obj *model.ServiceFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceFacets_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Terms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TermCount) graphql.Marshaler {
+			return ec.marshalNTermCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTermCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceFacets_terms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TermCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceFacets_deliveryModes(ctx context.Context, field graphql.CollectedField, obj *model.ServiceFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceFacets_deliveryModes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveryModes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DeliveryModeCount) graphql.Marshaler {
+			return ec.marshalNDeliveryModeCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐDeliveryModeCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceFacets_deliveryModes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeliveryModeCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceFacets_free(ctx context.Context, field graphql.CollectedField, obj *model.ServiceFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceFacets_free(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Free, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceFacets_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceFacets", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ServiceLocation_location(ctx context.Context, field graphql.CollectedField, obj *store.ServiceLocation) (ret graphql.Marshaler) {
@@ -6612,6 +7931,75 @@ func (ec *executionContext) fieldContext_TaxonomyTermEdge_node(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TermCount_termId(ctx context.Context, field graphql.CollectedField, obj *model.TermCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermCount_termId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TermID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermCount_termId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _TermCount_label(ctx context.Context, field graphql.CollectedField, obj *model.TermCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermCount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TermCount_count(ctx context.Context, field graphql.CollectedField, obj *model.TermCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TermCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TermCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -7673,6 +9061,50 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAvailabilityInput(ctx context.Context, obj any) (model.AvailabilityInput, error) {
+	var it model.AvailabilityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"day", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalNWeekday2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐWeekday(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Day = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOLocalTime2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOLocalTime2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (model.ContactInput, error) {
 	var it model.ContactInput
 	if obj == nil {
@@ -7830,69 +9262,13 @@ func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "address1", "address2", "city", "region", "postcode", "country", "latitude", "longitude", "accessibility"}
+	fieldsInOrder := [...]string{"latitude", "longitude", "postcode"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
 			continue
 		}
 		switch k {
-		case "name":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Name = data
-		case "description":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Description = data
-		case "address1":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address1"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Address1 = data
-		case "address2":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address2"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Address2 = data
-		case "city":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.City = data
-		case "region":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Region = data
-		case "postcode":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postcode"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Postcode = data
-		case "country":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Country = data
 		case "latitude":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
 			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
@@ -7907,6 +9283,106 @@ func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Longitude = data
+		case "postcode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postcode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Postcode = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputMatchProfileInput(ctx context.Context, obj any) (model.MatchProfileInput, error) {
+	var it model.MatchProfileInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"needs", "goals", "interests", "age", "location", "maxDistanceKm", "acceptsRemote", "availability", "freeOnly", "languages", "accessibility"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "needs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("needs"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Needs = data
+		case "goals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goals"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Goals = data
+		case "interests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interests"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Interests = data
+		case "age":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("age"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Age = data
+		case "location":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
+			data, err := ec.unmarshalOLocationInput2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐLocationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Location = data
+		case "maxDistanceKm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDistanceKm"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDistanceKm = data
+		case "acceptsRemote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acceptsRemote"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AcceptsRemote = data
+		case "availability":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("availability"))
+			data, err := ec.unmarshalOAvailabilityInput2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAvailabilityInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Availability = data
+		case "freeOnly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("freeOnly"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FreeOnly = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
 		case "accessibility":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessibility"))
 			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
@@ -8078,6 +9554,106 @@ func (ec *executionContext) unmarshalInputOrganisationInput(ctx context.Context,
 				return it, err
 			}
 			it.CompanyNumber = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputPlaceInput(ctx context.Context, obj any) (model.PlaceInput, error) {
+	var it model.PlaceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "address1", "address2", "city", "region", "postcode", "country", "latitude", "longitude", "accessibility"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "address1":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address1"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address1 = data
+		case "address2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address2"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address2 = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "postcode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postcode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Postcode = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "latitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latitude = data
+		case "longitude":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("longitude"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Longitude = data
+		case "accessibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessibility"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Accessibility = data
 		}
 	}
 	return it, nil
@@ -8462,7 +10038,7 @@ func (ec *executionContext) unmarshalInputServiceLocationInput(ctx context.Conte
 			it.LocationID = data
 		case "location":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("location"))
-			data, err := ec.unmarshalOLocationInput2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐLocationInput(ctx, v)
+			data, err := ec.unmarshalOPlaceInput2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐPlaceInput(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -8624,6 +10200,49 @@ func (ec *executionContext) _CostOption(ctx context.Context, sel ast.SelectionSe
 			}
 		case "amountDescription":
 			out.Values[i] = ec._CostOption_amountDescription(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var deliveryModeCountImplementors = []string{"DeliveryModeCount"}
+
+func (ec *executionContext) _DeliveryModeCount(ctx context.Context, sel ast.SelectionSet, obj *model.DeliveryModeCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryModeCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeliveryModeCount")
+		case "mode":
+			out.Values[i] = ec._DeliveryModeCount_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DeliveryModeCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8827,6 +10446,345 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var matchImplementors = []string{"Match"}
+
+func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *matching.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Match")
+		case "service":
+			out.Values[i] = ec._Match_service(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Match_score(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "distanceKm":
+			out.Values[i] = ec._Match_distanceKm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nearestLocation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Match_nearestLocation(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "session":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Match_session(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "needsCovered":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Match_needsCovered(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "reasons":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Match_reasons(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var matchReasonImplementors = []string{"MatchReason"}
+
+func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionSet, obj *model.MatchReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchReason")
+		case "kind":
+			out.Values[i] = ec._MatchReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._MatchReason_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var matchSessionImplementors = []string{"MatchSession"}
+
+func (ec *executionContext) _MatchSession(ctx context.Context, sel ast.SelectionSet, obj *model.MatchSession) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchSessionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MatchSession")
+		case "days":
+			out.Values[i] = ec._MatchSession_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "opensAt":
+			out.Values[i] = ec._MatchSession_opensAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "closesAt":
+			out.Values[i] = ec._MatchSession_closesAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "monthly":
+			out.Values[i] = ec._MatchSession_monthly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "location":
+			out.Values[i] = ec._MatchSession_location(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MatchSession_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -8946,6 +10904,54 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "term":
 			out.Values[i] = ec._Need_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var needCountImplementors = []string{"NeedCount"}
+
+func (ec *executionContext) _NeedCount(ctx context.Context, sel ast.SelectionSet, obj *model.NeedCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedCount")
+		case "code":
+			out.Values[i] = ec._NeedCount_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._NeedCount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._NeedCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9473,6 +11479,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_needs(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "matchServices":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_matchServices(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -10230,6 +12258,16 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sourceId":
+			out.Values[i] = ec._Service_sourceId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._Service_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "version":
 			out.Values[i] = ec._Service_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10326,6 +12364,44 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "facets":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceConnection_facets(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10366,6 +12442,64 @@ func (ec *executionContext) _ServiceEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._ServiceEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var serviceFacetsImplementors = []string{"ServiceFacets"}
+
+func (ec *executionContext) _ServiceFacets(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceFacets) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceFacetsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceFacets")
+		case "total":
+			out.Values[i] = ec._ServiceFacets_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needs":
+			out.Values[i] = ec._ServiceFacets_needs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terms":
+			out.Values[i] = ec._ServiceFacets_terms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deliveryModes":
+			out.Values[i] = ec._ServiceFacets_deliveryModes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "free":
+			out.Values[i] = ec._ServiceFacets_free(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11010,6 +13144,54 @@ func (ec *executionContext) _TaxonomyTermEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var termCountImplementors = []string{"TermCount"}
+
+func (ec *executionContext) _TermCount(ctx context.Context, sel ast.SelectionSet, obj *model.TermCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, termCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TermCount")
+		case "termId":
+			out.Values[i] = ec._TermCount_termId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._TermCount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TermCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -11442,6 +13624,11 @@ func (ec *executionContext) marshalNAccessRoute2ᚕgithubᚗcomᚋsignpostᚋsig
 	return ret
 }
 
+func (ec *executionContext) unmarshalNAvailabilityInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAvailabilityInput(ctx context.Context, v any) (model.AvailabilityInput, error) {
+	res, err := ec.unmarshalInputAvailabilityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11564,6 +13751,26 @@ func (ec *executionContext) marshalNDeliveryMode2ᚕgithubᚗcomᚋsignpostᚋsi
 	return ret
 }
 
+func (ec *executionContext) marshalNDeliveryModeCount2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐDeliveryModeCount(ctx context.Context, sel ast.SelectionSet, v model.DeliveryModeCount) graphql.Marshaler {
+	return ec._DeliveryModeCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDeliveryModeCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐDeliveryModeCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DeliveryModeCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeliveryModeCount2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐDeliveryModeCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEligibility2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -11642,6 +13849,61 @@ func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋsignpostᚋsignpo
 	return ec._Location(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNMatch2githubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResult(ctx context.Context, sel ast.SelectionSet, v matching.Result) graphql.Marshaler {
+	return ec._Match(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatch2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResultᚄ(ctx context.Context, sel ast.SelectionSet, v []matching.Result) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatch2githubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMatchProfileInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchProfileInput(ctx context.Context, v any) (model.MatchProfileInput, error) {
+	res, err := ec.unmarshalInputMatchProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchReason2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchReason(ctx context.Context, sel ast.SelectionSet, v model.MatchReason) graphql.Marshaler {
+	return ec._MatchReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatchReason2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MatchReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatchReason2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMatchReasonKind2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchReasonKind(ctx context.Context, v any) (model.MatchReasonKind, error) {
+	var res model.MatchReasonKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchReasonKind2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchReasonKind(ctx context.Context, sel ast.SelectionSet, v model.MatchReasonKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNNeed2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeed(ctx context.Context, sel ast.SelectionSet, v model.Need) graphql.Marshaler {
 	return ec._Need(ctx, sel, &v)
 }
@@ -11651,6 +13913,26 @@ func (ec *executionContext) marshalNNeed2ᚕgithubᚗcomᚋsignpostᚋsignpost�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNeed2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeed(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeedCount2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedCount(ctx context.Context, sel ast.SelectionSet, v model.NeedCount) graphql.Marshaler {
+	return ec._NeedCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNeedCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NeedCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeedCount2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -11742,6 +14024,10 @@ func (ec *executionContext) unmarshalNScheduleInput2githubᚗcomᚋsignpostᚋsi
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNService2githubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx context.Context, sel ast.SelectionSet, v store.Service) graphql.Marshaler {
+	return ec._Service(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx context.Context, sel ast.SelectionSet, v *store.Service) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -11780,6 +14066,16 @@ func (ec *executionContext) marshalNServiceEdge2ᚕgithubᚗcomᚋsignpostᚋsig
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNServiceFacets2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceFacets(ctx context.Context, sel ast.SelectionSet, v *model.ServiceFacets) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ServiceFacets(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNServiceInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceInput(ctx context.Context, v any) (model.ServiceInput, error) {
@@ -11956,6 +14252,26 @@ func (ec *executionContext) marshalNTaxonomyTermEdge2ᚕgithubᚗcomᚋsignpost�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTaxonomyTermEdge2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTaxonomyTermEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTermCount2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTermCount(ctx context.Context, sel ast.SelectionSet, v model.TermCount) graphql.Marshaler {
+	return ec._TermCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTermCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTermCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TermCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTermCount2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTermCount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12181,6 +14497,23 @@ func (ec *executionContext) marshalOAccessRoute2ᚕgithubᚗcomᚋsignpostᚋsig
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOAvailabilityInput2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAvailabilityInputᚄ(ctx context.Context, v any) ([]model.AvailabilityInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AvailabilityInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAvailabilityInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAvailabilityInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -12464,6 +14797,13 @@ func (ec *executionContext) unmarshalOLocationInput2ᚖgithubᚗcomᚋsignpost�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOMatchSession2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐMatchSession(ctx context.Context, sel ast.SelectionSet, v *model.MatchSession) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MatchSession(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalONearInput2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNearInput(ctx context.Context, v any) (*model.NearInput, error) {
 	if v == nil {
 		return nil, nil
@@ -12491,6 +14831,14 @@ func (ec *executionContext) unmarshalOOrganisationFilter2ᚖgithubᚗcomᚋsignp
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputOrganisationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPlaceInput2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐPlaceInput(ctx context.Context, v any) (*model.PlaceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlaceInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
+	"github.com/signpost/signpost/matching"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -27,6 +28,7 @@ const (
 // Options configure the GraphQL handler.
 type Options struct {
 	Directory     *directory.Directory
+	Matching      *matching.Service
 	Introspection bool
 	Logger        *slog.Logger
 	// Metrics, when set, receives per-operation counts and latencies.
@@ -41,7 +43,7 @@ func NewHandler(opts Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory}}
+	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory, Matching: opts.Matching}}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -81,6 +83,13 @@ func setComplexity(c *ComplexityRoot) {
 		return 1 + child*pageSize(first)
 	}
 	c.Query.Taxonomies = func(child int, first *int, _ *string) int { return 1 + child*pageSize(first) }
+	c.Query.MatchServices = func(child int, _ model.MatchProfileInput, first *int) int {
+		n := 10
+		if first != nil && *first > 0 {
+			n = min(*first, matching.MaxResults)
+		}
+		return 1 + child*n
+	}
 	c.Organisation.Services = func(child int, first *int, _ *string, _ *bool) int { return 1 + child*pageSize(first) }
 	c.Taxonomy.Terms = func(child int, first *int, _ *string, _ *string, _ *bool) int { return 1 + child*pageSize(first) }
 	// Lists inside a service are short; count them as a handful of items.

@@ -111,3 +111,5 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+func parseUUID(s string) (uuid.UUID, error) { return uuid.Parse(s) }

@@ -1,9 +1,13 @@
 package graph
 
-import "github.com/signpost/signpost/directory"
+import (
+	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/matching"
+)
 
 // Resolver is the root resolver. Resolvers authenticate (from the context),
 // call one domain function and map the result; rules live in the domain.
 type Resolver struct {
 	Directory *directory.Directory
+	Matching  *matching.Service
 }

@@ -13,12 +13,51 @@ import (
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
 )
 
 // ID is the resolver for the id field.
 func (r *locationResolver) ID(ctx context.Context, obj *store.Location) (string, error) {
 	return globalID(kindLocation, obj.ID), nil
+}
+
+// Score is the resolver for the score field.
+func (r *matchResolver) Score(ctx context.Context, obj *matching.Result) (float64, error) {
+	return obj.Match.Score, nil
+}
+
+// NearestLocation is the resolver for the nearestLocation field.
+func (r *matchResolver) NearestLocation(ctx context.Context, obj *matching.Result) (*string, error) {
+	if obj.Location == nil || obj.Location.Name == "" {
+		return nil, nil
+	}
+	name := obj.Location.Name
+	return &name, nil
+}
+
+// Session is the resolver for the session field.
+func (r *matchResolver) Session(ctx context.Context, obj *matching.Result) (*model.MatchSession, error) {
+	s := obj.Match.Session
+	if s == nil {
+		return nil, nil
+	}
+	return &model.MatchSession{Days: mapAll(s.Days, weekdayFromStore), OpensAt: nilIfEmpty(s.Opens),
+		ClosesAt: nilIfEmpty(s.Closes), Monthly: s.Monthly, Location: s.Location, Note: s.Note}, nil
+}
+
+// NeedsCovered is the resolver for the needsCovered field.
+func (r *matchResolver) NeedsCovered(ctx context.Context, obj *matching.Result) ([]string, error) {
+	return nonNilSlice(obj.Match.NeedsCovered), nil
+}
+
+// Reasons is the resolver for the reasons field.
+func (r *matchResolver) Reasons(ctx context.Context, obj *matching.Result) ([]model.MatchReason, error) {
+	out := make([]model.MatchReason, len(obj.Match.Reasons))
+	for i, rs := range obj.Match.Reasons {
+		out[i] = model.MatchReason{Kind: model.MatchReasonKind(rs.Kind), Text: rs.Text}
+	}
+	return out, nil
 }
 
 // CreateOrganisation is the resolver for the createOrganisation field.
@@ -183,6 +222,28 @@ func (r *queryResolver) Needs(ctx context.Context) ([]model.Need, error) {
 	return needsOf(terms), nil
 }
 
+// MatchServices is the resolver for the matchServices field.
+func (r *queryResolver) MatchServices(ctx context.Context, profile model.MatchProfileInput, first *int) ([]matching.Result, error) {
+	p, err := toMatchProfile(profile)
+	if err != nil {
+		return nil, err
+	}
+	n := 10
+	if first != nil {
+		n = *first
+	}
+	results, err := r.Matching.Match(ctx, p, n)
+	if err != nil {
+		return nil, err
+	}
+	svcs := make([]store.Service, len(results))
+	for i := range results {
+		svcs[i] = results[i].Service
+	}
+	r.loadersFor(ctx).hintServices(svcs)
+	return results, nil
+}
+
 // Frequency is the resolver for the frequency field.
 func (r *scheduleResolver) Frequency(ctx context.Context, obj *store.Schedule) (model.Frequency, error) {
 	return model.Frequency(obj.Freq), nil
@@ -292,6 +353,15 @@ func (r *serviceConnectionResolver) TotalCount(ctx context.Context, obj *model.S
 	return r.Directory.CountServices(ctx, obj.Filter)
 }
 
+// Facets is the resolver for the facets field.
+func (r *serviceConnectionResolver) Facets(ctx context.Context, obj *model.ServiceConnection) (*model.ServiceFacets, error) {
+	f, err := r.Directory.ServiceFacets(ctx, obj.Filter)
+	if err != nil {
+		return nil, err
+	}
+	return facetsOf(f), nil
+}
+
 // Location is the resolver for the location field.
 func (r *serviceLocationResolver) Location(ctx context.Context, obj *store.ServiceLocation) (*store.Location, error) {
 	return &obj.Location, nil
@@ -370,6 +440,9 @@ func (r *taxonomyTermConnectionResolver) TotalCount(ctx context.Context, obj *mo
 // Location returns LocationResolver implementation.
 func (r *Resolver) Location() LocationResolver { return &locationResolver{r} }
 
+// Match returns MatchResolver implementation.
+func (r *Resolver) Match() MatchResolver { return &matchResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
@@ -416,6 +489,7 @@ func (r *Resolver) TaxonomyTermConnection() TaxonomyTermConnectionResolver {
 
 type (
 	locationResolver               struct{ *Resolver }
+	matchResolver                  struct{ *Resolver }
 	mutationResolver               struct{ *Resolver }
 	organisationResolver           struct{ *Resolver }
 	organisationConnectionResolver struct{ *Resolver }

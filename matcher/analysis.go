@@ -39,10 +39,27 @@ func stems(text string) []string {
 	return out
 }
 
+// token is an analysed term and its position in the text; stop words
+// leave gaps in the positions.
+type token struct {
+	term string
+	pos  int
+}
+
+func tokens(text string) []token {
+	ts := english().Analyze([]byte(text))
+	out := make([]token, len(ts))
+	for i, t := range ts {
+		out[i] = token{term: string(t.Term), pos: t.Position}
+	}
+	return out
+}
+
 type phrase struct {
-	need  string
-	terms []string
-	text  string
+	need    string
+	terms   []string
+	offsets []int // each term's position relative to the first
+	text    string
 }
 
 // phraseMatcher finds the related words of needs in analysed text.
@@ -61,8 +78,10 @@ func newPhraseMatcher(words map[string][]string) *phraseMatcher {
 				continue
 			}
 			terms := make([]string, len(ts))
+			offsets := make([]int, len(ts))
 			for i, t := range ts {
 				terms[i] = string(t.Term)
+				offsets[i] = t.Position - ts[0].Position
 			}
 			// "walk", "walks" and "walking" are one stem: keep the first.
 			key := need + "\x00" + strings.Join(terms, " ")
@@ -70,23 +89,25 @@ func newPhraseMatcher(words map[string][]string) *phraseMatcher {
 				continue
 			}
 			seen[key] = true
-			m.byFirst[terms[0]] = append(m.byFirst[terms[0]], phrase{need: need, terms: terms, text: w})
+			m.byFirst[terms[0]] = append(m.byFirst[terms[0]], phrase{need: need, terms: terms, offsets: offsets, text: w})
 		}
 	}
 	return m
 }
 
-// match calls fn for every related phrase found in terms (each phrase once).
-func (m *phraseMatcher) match(terms []string, fn func(need, phrase string)) {
+// match calls fn for every related phrase found in the text's tokens
+// (each phrase once). A phrase's words must stand as close together as in
+// the phrase: "meeting for people" is not "meet people".
+func (m *phraseMatcher) match(toks []token, fn func(need, phrase string)) {
 	seen := map[string]bool{}
-	for i, t := range terms {
-		for _, p := range m.byFirst[t] {
-			if i+len(p.terms) > len(terms) || seen[p.need+"\x00"+p.text] {
+	for i, t := range toks {
+		for _, p := range m.byFirst[t.term] {
+			if i+len(p.terms) > len(toks) || seen[p.need+"\x00"+p.text] {
 				continue
 			}
 			ok := true
 			for j := 1; j < len(p.terms); j++ {
-				if terms[i+j] != p.terms[j] {
+				if toks[i+j].term != p.terms[j] || toks[i+j].pos-t.pos != p.offsets[j] {
 					ok = false
 					break
 				}
@@ -141,10 +162,10 @@ func needEvidence(d *Document) map[string]*NeedEvidence {
 			}
 		}
 	}
-	phrases.match(stems(d.Name), add(evidenceName))
-	phrases.match(stems(d.Description), add(evidenceDescription))
+	phrases.match(tokens(d.Name), add(evidenceName))
+	phrases.match(tokens(d.Description), add(evidenceDescription))
 	for _, t := range d.Terms {
-		phrases.match(stems(t.Label), add(evidenceTermLabel))
+		phrases.match(tokens(t.Label), add(evidenceTermLabel))
 		needs, strength := termNeeds(t.Taxonomy, t.Code)
 		for _, n := range needs {
 			if !IsNeed(n) {
@@ -159,12 +180,28 @@ func needEvidence(d *Document) map[string]*NeedEvidence {
 			e.Strength = math.Max(e.Strength, strength)
 		}
 	}
-	for n, s := range textScore {
-		e := get(n)
-		e.Strength = math.Max(e.Strength, 1-math.Exp(-s/evidenceScale))
+	// A tag or mapped category is the provider's word; its text says how
+	// much of the service is about the need. Text alone counts a little
+	// less than a tag.
+	for n, e := range ev {
+		text := 1 - math.Exp(-textScore[n]/evidenceScale)
+		switch {
+		case e.Tagged || e.Mapped:
+			e.Strength = math.Max(e.Strength*(tagBase+(1-tagBase)*text), textOnlyCap*text)
+		default:
+			e.Strength = textOnlyCap * text
+		}
 	}
 	return ev
 }
+
+const (
+	// tagBase is the strength of a tag with no supporting text; the rest
+	// comes from the text.
+	tagBase = 0.75
+	// textOnlyCap scales evidence from text alone.
+	textOnlyCap = 0.85
+)
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -173,4 +210,30 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// fillerWords are common in how people describe what they want but say
+// nothing about which service fits: they are left out of goal matching.
+var fillerWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`want wants wanted wanting like likes would love loves need needs help helps
+		get gets getting go going more much really also try trying able things thing something bit lot just
+		feel feeling felt think day days week weeks time times make making way good better well again back
+		people person someone somebody everyone lot lots little kind sort maybe perhaps please could can`) {
+		fillerWords[w] = true
+	}
+}
+
+// goalQuery is the client's words without filler.
+func goalQuery(text string) string {
+	var kept []string
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'' || r == '-' || r >= '0' && r <= '9')
+	}) {
+		if !fillerWords[strings.ToLower(strings.Trim(w, "'-"))] {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
 }

@@ -176,6 +176,10 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 	if o.Limit <= 0 {
 		o.Limit = 10
 	}
+	if len(p.Needs) == 0 {
+		w.Text += w.Need / 2
+		w.Need /= 2
+	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
@@ -188,7 +192,7 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 	}
 	if goalText != "" {
 		english()
-		phrases.match(stems(goalText), func(need, _ string) {
+		phrases.match(tokens(goalText), func(need, _ string) {
 			if wanted[need] == 0 {
 				wanted[need] = goalNeedShare
 			}
@@ -197,9 +201,9 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 
 	// Text relevance of goals and interests from Bleve.
 	textHits := map[string]float64{}
-	if goalText != "" {
+	if q := goalQuery(goalText); q != "" {
 		var err error
-		if textHits, err = ix.textScores(ctx, goalText, 400); err != nil {
+		if textHits, err = ix.textScores(ctx, q, 400); err != nil {
 			return nil, err
 		}
 	}
@@ -233,18 +237,33 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 			continue
 		}
 		c.signals = map[string]float64{}
-		need := 0.0
+		need, onTopic, all := 0.0, 0.0, 0.0
 		for n, share := range wanted {
 			if ev := c.e.needs[n]; ev != nil {
 				need += share * ev.Strength
-				if ev.Strength >= minStrength && share == 1 {
-					c.covered = append(c.covered, n)
+				if ev.Strength >= minStrength {
+					onTopic += ev.Strength
+					if share == 1 {
+						c.covered = append(c.covered, n)
+					}
 				}
+			}
+		}
+		for _, ev := range c.e.needs {
+			if ev.Strength >= minStrength {
+				all += ev.Strength
 			}
 		}
 		if totalWant > 0 {
 			need /= totalWant
 		}
+		// Focus: how much of what the service does is what the client needs.
+		focus := 0.0
+		if all > 0 {
+			focus = onTopic / all
+		}
+		c.signals["focus"] = focus
+		need *= 1 - focusShare + focusShare*focus
 		sort.Strings(c.covered)
 		c.signals["need"] = need
 		c.signals["text"] = c.text
@@ -253,8 +272,10 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 		c.signals["cost"] = costSignal(c.e)
 		c.signals["freshness"] = freshness(c.e.doc.AssuredDate, o.Now)
 		c.signals["history"] = historySignal(c.e.doc.History)
+		c.signals["age"] = ageSignal(&c.e.doc, p.Age)
 		c.score = w.Need*need + w.Text*c.text + w.Distance*c.signals["distance"] + w.Schedule*c.signals["schedule"] +
-			w.Cost*c.signals["cost"] + w.Freshness*c.signals["freshness"] + w.History*c.signals["history"]
+			w.Cost*c.signals["cost"] + w.Freshness*c.signals["freshness"] + w.History*c.signals["history"] +
+			w.Age*c.signals["age"]
 		kept = append(kept, c)
 	}
 	sort.Slice(kept, func(i, j int) bool {
@@ -292,8 +313,10 @@ func (ix *Index) textScores(ctx context.Context, text string, size int) (map[str
 	if len(res.Hits) == 0 || res.MaxScore <= 0 {
 		return out, nil
 	}
+	// The square root keeps a description-only match from vanishing next
+	// to a service that has the word in its name.
 	for _, h := range res.Hits {
-		out[h.ID] = h.Score / res.MaxScore
+		out[h.ID] = math.Sqrt(h.Score / res.MaxScore)
 	}
 	return out, nil
 }
@@ -443,6 +466,21 @@ func freshness(assured *time.Time, now time.Time) float64 {
 		return 0
 	}
 	return 1 - (days-freshFullDays)/(freshZeroDays-freshFullDays)
+}
+
+// ageSignal is how targeted a service's age range is at the client.
+func ageSignal(d *Document, age *int) float64 {
+	if age == nil || d.MinimumAge == nil && d.MaximumAge == nil {
+		return 0
+	}
+	lo, hi := 0, 100
+	if d.MinimumAge != nil {
+		lo = *d.MinimumAge
+	}
+	if d.MaximumAge != nil {
+		hi = min(*d.MaximumAge, 100)
+	}
+	return math.Max(0, 1-float64(hi-lo)/100)
 }
 
 func historySignal(h History) float64 {

@@ -41,8 +41,8 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, goalText strin
 		}
 		out = append(out, Reason{Kind: ReasonNeed, Text: text + "."})
 	}
-	if goalText != "" {
-		if words := goalWords(goalText, d); len(words) > 0 {
+	if q := goalQuery(goalText); q != "" {
+		if words := goalWords(q, d); len(words) > 0 {
 			out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + quoteList(words, 4) + "."})
 		}
 	}
@@ -54,6 +54,9 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, goalText strin
 			where = strings.TrimSpace(where + " (" + c.nearest.Postcode + ")")
 		}
 		text := fmt.Sprintf("%s away", formatKm(*c.dist))
+		if *c.dist < 0.1 {
+			text = "Right by the client"
+		}
 		if where != "" {
 			text += " at " + where
 		}

@@ -4,13 +4,19 @@ package matcher
 // of signals that each lie between 0 and 1:
 //
 //	need      how well the service covers the client's needs: the mean, over
-//	          the needs asked for, of the service's strength for each (1 when
-//	          tagged, the mapping's strength for a mapped taxonomy term,
-//	          1-exp(-evidence/3) for related words in its text). Needs found
-//	          in the client's own goal words count half.
-//	text      BM25 relevance of the goals and interests, over name (x3),
-//	          taxonomy labels (x2), description and organisation name,
-//	          divided by the best score among the candidates.
+//	          the needs asked for, of the service's strength for each. Text
+//	          evidence is t = 1-exp(-e/3), e summing related words found
+//	          (name 3, category labels 2, description 1). A tag gives
+//	          0.75+0.25t, a mapped category its mapping strength times that,
+//	          text alone 0.85t. Needs found in the client's own goal words
+//	          count half.
+//	          The need signal is then scaled by 0.7+0.3*focus, focus being
+//	          the share of everything the service addresses that the
+//	          client asked for.
+//	text      BM25 relevance of the goals and interests (filler words such
+//	          as "want" or "really" left out), over name (x3), taxonomy
+//	          labels (x2), description and organisation name: the square
+//	          root of the score divided by the best among the candidates.
 //	distance  1/(1+(d/3 km)^2) to the nearest location; 0.6 for a service
 //	          the client can use from home; 0.3 when no location is known.
 //	schedule  1 when a session falls inside the client's availability, 0.6
@@ -21,11 +27,17 @@ package matcher
 //	          at 2 years; 0.3 when never checked.
 //	history   the smoothed share of referrals accepted and attended; 0.5
 //	          until a service has referrals.
+//	age       when the client's age is given: how targeted the service's
+//	          age range is at it (1 - span/100 for a range that includes
+//	          it, e.g. 0.6 for 60+); 0 for services open to all ages.
+//
+// When the profile gives no needs, only goals or interests, the need
+// weight moves to text: the client's words are all there is to go on.
 //
 // Signals with nothing to compare (no location, no availability given)
 // are the same for every service and do not change the order.
 type Weights struct {
-	Need, Text, Distance, Schedule, Cost, Freshness, History float64
+	Need, Text, Distance, Schedule, Cost, Freshness, History, Age float64
 	// Diversity is added, while choosing each next result, to a service
 	// that covers a need none of the results above it covers yet.
 	Diversity float64
@@ -36,8 +48,8 @@ type Weights struct {
 
 // DefaultWeights are the weights Rank uses unless told otherwise.
 var DefaultWeights = Weights{
-	Need: 0.40, Text: 0.20, Distance: 0.15, Schedule: 0.10, Cost: 0.05, Freshness: 0.05, History: 0.05,
-	Diversity: 0.15, SameOrganisation: 0.04,
+	Need: 0.40, Text: 0.20, Distance: 0.15, Schedule: 0.10, Cost: 0.05, Freshness: 0.05, History: 0.05, Age: 0.08,
+	Diversity: 0.15, SameOrganisation: 0.02,
 }
 
 // Distance scale and freshness horizons.
@@ -45,10 +57,14 @@ const (
 	distanceScaleKm = 3.0
 	freshFullDays   = 183
 	freshZeroDays   = 730
+	// focusShare is how much of the need signal depends on focus: the share
+	// of what the service addresses that the client needs. A specialist
+	// beats a service for which the need is a side line.
+	focusShare = 0.3
 	// goalNeedShare is how much a need found in the client's goal words
 	// counts against one asked for explicitly.
 	goalNeedShare = 0.5
 	// minStrength is the least evidence for a need to count as covered in
 	// reasons and diversification.
-	minStrength = 0.25
+	minStrength = 0.2
 )

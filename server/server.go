@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/openreferral"
 	"github.com/signpost/signpost/store"
 )
@@ -28,6 +29,7 @@ const MaxBodyBytes = 1 << 20
 type Options struct {
 	Store         *store.Store
 	Directory     *directory.Directory
+	Matching      *matching.Service
 	Introspection bool
 	Logger        *slog.Logger
 }
@@ -43,7 +45,7 @@ func NewHandler(opts Options) http.Handler {
 	httpMetrics := newHTTPMetrics(reg)
 
 	gql := graph.NewHandler(graph.Options{
-		Directory: opts.Directory, Introspection: opts.Introspection, Logger: log, Metrics: reg,
+		Directory: opts.Directory, Matching: opts.Matching, Introspection: opts.Introspection, Logger: log, Metrics: reg,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(gql, MaxBodyBytes))

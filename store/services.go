@@ -34,6 +34,10 @@ type ServiceFilter struct {
 	Session *SessionFilter
 	// Near keeps services with a location within a distance of a point.
 	Near *Near
+	// OnlyIDs, when true, keeps only the services in IDs (none if empty):
+	// the result of a search in the matching index.
+	OnlyIDs bool
+	IDs     []uuid.UUID
 }
 
 // SessionFilter matches one schedule of a service.
@@ -81,6 +85,13 @@ func (f ServiceFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	}
 	if f.Text != "" {
 		q = q.Where("(s.search @@ websearch_to_tsquery('english', ?) OR s.name ILIKE ?)", f.Text, likePattern(f.Text))
+	}
+	if f.OnlyIDs {
+		if len(f.IDs) == 0 {
+			q = q.Where("false")
+		} else {
+			q = q.Where("s.id IN (?)", bun.List(f.IDs))
+		}
 	}
 	if f.TaxonomyID != nil {
 		q = q.Where(`EXISTS (SELECT 1 FROM service_terms st JOIN taxonomy_terms t ON t.id = st.term_id
@@ -266,4 +277,11 @@ func (q Queries) VerifyService(ctx context.Context, s *Service, expected int) er
 		Where("id = ? AND version = ?", s.ID, expected).
 		Returning("*").Exec(ctx)
 	return versioned(ctx, q, res, err, "services", s.ID)
+}
+
+// ServiceIDs returns the ids of up to limit services that match f.
+func (q Queries) ServiceIDs(ctx context.Context, f ServiceFilter, limit int) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	err := f.apply(q.db.NewSelect().Model((*Service)(nil)).Column("s.id")).Limit(int64(limit)).Scan(ctx, &ids)
+	return ids, err
 }

@@ -29,6 +29,7 @@ func commands() []command {
 		{"seed", "load data into the directory (--demo: the demo town)", runSeed},
 		{"import", "import an Open Referral directory (JSON, data package, zip) or postcodes", runImport},
 		{"export", "export the directory as Open Referral UK JSON or an HSDS data package", runExport},
+		{"reindex", "rebuild the matching index from the database", runReindex},
 		{"version", "print the version", runVersion},
 	}
 }

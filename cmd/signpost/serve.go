@@ -11,6 +11,7 @@ import (
 
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/seed"
 	"github.com/signpost/signpost/server"
 )
@@ -48,11 +49,30 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		}
 	}
 
+	x, err := openIndex(ctx, cfg, db, log, nil)
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	runCtx, stopIndexer := context.WithCancel(ctx)
+	indexerDone := make(chan struct{})
+	go func() {
+		defer close(indexerDone)
+		x.Run(runCtx)
+	}()
+	defer func() {
+		stopIndexer()
+		<-indexerDone
+	}()
+	match := matching.New(db.Store, x.Index(), access.Open{})
+	dir.UseSearcher(match)
+
 	l, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s (SIGNPOST_LISTEN): %w", cfg.Listen, err)
 	}
-	h := server.NewHandler(server.Options{Store: db.Store, Directory: dir, Introspection: cfg.Introspection, Logger: log})
+	h := server.NewHandler(server.Options{Store: db.Store, Directory: dir, Matching: match,
+		Introspection: cfg.Introspection, Logger: log})
 	url := "http://" + l.Addr().String()
 	log.Info("Signpost is ready", "graphiql", url+"/", "graphql", url+"/graphql")
 	fmt.Fprintf(stdout, "Signpost is ready: open %s/ for GraphiQL (API at %s/graphql). Ctrl-C stops it.\n", url, url)

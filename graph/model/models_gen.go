@@ -12,6 +12,16 @@ import (
 	"github.com/signpost/signpost/store"
 )
 
+// A time the person is free.
+type AvailabilityInput struct {
+	// The day.
+	Day Weekday `json:"day"`
+	// From (HH:MM); the whole day when omitted.
+	From *string `json:"from,omitempty"`
+	// Until (HH:MM).
+	To *string `json:"to,omitempty"`
+}
+
 // A person or role to contact; give at least one field.
 type ContactInput struct {
 	// Their name.
@@ -36,6 +46,14 @@ type CostOptionInput struct {
 	AmountDescription *string `json:"amountDescription,omitempty"`
 }
 
+// A delivery mode and how many services use it.
+type DeliveryModeCount struct {
+	// The mode.
+	Mode DeliveryMode `json:"mode"`
+	// How many services.
+	Count int `json:"count"`
+}
+
 // Who may use a service.
 type Eligibility struct {
 	// The youngest age served, if limited.
@@ -56,30 +74,64 @@ type EligibilityInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// A place.
+// A place: coordinates, or a UK postcode (or district, e.g. NE46).
 type LocationInput struct {
-	// Its name; a location needs a name, an address or a postcode.
-	Name *string `json:"name,omitempty"`
-	// How to find it, parking, the entrance.
-	Description *string `json:"description,omitempty"`
-	// First line of the address.
-	Address1 *string `json:"address1,omitempty"`
-	// Second line of the address.
-	Address2 *string `json:"address2,omitempty"`
-	// Town or city.
-	City *string `json:"city,omitempty"`
-	// County or region.
-	Region *string `json:"region,omitempty"`
-	// A UK postcode when the country is GB.
-	Postcode *string `json:"postcode,omitempty"`
-	// ISO 3166 country code (default GB).
-	Country *string `json:"country,omitempty"`
-	// Latitude in degrees, −90 to 90; give both or neither.
+	// Latitude in degrees.
 	Latitude *float64 `json:"latitude,omitempty"`
-	// Longitude in degrees, −180 to 180; give both or neither.
+	// Longitude in degrees.
 	Longitude *float64 `json:"longitude,omitempty"`
-	// Accessibility features of the place.
+	// A UK postcode; unknown postcodes fall back to their district's centre.
+	Postcode *string `json:"postcode,omitempty"`
+}
+
+// A person to match services for. Give at least one need, goal or interest.
+type MatchProfileInput struct {
+	// Need codes from the built-in vocabulary (see `needs`).
+	Needs []string `json:"needs,omitempty"`
+	// Goals in the person's own words, e.g. 'get out of the house and meet people'.
+	Goals []string `json:"goals,omitempty"`
+	// Interests, e.g. 'singing', 'gardening'.
+	Interests []string `json:"interests,omitempty"`
+	// Age in years; services whose age range excludes it are left out.
+	Age *int `json:"age,omitempty"`
+	// Where the person is: coordinates or a UK postcode.
+	Location *LocationInput `json:"location,omitempty"`
+	// Leave out services further away than this (needs location); remote services still count when acceptsRemote.
+	MaxDistanceKm *float64 `json:"maxDistanceKm,omitempty"`
+	// Whether online and telephone services are acceptable (default true).
+	AcceptsRemote *bool `json:"acceptsRemote,omitempty"`
+	// When the person is free.
+	Availability []AvailabilityInput `json:"availability,omitempty"`
+	// Only services that cost nothing.
+	FreeOnly *bool `json:"freeOnly,omitempty"`
+	// Languages the person needs; services that state their languages must offer one.
+	Languages []string `json:"languages,omitempty"`
+	// Accessibility the person needs (e.g. 'wheelchair access', 'hearing loop'); services that state their accessibility must offer it.
 	Accessibility []string `json:"accessibility,omitempty"`
+}
+
+// A reason for a match.
+type MatchReason struct {
+	// What kind of reason.
+	Kind MatchReasonKind `json:"kind"`
+	// The reason in words.
+	Text string `json:"text"`
+}
+
+// A recurring session of a matched service.
+type MatchSession struct {
+	// The days it happens.
+	Days []Weekday `json:"days"`
+	// When it starts.
+	OpensAt *string `json:"opensAt,omitempty"`
+	// When it ends.
+	ClosesAt *string `json:"closesAt,omitempty"`
+	// Monthly rather than weekly.
+	Monthly bool `json:"monthly"`
+	// Where, when at one of its locations.
+	Location string `json:"location"`
+	// Anything else about it.
+	Note string `json:"note"`
 }
 
 type Mutation struct {
@@ -107,6 +159,16 @@ type Need struct {
 	Description string `json:"description"`
 	// The taxonomy term behind the need.
 	Term *store.TaxonomyTerm `json:"term"`
+}
+
+// A need and how many services address it.
+type NeedCount struct {
+	// The need's code.
+	Code string `json:"code"`
+	// The need's label.
+	Label string `json:"label"`
+	// How many services.
+	Count int `json:"count"`
 }
 
 // Narrows a list of organisations.
@@ -147,6 +209,32 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A place where services happen.
+type PlaceInput struct {
+	// Its name; a location needs a name, an address or a postcode.
+	Name *string `json:"name,omitempty"`
+	// How to find it, parking, the entrance.
+	Description *string `json:"description,omitempty"`
+	// First line of the address.
+	Address1 *string `json:"address1,omitempty"`
+	// Second line of the address.
+	Address2 *string `json:"address2,omitempty"`
+	// Town or city.
+	City *string `json:"city,omitempty"`
+	// County or region.
+	Region *string `json:"region,omitempty"`
+	// A UK postcode when the country is GB.
+	Postcode *string `json:"postcode,omitempty"`
+	// ISO 3166 country code (default GB).
+	Country *string `json:"country,omitempty"`
+	// Latitude in degrees, −90 to 90; give both or neither.
+	Latitude *float64 `json:"latitude,omitempty"`
+	// Longitude in degrees, −180 to 180; give both or neither.
+	Longitude *float64 `json:"longitude,omitempty"`
+	// Accessibility features of the place.
+	Accessibility []string `json:"accessibility,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -168,6 +256,20 @@ type ScheduleInput struct {
 	ValidTo *time.Time `json:"validTo,omitempty"`
 	// Anything else, e.g. 'term time only'.
 	Note *string `json:"note,omitempty"`
+}
+
+// Counts over every service a list holds, for search screens.
+type ServiceFacets struct {
+	// How many services the counts cover.
+	Total int `json:"total"`
+	// Services per need they address (tagged, mapped or found in their text).
+	Needs []NeedCount `json:"needs"`
+	// Services per taxonomy term, most common first (at most 50).
+	Terms []TermCount `json:"terms"`
+	// Services per delivery mode.
+	DeliveryModes []DeliveryModeCount `json:"deliveryModes"`
+	// How many are free.
+	Free int `json:"free"`
 }
 
 // Narrows a list of services. Lists match any of their values; all given fields must match.
@@ -242,11 +344,21 @@ type ServiceLocationInput struct {
 	// An existing location's global id.
 	LocationID *string `json:"locationId,omitempty"`
 	// The place's details.
-	Location *LocationInput `json:"location,omitempty"`
+	Location *PlaceInput `json:"location,omitempty"`
 	// What is special about the service at this place.
 	Description *string `json:"description,omitempty"`
 	// Sessions at this place.
 	Schedules []ScheduleInput `json:"schedules,omitempty"`
+}
+
+// A taxonomy term and how many services carry it.
+type TermCount struct {
+	// The term's global id.
+	TermID string `json:"termId"`
+	// The term's label.
+	Label string `json:"label"`
+	// How many services.
+	Count int `json:"count"`
 }
 
 // How a person gets to use a service.
@@ -427,6 +539,82 @@ func (e *Frequency) UnmarshalJSON(b []byte) error {
 }
 
 func (e Frequency) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Kinds of reason.
+type MatchReasonKind string
+
+const (
+	// It addresses one of the person's needs.
+	MatchReasonKindNeed MatchReasonKind = "NEED"
+	// It matches the person's own words.
+	MatchReasonKindGoal MatchReasonKind = "GOAL"
+	// How far away it is.
+	MatchReasonKindDistance MatchReasonKind = "DISTANCE"
+	// It can be used from home.
+	MatchReasonKindRemote MatchReasonKind = "REMOTE"
+	// A session that fits.
+	MatchReasonKindSession MatchReasonKind = "SESSION"
+	// What it costs.
+	MatchReasonKindCost MatchReasonKind = "COST"
+	// When the listing was last checked.
+	MatchReasonKindVerified MatchReasonKind = "VERIFIED"
+	// How referrals to it have gone.
+	MatchReasonKindHistory MatchReasonKind = "HISTORY"
+)
+
+var AllMatchReasonKind = []MatchReasonKind{
+	MatchReasonKindNeed,
+	MatchReasonKindGoal,
+	MatchReasonKindDistance,
+	MatchReasonKindRemote,
+	MatchReasonKindSession,
+	MatchReasonKindCost,
+	MatchReasonKindVerified,
+	MatchReasonKindHistory,
+}
+
+func (e MatchReasonKind) IsValid() bool {
+	switch e {
+	case MatchReasonKindNeed, MatchReasonKindGoal, MatchReasonKindDistance, MatchReasonKindRemote, MatchReasonKindSession, MatchReasonKindCost, MatchReasonKindVerified, MatchReasonKindHistory:
+		return true
+	}
+	return false
+}
+
+func (e MatchReasonKind) String() string {
+	return string(e)
+}
+
+func (e *MatchReasonKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MatchReasonKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MatchReasonKind", str)
+	}
+	return nil
+}
+
+func (e MatchReasonKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MatchReasonKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MatchReasonKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

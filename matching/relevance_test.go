@@ -1,0 +1,179 @@
+package matching_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/indexer"
+	"github.com/signpost/signpost/matcher"
+	"github.com/signpost/signpost/matching"
+	"github.com/signpost/signpost/openreferral"
+	"github.com/signpost/signpost/pgtest"
+	"github.com/signpost/signpost/seed"
+	"github.com/signpost/signpost/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// judged is a relevance judgement: for a profile, services (by name) that
+// must be in the top 5, and services that must not be suggested at all.
+type judged struct {
+	name  string
+	p     matching.Profile
+	top5  []string
+	never []string
+}
+
+func intp(n int) *int           { return &n }
+func floatp(f float64) *float64 { return &f }
+func boolp(b bool) *bool        { return &b }
+
+func needs(n ...string) matcher.Profile { return matcher.Profile{Needs: n} }
+
+func with(p matcher.Profile, f func(*matcher.Profile)) matcher.Profile { f(&p); return p }
+
+// evaluate ranks every judged profile and reports hit rate at 5 and mean
+// nDCG at 10 (the top-5 services as the relevant ones).
+func evaluate(t *testing.T, m *matching.Service, set []judged) {
+	t.Helper()
+	hits, wanted := 0, 0
+	ndcgSum := 0.0
+	for _, j := range set {
+		res, err := m.Match(context.Background(), j.p, 10)
+		if err != nil {
+			t.Fatalf("%s: %v", j.name, err)
+		}
+		names := make([]string, len(res))
+		for i, r := range res {
+			names[i] = r.Service.Name
+		}
+		pos := func(name string) int {
+			for i, n := range names {
+				if strings.EqualFold(n, name) {
+					return i
+				}
+			}
+			return -1
+		}
+		dcg, ideal := 0.0, 0.0
+		for i, want := range j.top5 {
+			wanted++
+			ideal += 1 / math.Log2(float64(i)+2)
+			p := pos(want)
+			if p >= 0 {
+				dcg += 1 / math.Log2(float64(p)+2)
+			}
+			if p >= 0 && p < 5 {
+				hits++
+			} else {
+				t.Errorf("%s: %q is at position %d, want the top 5; got %s", j.name, want, p+1, strings.Join(names, " | "))
+			}
+		}
+		for _, bad := range j.never {
+			if p := pos(bad); p >= 0 {
+				t.Errorf("%s: %q must not be suggested (position %d)", j.name, bad, p+1)
+			}
+		}
+		if ideal > 0 {
+			ndcgSum += dcg / ideal
+		}
+	}
+	t.Logf("%d profiles: hit rate@5 %.3f (%d/%d), mean nDCG@10 %.3f", len(set), float64(hits)/float64(wanted), hits, wanted, ndcgSum/float64(len(set)))
+}
+
+func newMatching(t *testing.T, st *store.Store) *matching.Service {
+	t.Helper()
+	x, err := indexer.Open(context.Background(), st, filepath.Join(t.TempDir(), "index"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return matching.New(st, x.Index(), access.Open{})
+}
+
+// Ashbridge (NE46 1BG) is the town centre; Acomb (NE46 4PU) is 2.5 km north.
+var townCentre = &matcher.Point{Latitude: 54.96845, Longitude: -2.10096}
+
+func demoSet() []judged {
+	near := func(p matcher.Profile, km float64) matcher.Profile {
+		p.Location, p.MaxDistanceKm = townCentre, floatp(km)
+		return p
+	}
+	return []judged{
+		{"lonely widower, 78", matching.Profile{Profile: with(needs("loneliness", "bereavement"), func(p *matcher.Profile) { p.Age = intp(78) })},
+			[]string{"Bereavement Cafe", "Walking Through Grief"}, []string{"Youth Wellbeing Drop-in", "Friday Night Sports"}},
+		{"debt and benefits", matching.Profile{Profile: needs("debt", "money-and-benefits")},
+			[]string{"General Advice Drop-in"}, []string{"Community Choir"}},
+		{"wants to sing", matching.Profile{Profile: matcher.Profile{Interests: []string{"singing"}}},
+			[]string{"Community Choir", "Singing for Lung Health"}, nil},
+		{"COPD and low mood", matching.Profile{Profile: with(needs("long-term-conditions", "mental-wellbeing"), func(p *matcher.Profile) {
+			p.Goals = []string{"I have COPD and I'm feeling low"}
+		})}, []string{"Breathe Easy Group", "Singing for Lung Health"}, nil},
+		{"carer of wife with dementia", matching.Profile{Profile: with(needs("carers"), func(p *matcher.Profile) {
+			p.Goals = []string{"I look after my wife who has dementia and need a break"}
+			p.Age = intp(70)
+		})}, []string{"Dementia Carers Course", "Carers Respite Sitting Service"}, []string{"Young Carers Club"}},
+		{"young carer, 13", matching.Profile{Profile: with(needs("carers"), func(p *matcher.Profile) { p.Age = intp(13) })},
+			[]string{"Young Carers Club"}, []string{"Carers Support Group", "Dementia Carers Course"}},
+		{"drinking too much", matching.Profile{Profile: with(needs("alcohol-and-drugs"), func(p *matcher.Profile) {
+			p.Age = intp(45)
+			p.Goals = []string{"I'm drinking too much"}
+		})},
+			[]string{"Alcohol Advice and Assessment"}, []string{"Youth Wellbeing Drop-in"}},
+		{"food, free only", matching.Profile{Profile: with(needs("food"), func(p *matcher.Profile) { p.FreeOnly = true })},
+			[]string{"Emergency Food Parcels", "Community Supper"}, []string{"Community Pantry", "Tuesday Lunch Club"}},
+		{"facing eviction", matching.Profile{Profile: needs("housing")},
+			[]string{"Homelessness Prevention Advice"}, []string{"Community Choir"}},
+		{"domestic abuse", matching.Profile{Profile: with(needs("domestic-abuse"), func(p *matcher.Profile) { p.Age = intp(34) })},
+			[]string{"Domestic Abuse Outreach", "Freedom Programme"}, []string{"Relationship Counselling"}},
+		{"get fit, near town, Monday morning", matching.Profile{Profile: near(with(needs("physical-activity"), func(p *matcher.Profile) {
+			p.Availability = []matcher.Availability{{Day: "MO", From: "09:00", To: "12:00"}}
+			p.Age = intp(60)
+		}), 3)}, []string{"Riverside Health Walk"}, []string{"Friday Night Sports"}},
+		{"get online", matching.Profile{Profile: needs("digital-inclusion")},
+			[]string{"Get Online Drop-in", "Digital Buddies"}, nil},
+		{"learn English, Arabic speaker", matching.Profile{Profile: with(needs("learning-and-skills"), func(p *matcher.Profile) {
+			p.Goals = []string{"improve my English"}
+			p.Languages = []string{"Arabic"}
+		})}, []string{"English Conversation Class (ESOL)"}, []string{"Pottery Taster Course"}},
+		{"back to work after illness", matching.Profile{Profile: with(needs("employment"), func(p *matcher.Profile) {
+			p.Goals = []string{"get back to work after being ill"}
+		})}, []string{"Working Well Coaching"}, nil},
+		{"grieving parent of a child", matching.Profile{Profile: with(needs("bereavement"), func(p *matcher.Profile) { p.Age = intp(9) })},
+			[]string{"Children's Grief Group"}, []string{"Bereavement Counselling"}},
+		{"gardening for wellbeing", matching.Profile{Profile: with(needs("mental-wellbeing", "nature-and-outdoors"), func(p *matcher.Profile) {
+			p.Interests = []string{"gardening"}
+		})}, []string{"Therapeutic Gardening"}, nil},
+		{"wants to volunteer, anxious", matching.Profile{Profile: needs("volunteering", "mental-wellbeing")},
+			[]string{"Supported Volunteering"}, nil},
+		{"wheelchair user, lonely, Tuesday", matching.Profile{Profile: with(needs("loneliness"), func(p *matcher.Profile) {
+			p.Accessibility = []string{"wheelchair access"}
+			p.Availability = []matcher.Availability{{Day: "TU", From: "11:00", To: "15:00"}}
+		})}, []string{"Tuesday Lunch Club"}, []string{"Knit and Natter"}},
+		{"no remote services, lonely", matching.Profile{Profile: with(needs("loneliness"), func(p *matcher.Profile) { p.AcceptsRemote = boolp(false) })},
+			nil, []string{"Telephone Befriending", "Pen Pals Friendship Scheme"}},
+		{"legal problem with landlord", matching.Profile{Profile: with(needs("legal-advice", "housing"), func(p *matcher.Profile) {
+			p.Goals = []string{"my landlord is trying to evict me"}
+		})}, []string{"Homelessness Prevention Advice"}, nil},
+		{"new dad, postnatal low mood", matching.Profile{Profile: with(needs("family-and-relationships", "mental-wellbeing"), func(p *matcher.Profile) {
+			p.Goals = []string{"new baby, feeling low"}
+		})}, []string{"Perinatal Peer Support"}, nil},
+	}
+}
+
+func TestRelevanceDemo(t *testing.T) {
+	st := pgtest.NewStore(t)
+	if _, err := seed.Demo(context.Background(), directory.New(st, access.Open{}), st); err != nil {
+		t.Fatal(err)
+	}
+	evaluate(t, newMatching(t, st), demoSet())
+}
+
+var _ = fmt.Sprint
+var _ = openreferral.Read
