@@ -14,8 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"

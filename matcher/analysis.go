@@ -25,6 +25,7 @@ func english() analysis.Analyzer {
 		}
 		enAnalyzer = a
 		phrases = newPhraseMatcher(relatedWords)
+		audienceMatcher = newPhraseMatcher(audienceWords)
 	})
 	return enAnalyzer
 }

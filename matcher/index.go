@@ -47,6 +47,7 @@ type entry struct {
 	access   []string // normalised accessibility features
 	remote   bool     // online or telephone
 	inPerson bool
+	audience map[string]bool // age groups named in its name or categories
 }
 
 // bleveDoc is what Bleve indexes; doc is stored (not indexed) so the
@@ -225,7 +226,7 @@ func (ix *Index) loadEntries() error {
 }
 
 func newEntry(d Document) *entry {
-	e := &entry{doc: d, needs: needEvidence(&d), langs: map[string]bool{}}
+	e := &entry{doc: d, needs: needEvidence(&d), langs: map[string]bool{}, audience: audienceOf(&d)}
 	for _, l := range d.Languages {
 		e.langs[normaliseLanguage(l)] = true
 	}

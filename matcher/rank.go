@@ -272,7 +272,7 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 		c.signals["cost"] = costSignal(c.e)
 		c.signals["freshness"] = freshness(c.e.doc.AssuredDate, o.Now)
 		c.signals["history"] = historySignal(c.e.doc.History)
-		c.signals["age"] = ageSignal(&c.e.doc, p.Age)
+		c.signals["age"] = ageSignal(c.e, p.Age)
 		c.score = w.Need*need + w.Text*c.text + w.Distance*c.signals["distance"] + w.Schedule*c.signals["schedule"] +
 			w.Cost*c.signals["cost"] + w.Freshness*c.signals["freshness"] + w.History*c.signals["history"] +
 			w.Age*c.signals["age"]
@@ -469,9 +469,21 @@ func freshness(assured *time.Time, now time.Time) float64 {
 }
 
 // ageSignal is how targeted a service's age range is at the client.
-func ageSignal(d *Document, age *int) float64 {
-	if age == nil || d.MinimumAge == nil && d.MaximumAge == nil {
+func ageSignal(e *entry, age *int) float64 {
+	d := &e.doc
+	if age == nil {
 		return 0
+	}
+	if d.MinimumAge == nil && d.MaximumAge == nil {
+		if len(e.audience) == 0 {
+			return 0
+		}
+		for _, g := range ageGroups(*age) {
+			if e.audience[g] {
+				return 0.5
+			}
+		}
+		return -0.5
 	}
 	lo, hi := 0, 100
 	if d.MinimumAge != nil {
@@ -501,6 +513,16 @@ func diversify(cands []*candidate, needs []string, limit int, w Weights) []*cand
 		uncovered[n] = true
 	}
 	orgCount := map[string]int{}
+	shown := map[string]bool{}
+	// The same programme listed once per office has the same name and
+	// description, whatever organisation record each office hangs off.
+	key := func(c *candidate) string {
+		desc := c.e.doc.Description
+		if len(desc) > 120 {
+			desc = desc[:120]
+		}
+		return strings.ToLower(strings.TrimSpace(c.e.doc.Name)) + "\x00" + desc
+	}
 	var out []*candidate
 	// Only the head of the list competes; beyond it order is by score.
 	pool := cands
@@ -515,6 +537,9 @@ func diversify(cands []*candidate, needs []string, limit int, w Weights) []*cand
 				continue
 			}
 			s := c.score - w.SameOrganisation*float64(orgCount[c.e.doc.OrganisationID])
+			if shown[key(c)] {
+				s -= w.Duplicate
+			}
 			for _, n := range c.covered {
 				if uncovered[n] {
 					s += w.Diversity
@@ -529,6 +554,7 @@ func diversify(cands []*candidate, needs []string, limit int, w Weights) []*cand
 		c := pool[best]
 		out = append(out, c)
 		orgCount[c.e.doc.OrganisationID]++
+		shown[key(c)] = true
 		for _, n := range c.covered {
 			delete(uncovered, n)
 		}

@@ -10,7 +10,7 @@ package matcher
 //	          0.75+0.25t, a mapped category its mapping strength times that,
 //	          text alone 0.85t. Needs found in the client's own goal words
 //	          count half.
-//	          The need signal is then scaled by 0.7+0.3*focus, focus being
+//	          The need signal is then scaled by 0.8+0.2*focus, focus being
 //	          the share of everything the service addresses that the
 //	          client asked for.
 //	text      BM25 relevance of the goals and interests (filler words such
@@ -29,7 +29,10 @@ package matcher
 //	          until a service has referrals.
 //	age       when the client's age is given: how targeted the service's
 //	          age range is at it (1 - span/100 for a range that includes
-//	          it, e.g. 0.6 for 60+); 0 for services open to all ages.
+//	          it, e.g. 0.6 for 60+); 0 for services open to all ages. A
+//	          service with no stated range but an audience in its name or
+//	          categories (children, young people, adults, older people)
+//	          gets 0.5 when the client is in it and -0.5 when not.
 //
 // When the profile gives no needs, only goals or interests, the need
 // weight moves to text: the client's words are all there is to go on.
@@ -44,12 +47,15 @@ type Weights struct {
 	// SameOrganisation is taken off for each result above from the same
 	// organisation, so one provider does not fill the list.
 	SameOrganisation float64
+	// Duplicate is taken off a service with the same name and description
+	// as one above it: one office of a programme is enough.
+	Duplicate float64
 }
 
 // DefaultWeights are the weights Rank uses unless told otherwise.
 var DefaultWeights = Weights{
 	Need: 0.40, Text: 0.20, Distance: 0.15, Schedule: 0.10, Cost: 0.05, Freshness: 0.05, History: 0.05, Age: 0.08,
-	Diversity: 0.15, SameOrganisation: 0.02,
+	Diversity: 0.15, SameOrganisation: 0.02, Duplicate: 0.5,
 }
 
 // Distance scale and freshness horizons.
@@ -60,7 +66,7 @@ const (
 	// focusShare is how much of the need signal depends on focus: the share
 	// of what the service addresses that the client needs. A specialist
 	// beats a service for which the need is a side line.
-	focusShare = 0.3
+	focusShare = 0.2
 	// goalNeedShare is how much a need found in the client's goal words
 	// counts against one asked for explicitly.
 	goalNeedShare = 0.5
