@@ -166,10 +166,19 @@ func TestServicesKeywordSearchAndFacets(t *testing.T) {
 			TotalCount int
 			Edges      []struct{ Node struct{ Name string } }
 			Facets     struct {
-				Total, Free   int
-				Needs         []struct{ Code, Label string; Count int }
-				Terms         []struct{ TermID, Label string; Count int }
-				DeliveryModes []struct{ Mode string; Count int }
+				Total, Free int
+				Needs       []struct {
+					Code, Label string
+					Count       int
+				}
+				Terms []struct {
+					TermID, Label string
+					Count         int
+				}
+				DeliveryModes []struct {
+					Mode  string
+					Count int
+				}
 			}
 		}
 	}
