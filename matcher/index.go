@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -37,6 +38,12 @@ type Index struct {
 	mu      sync.RWMutex
 	entries map[string]*entry
 	byNeed  map[string]map[string]*entry
+	// all holds every entry at its idx, for bitmaps over the index.
+	all []*entry
+	// needLists are byNeed as slices, rebuilt after writes when next read.
+	listMu    sync.Mutex
+	needLists map[string][]*entry
+	dirty     map[string]bool
 }
 
 // entry is the in-memory picture of one service.
@@ -48,6 +55,11 @@ type entry struct {
 	remote   bool     // online or telephone
 	inPerson bool
 	audience map[string]bool // age groups named in its name or categories
+	idx      int             // position in Index.all
+	// evidence is the summed strength of every need it addresses, for focus.
+	evidence float64
+	// strength is each need's strength by needIndex, for fast scoring.
+	strength [numNeeds]float64
 }
 
 // bleveDoc is what Bleve indexes; doc is stored (not indexed) so the
@@ -130,7 +142,8 @@ var ErrUnusable = errors.New("unusable index")
 // version is moved aside and replaced by an empty one. Fresh reports
 // whether the caller must load every service into it.
 func Open(dir string) (*Index, error) {
-	ix := &Index{dir: dir, entries: map[string]*entry{}, byNeed: map[string]map[string]*entry{}}
+	ix := &Index{dir: dir, entries: map[string]*entry{}, byNeed: map[string]map[string]*entry{},
+		needLists: map[string][]*entry{}, dirty: map[string]bool{}}
 	if _, err := os.Stat(dir); err == nil {
 		bl, err := bleve.Open(dir)
 		if err == nil {
@@ -164,6 +177,9 @@ func Open(dir string) (*Index, error) {
 	ix.bl, ix.fresh = bl, true
 	return ix, nil
 }
+
+// Dir is the index's directory.
+func (ix *Index) Dir() string { return ix.dir }
 
 // Fresh reports whether the index was created empty by Open.
 func (ix *Index) Fresh() bool { return ix.fresh }
@@ -244,12 +260,23 @@ func newEntry(d Document) *entry {
 	if len(d.DeliveryModes) == 0 {
 		e.inPerson = true // unstated: assume people go there
 	}
+	for n, ev := range e.needs {
+		if ev.Strength >= minStrength {
+			e.evidence += ev.Strength
+		}
+		if i, ok := needIndex[n]; ok {
+			e.strength[i] = ev.Strength
+		}
+	}
 	return e
 }
 
 func (ix *Index) put(e *entry) {
 	ix.remove(e.doc.ID)
 	ix.entries[e.doc.ID] = e
+	e.idx = len(ix.all)
+	ix.all = append(ix.all, e)
+	ix.listMu.Lock()
 	for n := range e.needs {
 		m := ix.byNeed[n]
 		if m == nil {
@@ -257,7 +284,9 @@ func (ix *Index) put(e *entry) {
 			ix.byNeed[n] = m
 		}
 		m[e.doc.ID] = e
+		ix.dirty[n] = true
 	}
+	ix.listMu.Unlock()
 }
 
 func (ix *Index) remove(id string) {
@@ -265,10 +294,44 @@ func (ix *Index) remove(id string) {
 	if old == nil {
 		return
 	}
+	ix.listMu.Lock()
 	for n := range old.needs {
 		delete(ix.byNeed[n], id)
+		ix.dirty[n] = true
 	}
+	ix.listMu.Unlock()
 	delete(ix.entries, id)
+	last := ix.all[len(ix.all)-1]
+	ix.all[old.idx] = last
+	last.idx = old.idx
+	ix.all = ix.all[:len(ix.all)-1]
+}
+
+// needList returns the entries addressing a need as a slice, rebuilding it
+// after writes. The caller holds ix.mu for reading.
+func (ix *Index) needList(need string) []*entry {
+	ix.listMu.Lock()
+	defer ix.listMu.Unlock()
+	if l, ok := ix.needLists[need]; ok && !ix.dirty[need] {
+		return l
+	}
+	m := ix.byNeed[need]
+	l := make([]*entry, 0, len(m))
+	for _, e := range m {
+		l = append(l, e)
+	}
+	// Strongest first, so a ranking can stop where nothing further down
+	// can reach its results.
+	i := needIndex[need]
+	sort.Slice(l, func(a, b int) bool {
+		if l[a].strength[i] != l[b].strength[i] {
+			return l[a].strength[i] > l[b].strength[i]
+		}
+		return l[a].doc.ID < l[b].doc.ID
+	})
+	ix.needLists[need] = l
+	delete(ix.dirty, need)
+	return l
 }
 
 func toBleve(e *entry) (bleveDoc, error) {

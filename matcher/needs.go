@@ -233,3 +233,15 @@ func IsNeed(code string) bool {
 	_, ok := relatedWords[code]
 	return ok
 }
+
+// needIndex numbers the built-in needs for arrays.
+var needIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, n := range NeedCodes() {
+		m[n] = i
+	}
+	return m
+}()
+
+// numNeeds is the size of the built-in vocabulary.
+const numNeeds = 20

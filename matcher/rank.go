@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -156,12 +157,23 @@ func isClock(s string) bool {
 type candidate struct {
 	e       *entry
 	text    float64
-	signals map[string]float64
+	sig     signals
 	score   float64
-	dist    *float64
-	nearest *Location
-	session *Session
+	dist    float64
+	hasDist bool
+	nearest *Location // points into the document
+	session *Session  // points into the document
 	covered []string
+}
+
+// signals are the parts of a score.
+type signals struct {
+	need, text, distance, schedule, cost, freshness, history, age, focus float64
+}
+
+func (s signals) asMap() map[string]float64 {
+	return map[string]float64{"need": s.need, "text": s.text, "distance": s.distance, "schedule": s.schedule,
+		"cost": s.cost, "freshness": s.freshness, "history": s.history, "age": s.age, "focus": s.focus}
 }
 
 // Rank returns the services that suit the profile, best first.
@@ -186,17 +198,31 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 	goalText := strings.TrimSpace(strings.Join(append(append([]string{}, p.Goals...), p.Interests...), " "))
 
 	// Needs asked for, and needs the client's own words point at.
-	wanted := map[string]float64{}
+	type want struct {
+		need  string
+		share float64
+		idx   int
+	}
+	var wanted []want
+	shareOf := map[string]float64{}
 	for _, n := range p.Needs {
-		wanted[n] = 1
+		if shareOf[n] == 0 {
+			shareOf[n] = 1
+			wanted = append(wanted, want{n, 1, needIndex[n]})
+		}
 	}
 	if goalText != "" {
 		english()
 		phrases.match(tokens(goalText), func(need, _ string) {
-			if wanted[need] == 0 {
-				wanted[need] = goalNeedShare
+			if shareOf[need] == 0 {
+				shareOf[need] = goalNeedShare
+				wanted = append(wanted, want{need, goalNeedShare, needIndex[need]})
 			}
 		})
+	}
+	totalWant := 0.0
+	for _, x := range wanted {
+		totalWant += x.share
 	}
 
 	// Text relevance of goals and interests from Bleve.
@@ -210,88 +236,152 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	cands := map[string]*candidate{}
-	for n := range wanted {
-		for id, e := range ix.byNeed[n] {
-			cands[id] = &candidate{e: e}
-		}
-	}
-	for id, s := range textHits {
-		if e := ix.entries[id]; e != nil {
-			c := cands[id]
-			if c == nil {
-				c = &candidate{e: e}
-				cands[id] = c
+	buf := getBuffers(len(ix.all))
+	defer putBuffers(buf)
+	seen := buf.seen
+	var textByIdx []float64
+	if len(textHits) > 0 {
+		textByIdx = buf.text
+		for id, s := range textHits {
+			if e := ix.entries[id]; e != nil {
+				textByIdx[e.idx] = s
 			}
-			c.text = s
 		}
 	}
-
-	var kept []*candidate
-	totalWant := 0.0
-	for _, v := range wanted {
-		totalWant += v
-	}
-	for _, c := range cands {
-		if !ix.passes(c, &p) {
-			continue
+	textOf := func(e *entry) float64 {
+		if textByIdx == nil {
+			return 0
 		}
-		c.signals = map[string]float64{}
-		need, onTopic, all := 0.0, 0.0, 0.0
-		for n, share := range wanted {
-			if ev := c.e.needs[n]; ev != nil {
-				need += share * ev.Strength
-				if ev.Strength >= minStrength {
-					onTopic += ev.Strength
-					if share == 1 {
-						c.covered = append(c.covered, n)
-					}
+		return textByIdx[e.idx]
+	}
+	pool := make([]candidate, 0, o.Limit*poolFactor+1)
+	var lowest float64 // the lowest score in a full pool
+	consider := func(e *entry, text float64) {
+		if seen[e.idx] {
+			return
+		}
+		seen[e.idx] = true
+		c := candidate{e: e, text: text}
+		if !ix.passes(&c, &p) {
+			return
+		}
+		var need, onTopic float64
+		for _, x := range wanted {
+			if st := e.strength[x.idx]; st > 0 {
+				need += x.share * st
+				if st >= minStrength {
+					onTopic += st
 				}
-			}
-		}
-		for _, ev := range c.e.needs {
-			if ev.Strength >= minStrength {
-				all += ev.Strength
 			}
 		}
 		if totalWant > 0 {
 			need /= totalWant
 		}
-		// Focus: how much of what the service does is what the client needs.
 		focus := 0.0
-		if all > 0 {
-			focus = onTopic / all
+		if e.evidence > 0 {
+			focus = onTopic / e.evidence
 		}
-		c.signals["focus"] = focus
 		need *= 1 - focusShare + focusShare*focus
-		sort.Strings(c.covered)
-		c.signals["need"] = need
-		c.signals["text"] = c.text
-		c.signals["distance"] = distanceSignal(c, &p)
-		c.signals["schedule"] = scheduleSignal(c, &p)
-		c.signals["cost"] = costSignal(c.e)
-		c.signals["freshness"] = freshness(c.e.doc.AssuredDate, o.Now)
-		c.signals["history"] = historySignal(c.e.doc.History)
-		c.signals["age"] = ageSignal(c.e, p.Age)
-		c.score = w.Need*need + w.Text*c.text + w.Distance*c.signals["distance"] + w.Schedule*c.signals["schedule"] +
-			w.Cost*c.signals["cost"] + w.Freshness*c.signals["freshness"] + w.History*c.signals["history"] +
-			w.Age*c.signals["age"]
-		kept = append(kept, c)
-	}
-	sort.Slice(kept, func(i, j int) bool {
-		if kept[i].score != kept[j].score {
-			return kept[i].score > kept[j].score
+		c.sig = signals{need: need, text: text, focus: focus, distance: distanceSignal(&c, &p),
+			schedule: scheduleSignal(&c, &p), cost: costSignal(e), freshness: freshness(e.doc.AssuredDate, o.Now),
+			history: historySignal(e.doc.History), age: ageSignal(e, p.Age)}
+		c.score = w.Need*c.sig.need + w.Text*c.sig.text + w.Distance*c.sig.distance + w.Schedule*c.sig.schedule +
+			w.Cost*c.sig.cost + w.Freshness*c.sig.freshness + w.History*c.sig.history + w.Age*c.sig.age
+		// Keep only the best poolFactor*limit: diversification reorders
+		// the head of the list, and nothing below it can reach the top.
+		if len(pool) == cap(pool)-1 {
+			if c.score <= lowest {
+				return
+			}
+			pool = pool[:len(pool)-1]
 		}
-		return kept[i].e.doc.ID < kept[j].e.doc.ID
-	})
-	picked := diversify(kept, p.Needs, o.Limit, w)
+		i := sort.Search(len(pool), func(i int) bool { return better(&c, &pool[i]) })
+		pool = append(pool, candidate{})
+		copy(pool[i+1:], pool[i:])
+		pool[i] = c
+		lowest = pool[len(pool)-1].score
+	}
+	// Text hits first: after them no unseen service has any text score.
+	for id, s := range textHits {
+		if e := ix.entries[id]; e != nil {
+			consider(e, s)
+		}
+	}
+	// Then the need lists, strongest first, in step (Fagin's threshold
+	// algorithm): a service not yet seen has, in each list, at most the
+	// strength at the current depth, so once that bound plus the most the
+	// other signals can add cannot beat the weakest result kept, stop.
+	rest := w.Distance*maxIf(p.Location != nil, 1, 0.5) + w.Schedule*maxIf(len(p.Availability) > 0, 1, 0.5) +
+		w.Cost + w.Freshness + w.History + w.Age*maxIf(p.Age != nil, 1, 0)
+	lists := make([][]*entry, len(wanted))
+	for i, x := range wanted {
+		lists[i] = ix.needList(x.need)
+	}
+	for depth := 0; ; depth++ {
+		more, bound := false, 0.0
+		for i, l := range lists {
+			if depth < len(l) {
+				more = true
+				e := l[depth]
+				consider(e, textOf(e))
+				bound += wanted[i].share * e.strength[wanted[i].idx]
+			}
+		}
+		if !more || len(pool) == cap(pool)-1 && totalWant > 0 && w.Need*bound/totalWant+rest < lowest {
+			break
+		}
+	}
+	for i := range pool {
+		c := &pool[i]
+		for _, x := range wanted {
+			if ev := c.e.needs[x.need]; ev != nil && ev.Strength >= minStrength && x.share == 1 {
+				c.covered = append(c.covered, x.need)
+			}
+		}
+		sort.Strings(c.covered)
+	}
+	ptrs := make([]*candidate, len(pool))
+	for i := range pool {
+		ptrs[i] = &pool[i]
+	}
+	picked := diversify(ptrs, p.Needs, o.Limit, w)
 	out := make([]Match, len(picked))
 	for i, c := range picked {
-		out[i] = Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, DistanceKm: c.dist,
-			Location: c.nearest, Session: c.session, NeedsCovered: c.covered, Signals: c.signals,
-			Reasons: reasons(c, &p, wanted, goalText, o.Now)}
+		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
+			Signals: c.sig.asMap(), Reasons: reasons(c, &p, shareOf, goalText, o.Now)}
+		if c.hasDist {
+			d := c.dist
+			m.DistanceKm = &d
+		}
+		if c.nearest != nil {
+			l := *c.nearest
+			m.Location = &l
+		}
+		if c.session != nil {
+			s := *c.session
+			m.Session = &s
+		}
+		out[i] = m
 	}
 	return out, nil
+}
+
+// poolFactor: diversification chooses among the best limit*poolFactor.
+const poolFactor = 10
+
+func maxIf(cond bool, yes, no float64) float64 {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// better orders candidates by score, then id, so rankings are stable.
+func better(a, b *candidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.e.doc.ID < b.e.doc.ID
 }
 
 // textScores runs the goals and interests against the index and returns
@@ -365,15 +455,14 @@ func (ix *Index) passes(c *candidate, p *Profile) bool {
 		for i := range d.Locations {
 			l := &d.Locations[i]
 			km := haversineKm(p.Location.Latitude, p.Location.Longitude, l.Latitude, l.Longitude)
-			if c.dist == nil || km < *c.dist {
-				k := km
-				c.dist, c.nearest = &k, l
+			if !c.hasDist || km < c.dist {
+				c.dist, c.hasDist, c.nearest = km, true, l
 			}
 		}
 		if p.MaxDistanceKm != nil {
-			near := c.dist != nil && *c.dist <= *p.MaxDistanceKm && c.e.inPerson
+			near := c.hasDist && c.dist <= *p.MaxDistanceKm && c.e.inPerson
 			remote := c.e.remote && remoteOK
-			unknown := c.dist == nil && c.e.inPerson && !c.e.remote
+			unknown := !c.hasDist && c.e.inPerson && !c.e.remote
 			if !near && !remote && !unknown {
 				return false
 			}
@@ -393,8 +482,8 @@ func distanceSignal(c *candidate, p *Profile) float64 {
 	switch {
 	case p.Location == nil:
 		return 0.5
-	case c.dist != nil && c.e.inPerson:
-		near := 1 / (1 + math.Pow(*c.dist/distanceScaleKm, 2))
+	case c.hasDist && c.e.inPerson:
+		near := 1 / (1 + (c.dist/distanceScaleKm)*(c.dist/distanceScaleKm))
 		if c.e.remote && remoteOK {
 			return math.Max(near, 0.6)
 		}
@@ -412,8 +501,7 @@ func scheduleSignal(c *candidate, p *Profile) float64 {
 	sessions := c.e.doc.Sessions
 	if len(p.Availability) == 0 {
 		if len(sessions) > 0 {
-			s := sessions[0]
-			c.session = &s
+			c.session = &sessions[0]
 		}
 		return 0.5
 	}
@@ -435,8 +523,7 @@ func scheduleSignal(c *candidate, p *Profile) float64 {
 			}
 			if fit > best {
 				best = fit
-				cp := *s
-				c.session = &cp
+				c.session = s
 			}
 		}
 	}
@@ -524,11 +611,7 @@ func diversify(cands []*candidate, needs []string, limit int, w Weights) []*cand
 		return strings.ToLower(strings.TrimSpace(c.e.doc.Name)) + "\x00" + desc
 	}
 	var out []*candidate
-	// Only the head of the list competes; beyond it order is by score.
 	pool := cands
-	if len(pool) > limit*20 {
-		pool = pool[:limit*20]
-	}
 	used := make([]bool, len(pool))
 	for len(out) < limit && len(out) < len(pool) {
 		best, bestScore := -1, math.Inf(-1)
@@ -560,4 +643,27 @@ func diversify(cands []*candidate, needs []string, limit int, w Weights) []*cand
 		}
 	}
 	return out
+}
+
+// buffers are per-ranking scratch space, reused to spare the collector.
+type buffers struct {
+	seen []bool
+	text []float64
+}
+
+var bufferPool sync.Pool
+
+func getBuffers(n int) *buffers {
+	b, _ := bufferPool.Get().(*buffers)
+	if b == nil || cap(b.seen) < n {
+		return &buffers{seen: make([]bool, n), text: make([]float64, n)}
+	}
+	b.seen, b.text = b.seen[:n], b.text[:n]
+	return b
+}
+
+func putBuffers(b *buffers) {
+	clear(b.seen)
+	clear(b.text)
+	bufferPool.Put(b)
 }

@@ -48,13 +48,13 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, goalText strin
 	}
 	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote
 	switch {
-	case c.dist != nil && c.e.inPerson:
+	case c.hasDist && c.e.inPerson:
 		where := c.nearest.Name
 		if c.nearest.Postcode != "" {
 			where = strings.TrimSpace(where + " (" + c.nearest.Postcode + ")")
 		}
-		text := fmt.Sprintf("%s away", formatKm(*c.dist))
-		if *c.dist < 0.1 {
+		text := fmt.Sprintf("%s away", formatKm(c.dist))
+		if c.dist < 0.1 {
 			text = "Right by the client"
 		}
 		if where != "" {
@@ -76,7 +76,7 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, goalText strin
 	}
 	if s := c.session; s != nil && (len(s.Days) > 0 || s.Opens != "") {
 		text := "Meets " + describeSession(s)
-		if len(p.Availability) > 0 && c.signals["schedule"] >= 1 {
+		if len(p.Availability) > 0 && c.sig.schedule >= 1 {
 			text += ", when the client is free"
 		} else if len(p.Availability) > 0 {
 			text += ", on a day the client is free"
