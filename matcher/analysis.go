@@ -226,6 +226,9 @@ func init() {
 	}
 }
 
+// ContentWords is the client's words without filler ("want", "really"…).
+func ContentWords(text string) string { return goalQuery(text) }
+
 // goalQuery is the client's words without filler.
 func goalQuery(text string) string {
 	var kept []string

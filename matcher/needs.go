@@ -245,3 +245,6 @@ var needIndex = func() map[string]int {
 
 // numNeeds is the size of the built-in vocabulary.
 const numNeeds = 20
+
+// RelatedWords returns a need's related words and phrases.
+func RelatedWords(need string) []string { return append([]string(nil), relatedWords[need]...) }

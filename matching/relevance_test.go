@@ -241,6 +241,13 @@ func miamiSet() []judged {
 }
 
 func TestRelevanceMiami211(t *testing.T) {
+	evaluate(t, newMatching(t, importMiami(t)), miamiSet())
+}
+
+var _ = fmt.Sprint
+
+func importMiami(t testing.TB) *store.Store {
+	t.Helper()
 	st := pgtest.NewStore(t)
 	ds, _, err := openreferral.Read("../../shared/data/hsds-miami-211/datapackage.zip")
 	if err != nil {
@@ -249,7 +256,5 @@ func TestRelevanceMiami211(t *testing.T) {
 	if _, err := openreferral.Import(context.Background(), st, ds, openreferral.Options{Source: "miami"}); err != nil {
 		t.Fatal(err)
 	}
-	evaluate(t, newMatching(t, st), miamiSet())
+	return st
 }
-
-var _ = fmt.Sprint
