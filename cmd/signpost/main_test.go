@@ -242,6 +242,10 @@ func TestMigrateDownAndUpThroughTheCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "loaded the demo directory") {
 		t.Fatalf("seed after down: exit %d, %q", code, out)
 	}
+	out, errOut, code := signpost(t, env, "reindex")
+	if code != 0 || !strings.Contains(out, "indexed 155 services") || !strings.Contains(errOut, "indexing") {
+		t.Fatalf("reindex: exit %d, %q, %q", code, out, errOut)
+	}
 }
 
 // lockedBuffer collects a child's output while the test reads it.
