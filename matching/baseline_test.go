@@ -27,9 +27,8 @@ func pgSearch(ctx context.Context, st *store.Store, p matching.Profile, limit in
 			terms = append(terms, `"`+w+`"`)
 		}
 	}
-	for _, w := range strings.Fields(matcher.ContentWords(strings.Join(append(append([]string{}, p.Goals...), p.Interests...), " "))) {
-		terms = append(terms, w)
-	}
+	words := matcher.ContentWords(strings.Join(append(append([]string{}, p.Goals...), p.Interests...), " "))
+	terms = append(terms, strings.Fields(words)...)
 	var where []string
 	args := []any{strings.Join(terms, " OR ")}
 	where = append(where, "s.archived_at IS NULL", "s.status = 'active'", "s.accepting_referrals", "s.search @@ q")
