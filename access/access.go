@@ -24,6 +24,21 @@ const (
 	VerifyService       Action = "service.verify"
 	// MatchServices ranks services for a profile.
 	MatchServices Action = "service.match"
+
+	ManageAccounts Action = "account.manage"
+	ReadTeams      Action = "team.read"
+	ManageTeams    Action = "team.manage"
+	ManageTokens   Action = "token.manage"
+	ReadAudit      Action = "audit.read"
+	SignIn         Action = "session.login"
+	SignOut        Action = "session.logout"
+
+	// Casework, designed now so that it slots in: clients belong to a team;
+	// referrals are sent to a service of an organisation.
+	ReadClient     Action = "client.read"
+	EditClient     Action = "client.edit"
+	ReadReferral   Action = "referral.read"
+	AnswerReferral Action = "referral.answer"
 )
 
 // Resource is what an action is applied to. OrganisationID is the owning
@@ -32,6 +47,10 @@ type Resource struct {
 	Kind           string
 	ID             uuid.UUID
 	OrganisationID uuid.UUID
+	// TeamID is the team that owns a client (casework).
+	TeamID uuid.UUID
+	// Reason is why an admin looks at a client's record; required.
+	Reason string
 }
 
 // Policy answers whether the caller in ctx may perform an action; it

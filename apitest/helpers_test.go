@@ -28,7 +28,11 @@ import (
 	"github.com/uptrace/bun"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	// Cheap hashes: tests sign in often; production costs are in access.
+	access.DefaultPasswordParams = access.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+	pgtest.Main(m)
+}
 
 // statementCounter counts SQL statements sent through Bun while serving
 // HTTP requests (not the indexer's own polling).
@@ -59,7 +63,15 @@ type env struct {
 	dir     *directory.Directory
 	queries *statementCounter
 	x       *indexer.Indexer
+	acc     *access.Service
+	// cookie is the session every request carries: a signed-in
+	// administrator unless a test chooses otherwise ("" is anonymous).
+	cookie string
+	// bearer, when set, is sent as an API token instead.
+	bearer string
 }
+
+const testAdmin, testPassword = "admin@test.example", "a long test password 42"
 
 type envOptions struct {
 	introspectionOff bool
@@ -72,11 +84,17 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	counter := &statementCounter{}
 	//lint:ignore SA1019 the store comes ready-made from pgtest; a hook added afterwards is what counting needs
 	st.DB.AddQueryHook(counter)
-	dir := directory.New(st, access.Open{})
+	policy := access.NewRolePolicy(st, nil)
+	acc := access.NewService(st, policy)
+	dir := directory.New(st, policy)
 	if opts.demo {
-		if _, err := seed.Demo(context.Background(), dir, st); err != nil {
+		// Seeding is the command line's job, not a caller's.
+		if _, err := seed.Demo(context.Background(), directory.New(st, access.Open{}), st); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := acc.Bootstrap(context.Background(), access.AccountInput{Email: testAdmin, Role: access.RoleAdmin, Password: testPassword}, false); err != nil {
+		t.Fatal(err)
 	}
 	x, err := indexer.Open(context.Background(), st, filepath.Join(t.TempDir(), "index"), nil, nil)
 	if err != nil {
@@ -86,13 +104,35 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	done := make(chan struct{})
 	go func() { defer close(done); x.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; x.Close() })
-	match := matching.New(st, x.Index(), access.Open{})
+	match := matching.New(st, x.Index(), policy)
 	dir.UseSearcher(match)
-	h := server.NewHandler(server.Options{Store: st, Directory: dir, Matching: match, Introspection: !opts.introspectionOff,
-		Logger: slog.New(slog.DiscardHandler)})
+	h := server.NewHandler(server.Options{Store: st, Directory: dir, Matching: match, Access: acc,
+		Introspection: !opts.introspectionOff, Logger: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(markRequests(h))
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, st: st, dir: dir, queries: counter, x: x}
+	e := &env{t: t, url: srv.URL, st: st, dir: dir, queries: counter, x: x, acc: acc}
+	e.cookie = e.login(testAdmin, testPassword)
+	return e
+}
+
+// login signs in through the API and returns the session cookie's value.
+func (e *env) login(email, password string) string {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { id } }`,
+		"variables": map[string]any{"e": email, "p": password}})
+	resp, err := http.Post(e.url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == server.SessionCookie && c.Value != "" {
+			return c.Value
+		}
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	e.t.Fatalf("login as %s set no session cookie: %s", email, raw)
+	return ""
 }
 
 type gqlError struct {
@@ -109,7 +149,15 @@ type gqlResponse struct {
 func (e *env) do(query string, vars map[string]any) gqlResponse {
 	e.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(e.url+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if e.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+e.bearer)
+	} else if e.cookie != "" {
+		req.AddCookie(&http.Cookie{Name: server.SessionCookie, Value: e.cookie})
+		req.Header.Set(server.CSRFHeader, "1")
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -207,3 +255,5 @@ func (e *env) synced() {
 		e.t.Fatalf("the index did not catch up with outbox entry %d: %v", head, err)
 	}
 }
+
+func decodeB64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }

@@ -57,7 +57,9 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, fault.Conflict):
 			gqlErr.Extensions["code"] = codeConflict
 		case errors.Is(err, fault.Unauthenticated):
-			gqlErr.Message = "sign in to do this"
+			if errors.Is(gqlErr.Unwrap(), fault.Unauthenticated) && gqlErr.Message == fault.Unauthenticated.Error() {
+				gqlErr.Message = "sign in to do this"
+			}
 			gqlErr.Extensions["code"] = codeUnauthenticated
 		case errors.Is(err, fault.Forbidden):
 			gqlErr.Extensions["code"] = codeForbidden

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matching"
@@ -29,6 +30,7 @@ const (
 type Options struct {
 	Directory     *directory.Directory
 	Matching      *matching.Service
+	Access        *access.Service
 	Introspection bool
 	Logger        *slog.Logger
 	// Metrics, when set, receives per-operation counts and latencies.
@@ -43,7 +45,8 @@ func NewHandler(opts Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory, Matching: opts.Matching}}
+	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access}}
+	cfg.Directives.Policy = policyDirective(opts.Access)
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -71,6 +72,20 @@ func (r *Resolver) node(ctx context.Context, gid string) (model.Node, error) {
 		n, err = nullIfNotFound(r.Directory.Taxonomy(ctx, id))
 	case kindTerm:
 		n, err = nullIfNotFound(r.Directory.Term(ctx, id))
+	case kindAccount:
+		// Only administrators, or the account itself, see an account; to
+		// anyone else it is as if it did not exist.
+		who := access.IdentityFrom(ctx)
+		if who.Role != access.RoleAdmin && (who.Kind != access.ByAccount || who.AccountID != id) {
+			return nil, nil
+		}
+		n, err = nullIfNotFound(r.Access.Account(ctx, id))
+	case kindTeam:
+		who := access.IdentityFrom(ctx)
+		if who.Role != access.RoleAdmin && !who.InTeam(id) {
+			return nil, nil
+		}
+		n, err = nullIfNotFound(r.Directory.Store().TeamByID(ctx, id))
 	default:
 		return nil, nil
 	}
@@ -94,6 +109,10 @@ func isNilPtr(n model.Node) bool {
 	case *store.Taxonomy:
 		return v == nil
 	case *store.TaxonomyTerm:
+		return v == nil
+	case *store.Account:
+		return v == nil
+	case *store.Team:
 		return v == nil
 	}
 	return n == nil

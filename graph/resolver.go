@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/matching"
 )
@@ -10,4 +11,5 @@ import (
 type Resolver struct {
 	Directory *directory.Directory
 	Matching  *matching.Service
+	Access    *access.Service
 }

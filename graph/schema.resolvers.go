@@ -8,14 +8,74 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
 )
+
+// ID is the resolver for the id field.
+func (r *accountResolver) ID(ctx context.Context, obj *store.Account) (string, error) {
+	return globalID(kindAccount, obj.ID), nil
+}
+
+// Role is the resolver for the role field.
+func (r *accountResolver) Role(ctx context.Context, obj *store.Account) (model.Role, error) {
+	return model.Role(obj.Role), nil
+}
+
+// Organisation is the resolver for the organisation field.
+func (r *accountResolver) Organisation(ctx context.Context, obj *store.Account) (*store.Organisation, error) {
+	if obj.OrganisationID == nil {
+		return nil, nil
+	}
+	o, ok, err := r.loadersFor(ctx).organisation.load(ctx, *obj.OrganisationID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// Teams is the resolver for the teams field.
+func (r *accountResolver) Teams(ctx context.Context, obj *store.Account) ([]store.Team, error) {
+	if access.Role(obj.Role) != access.RoleLinkWorker {
+		return []store.Team{}, nil
+	}
+	return r.Directory.Store().Teams(ctx, &obj.ID)
+}
+
+// Disabled is the resolver for the disabled field.
+func (r *accountResolver) Disabled(ctx context.Context, obj *store.Account) (bool, error) {
+	return obj.DisabledAt != nil, nil
+}
+
+// ID is the resolver for the id field.
+func (r *apiTokenResolver) ID(ctx context.Context, obj *store.APIToken) (string, error) {
+	return globalID(kindAPIToken, obj.ID), nil
+}
+
+// Organisation is the resolver for the organisation field.
+func (r *apiTokenResolver) Organisation(ctx context.Context, obj *store.APIToken) (*store.Organisation, error) {
+	o, ok, err := r.loadersFor(ctx).organisation.load(ctx, obj.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("token %s: organisation missing", obj.ID)
+	}
+	return &o, nil
+}
+
+// ID is the resolver for the id field.
+func (r *auditEntryResolver) ID(ctx context.Context, obj *store.AuditEntry) (string, error) {
+	return strconv.FormatInt(obj.ID, 10), nil
+}
 
 // ID is the resolver for the id field.
 func (r *locationResolver) ID(ctx context.Context, obj *store.Location) (string, error) {
@@ -125,6 +185,115 @@ func (r *mutationResolver) VerifyService(ctx context.Context, id string, version
 		return nil, err
 	}
 	return r.Directory.VerifyService(ctx, sid, version, assuredDate, assurer)
+}
+
+// Login is the resolver for the login field.
+func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*store.Account, error) {
+	a, secret, err := r.Access.Login(ctx, email, password)
+	if err != nil {
+		return nil, err
+	}
+	if s := httpSession(ctx); s != nil {
+		s.Start(secret)
+	}
+	return a, nil
+}
+
+// Logout is the resolver for the logout field.
+func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
+	s := httpSession(ctx)
+	if s == nil {
+		return false, nil
+	}
+	if err := r.Access.Logout(ctx, s.Secret()); err != nil {
+		return false, err
+	}
+	s.End()
+	return true, nil
+}
+
+// CreateAccount is the resolver for the createAccount field.
+func (r *mutationResolver) CreateAccount(ctx context.Context, input model.AccountInput) (*store.Account, error) {
+	in, err := toAccountInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Access.CreateAccount(ctx, in)
+}
+
+// UpdateAccount is the resolver for the updateAccount field.
+func (r *mutationResolver) UpdateAccount(ctx context.Context, id string, version int, input model.AccountInput) (*store.Account, error) {
+	aid, err := idOf("id", kindAccount, id)
+	if err != nil {
+		return nil, err
+	}
+	in, err := toAccountInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Access.UpdateAccount(ctx, aid, version, in)
+}
+
+// DisableAccount is the resolver for the disableAccount field.
+func (r *mutationResolver) DisableAccount(ctx context.Context, id string, version int) (*store.Account, error) {
+	aid, err := idOf("id", kindAccount, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Access.DisableAccount(ctx, aid, version)
+}
+
+// CreateTeam is the resolver for the createTeam field.
+func (r *mutationResolver) CreateTeam(ctx context.Context, name string) (*store.Team, error) {
+	return r.Access.CreateTeam(ctx, name)
+}
+
+// AddTeamMember is the resolver for the addTeamMember field.
+func (r *mutationResolver) AddTeamMember(ctx context.Context, teamID string, accountID string) (*store.Team, error) {
+	tid, err := idOf("teamId", kindTeam, teamID)
+	if err != nil {
+		return nil, err
+	}
+	aid, err := idOf("accountId", kindAccount, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Access.SetTeamMember(ctx, tid, aid, true)
+}
+
+// RemoveTeamMember is the resolver for the removeTeamMember field.
+func (r *mutationResolver) RemoveTeamMember(ctx context.Context, teamID string, accountID string) (*store.Team, error) {
+	tid, err := idOf("teamId", kindTeam, teamID)
+	if err != nil {
+		return nil, err
+	}
+	aid, err := idOf("accountId", kindAccount, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Access.SetTeamMember(ctx, tid, aid, false)
+}
+
+// CreateAPIToken is the resolver for the createApiToken field.
+func (r *mutationResolver) CreateAPIToken(ctx context.Context, organisationID string, name string) (*model.NewAPIToken, error) {
+	oid, err := idOf("organisationId", kindOrganisation, organisationID)
+	if err != nil {
+		return nil, err
+	}
+	t, secret, err := r.Access.CreateAPIToken(ctx, oid, name)
+	if err != nil {
+		return nil, err
+	}
+	return &model.NewAPIToken{Token: t, Secret: secret}, nil
+}
+
+// RevokeAPIToken is the resolver for the revokeApiToken field.
+func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (*store.APIToken, error) {
+	tid, err := idOf("id", kindAPIToken, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Access.RevokeAPIToken(ctx, tid)
 }
 
 // ID is the resolver for the id field.
@@ -242,6 +411,58 @@ func (r *queryResolver) MatchServices(ctx context.Context, profile model.MatchPr
 	}
 	r.loadersFor(ctx).hintServices(svcs)
 	return results, nil
+}
+
+// Me is the resolver for the me field.
+func (r *queryResolver) Me(ctx context.Context) (*store.Account, error) {
+	return r.Access.Me(ctx)
+}
+
+// Accounts is the resolver for the accounts field.
+func (r *queryResolver) Accounts(ctx context.Context) ([]store.Account, error) {
+	return r.Access.Accounts(ctx)
+}
+
+// Teams is the resolver for the teams field.
+func (r *queryResolver) Teams(ctx context.Context) ([]store.Team, error) {
+	return r.Access.Teams(ctx)
+}
+
+// APITokens is the resolver for the apiTokens field.
+func (r *queryResolver) APITokens(ctx context.Context, organisationID *string) ([]store.APIToken, error) {
+	var org *uuid.UUID
+	if organisationID != nil {
+		id, err := idOf("organisationId", kindOrganisation, *organisationID)
+		if err != nil {
+			return nil, err
+		}
+		org = &id
+	}
+	return r.Access.APITokens(ctx, org)
+}
+
+// AuditLog is the resolver for the auditLog field.
+func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
+	f, err := auditFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	before, err := auditCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	n := directory.DefaultPageSize
+	if first != nil {
+		if *first < 1 || *first > directory.MaxPageSize {
+			return nil, fault.InvalidField("first", "must be between 1 and %d", directory.MaxPageSize)
+		}
+		n = *first
+	}
+	rows, err := r.Access.AuditLog(ctx, f, before, n+1)
+	if err != nil {
+		return nil, err
+	}
+	return auditConnection(rows, after, n+1), nil
 }
 
 // Frequency is the resolver for the frequency field.
@@ -437,6 +658,28 @@ func (r *taxonomyTermConnectionResolver) TotalCount(ctx context.Context, obj *mo
 	return r.Directory.CountTerms(ctx, obj.Filter)
 }
 
+// ID is the resolver for the id field.
+func (r *teamResolver) ID(ctx context.Context, obj *store.Team) (string, error) {
+	return globalID(kindTeam, obj.ID), nil
+}
+
+// Members is the resolver for the members field.
+func (r *teamResolver) Members(ctx context.Context, obj *store.Team) ([]store.Account, error) {
+	if access.IdentityFrom(ctx).Role != access.RoleAdmin {
+		return nil, fmt.Errorf("only administrators see team members: %w", fault.Forbidden)
+	}
+	return r.Access.TeamMembers(ctx, obj.ID)
+}
+
+// Account returns AccountResolver implementation.
+func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }
+
+// ApiToken returns ApiTokenResolver implementation.
+func (r *Resolver) ApiToken() ApiTokenResolver { return &apiTokenResolver{r} }
+
+// AuditEntry returns AuditEntryResolver implementation.
+func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
+
 // Location returns LocationResolver implementation.
 func (r *Resolver) Location() LocationResolver { return &locationResolver{r} }
 
@@ -487,7 +730,13 @@ func (r *Resolver) TaxonomyTermConnection() TaxonomyTermConnectionResolver {
 	return &taxonomyTermConnectionResolver{r}
 }
 
+// Team returns TeamResolver implementation.
+func (r *Resolver) Team() TeamResolver { return &teamResolver{r} }
+
 type (
+	accountResolver                struct{ *Resolver }
+	apiTokenResolver               struct{ *Resolver }
+	auditEntryResolver             struct{ *Resolver }
 	locationResolver               struct{ *Resolver }
 	matchResolver                  struct{ *Resolver }
 	mutationResolver               struct{ *Resolver }
@@ -502,4 +751,5 @@ type (
 	taxonomyConnectionResolver     struct{ *Resolver }
 	taxonomyTermResolver           struct{ *Resolver }
 	taxonomyTermConnectionResolver struct{ *Resolver }
+	teamResolver                   struct{ *Resolver }
 )

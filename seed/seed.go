@@ -304,3 +304,5 @@ func splitList(s string) []string {
 	}
 	return out
 }
+
+func newUUID() uuid.UUID { return uuid.Must(uuid.NewV7()) }

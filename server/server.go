@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph"
 	"github.com/signpost/signpost/matching"
@@ -30,6 +31,7 @@ type Options struct {
 	Store         *store.Store
 	Directory     *directory.Directory
 	Matching      *matching.Service
+	Access        *access.Service
 	Introspection bool
 	Logger        *slog.Logger
 }
@@ -45,10 +47,11 @@ func NewHandler(opts Options) http.Handler {
 	httpMetrics := newHTTPMetrics(reg)
 
 	gql := graph.NewHandler(graph.Options{
-		Directory: opts.Directory, Matching: opts.Matching, Introspection: opts.Introspection, Logger: log, Metrics: reg,
+		Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
+		Logger: log, Metrics: reg,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(gql, MaxBodyBytes))
+	mux.Handle("/graphql", limitBody(authenticate(opts.Access, log, gql), MaxBodyBytes))
 	mux.Handle("GET /{$}", playground.Handler("Signpost", "/graphql"))
 	mux.Handle("/openreferral/", openReferralHandler(openreferral.NewFeed(opts.Store), log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

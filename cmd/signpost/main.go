@@ -30,6 +30,7 @@ func commands() []command {
 		{"import", "import an Open Referral directory (JSON, data package, zip) or postcodes", runImport},
 		{"export", "export the directory as Open Referral UK JSON or an HSDS data package", runExport},
 		{"reindex", "rebuild the matching index from the database", runReindex},
+		{"admin", "manage accounts from the server (admin create)", runAdmin},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -31,6 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logger, demo bool, stdout io.Writer) error {
+	var demoCreds []seed.Credential
 	applied, err := db.MigrateUp(ctx)
 	if err != nil {
 		return err
@@ -38,7 +39,9 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 	if len(applied) > 0 {
 		log.Info("migrations applied", "names", applied)
 	}
-	dir := directory.New(db.Store, access.Open{})
+	policy := access.NewRolePolicy(db.Store, log)
+	accounts := access.NewService(db.Store, policy)
+	dir := directory.New(db.Store, policy)
 	if demo {
 		res, err := seed.DemoIfEmpty(ctx, dir, db.Store)
 		if err != nil {
@@ -47,6 +50,11 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		if res.Loaded {
 			log.Info("demo directory loaded", "organisations", res.Organisations, "services", res.Services)
 		}
+		creds, err := seed.DemoAccounts(ctx, db.Store, accounts)
+		if err != nil {
+			return fmt.Errorf("demo accounts: %w", err)
+		}
+		demoCreds = creds
 	}
 
 	x, err := openIndex(ctx, cfg, db, log, nil)
@@ -64,18 +72,26 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		stopIndexer()
 		<-indexerDone
 	}()
-	match := matching.New(db.Store, x.Index(), access.Open{})
+	match := matching.New(db.Store, x.Index(), policy)
 	dir.UseSearcher(match)
 
 	l, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listening on %s (SIGNPOST_LISTEN): %w", cfg.Listen, err)
 	}
-	h := server.NewHandler(server.Options{Store: db.Store, Directory: dir, Matching: match,
+	h := server.NewHandler(server.Options{Store: db.Store, Directory: dir, Matching: match, Access: accounts,
 		Introspection: cfg.Introspection, Logger: log})
 	url := "http://" + l.Addr().String()
 	log.Info("Signpost is ready", "graphiql", url+"/", "graphql", url+"/graphql")
 	fmt.Fprintf(stdout, "Signpost is ready: open %s/ for GraphiQL (API at %s/graphql). Ctrl-C stops it.\n", url, url)
+	if len(demoCreds) > 0 {
+		fmt.Fprintf(stdout, "\nDemo sign-ins (new passwords on every demo start; demo mode only):\n")
+		for _, c := range demoCreds {
+			fmt.Fprintf(stdout, "  %-12s %-36s %s   (%s)\n", c.Role, c.Email, c.Password, c.What)
+		}
+		fmt.Fprintf(stdout, "Sign in with the login mutation; then send the %s header with every POST (GraphiQL: Headers tab, {\"%s\": \"1\"}).\n\n",
+			server.CSRFHeader, server.CSRFHeader)
+	}
 	if err := server.Serve(ctx, l, h, cfg.ShutdownTimeout, log); err != nil {
 		return err
 	}

@@ -12,6 +12,50 @@ import (
 	"github.com/signpost/signpost/store"
 )
 
+// An account as an administrator edits it.
+type AccountInput struct {
+	// The e-mail address they sign in with.
+	Email string `json:"email"`
+	// Their name.
+	Name *string `json:"name,omitempty"`
+	// What the account is for.
+	Role Role `json:"role"`
+	// The organisation a partner speaks for (partners only).
+	OrganisationID *string `json:"organisationId,omitempty"`
+	// A password of at least 12 characters; on update, omit to keep the current one.
+	Password *string `json:"password,omitempty"`
+}
+
+// A page of the audit trail.
+type AuditEntryConnection struct {
+	// The entries with their cursors.
+	Edges []AuditEntryEdge `json:"edges"`
+	// Where this page sits.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// An audit entry in a list.
+type AuditEntryEdge struct {
+	// Its position.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *store.AuditEntry `json:"node"`
+}
+
+// Narrows the audit trail.
+type AuditFilter struct {
+	// Only this account's (or token's) actions.
+	ActorID *string `json:"actorId,omitempty"`
+	// Only this kind of object, e.g. service.
+	ObjectType *string `json:"objectType,omitempty"`
+	// Only this object.
+	ObjectID *string `json:"objectId,omitempty"`
+	// allowed or denied.
+	Outcome *string `json:"outcome,omitempty"`
+	// Only this action, e.g. service.edit.
+	Action *string `json:"action,omitempty"`
+}
+
 // A time the person is free.
 type AvailabilityInput struct {
 	// The day.
@@ -169,6 +213,14 @@ type NeedCount struct {
 	Label string `json:"label"`
 	// How many services.
 	Count int `json:"count"`
+}
+
+// A new token and its secret: the secret is shown only now and stored only as a hash.
+type NewAPIToken struct {
+	// The token.
+	Token *store.APIToken `json:"token"`
+	// The secret to send as `Authorization: Bearer <secret>`.
+	Secret string `json:"secret"`
 }
 
 // Narrows a list of organisations.
@@ -615,6 +667,134 @@ func (e *MatchReasonKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e MatchReasonKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What an account is for.
+type Role string
+
+const (
+	// Curates the directory, manages accounts, teams and tokens.
+	RoleAdmin Role = "ADMIN"
+	// Works with clients in one or more teams (GP practices, networks).
+	RoleLinkWorker Role = "LINK_WORKER"
+	// Speaks for one organisation in the directory.
+	RolePartner Role = "PARTNER"
+)
+
+var AllRole = []Role{
+	RoleAdmin,
+	RoleLinkWorker,
+	RolePartner,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAdmin, RoleLinkWorker, RolePartner:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A caller class.
+type Rule string
+
+const (
+	// Anyone, signed in or not.
+	RulePublic Rule = "PUBLIC"
+	// Any signed-in person or API token.
+	RuleSignedIn Rule = "SIGNED_IN"
+	// Administrators.
+	RuleAdmin Rule = "ADMIN"
+	// Administrators and link workers.
+	RuleStaff Rule = "STAFF"
+	// Administrators and partners (people or their organisation's API tokens).
+	RuleEditor Rule = "EDITOR"
+)
+
+var AllRule = []Rule{
+	RulePublic,
+	RuleSignedIn,
+	RuleAdmin,
+	RuleStaff,
+	RuleEditor,
+}
+
+func (e Rule) IsValid() bool {
+	switch e {
+	case RulePublic, RuleSignedIn, RuleAdmin, RuleStaff, RuleEditor:
+		return true
+	}
+	return false
+}
+
+func (e Rule) String() string {
+	return string(e)
+}
+
+func (e *Rule) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Rule(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Rule", str)
+	}
+	return nil
+}
+
+func (e Rule) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Rule) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Rule) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// Account is a person who signs in.
+type Account struct {
+	bun.BaseModel `bun:"table:accounts,alias:a"`
+
+	ID             uuid.UUID  `bun:"id,pk,type:uuid"`
+	Email          string     `bun:"email"`
+	Name           string     `bun:"name"`
+	Role           string     `bun:"role"`
+	OrganisationID *uuid.UUID `bun:"organisation_id,type:uuid"`
+	PasswordHash   string     `bun:"password_hash"`
+	Demo           bool       `bun:"demo"`
+	DisabledAt     *time.Time `bun:"disabled_at"`
+	Version        int        `bun:"version"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	UpdatedAt      time.Time  `bun:"updated_at"`
+}
+
+// Team is a group of link workers, e.g. a GP practice.
+type Team struct {
+	bun.BaseModel `bun:"table:teams,alias:tm"`
+
+	ID        uuid.UUID `bun:"id,pk,type:uuid"`
+	Name      string    `bun:"name"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+type teamMember struct {
+	bun.BaseModel `bun:"table:team_members"`
+
+	TeamID    uuid.UUID `bun:"team_id,type:uuid"`
+	AccountID uuid.UUID `bun:"account_id,type:uuid"`
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions"`
+
+	TokenHash  string    `bun:"token_hash,pk"`
+	AccountID  uuid.UUID `bun:"account_id,type:uuid"`
+	CreatedAt  time.Time `bun:"created_at"`
+	LastSeenAt time.Time `bun:"last_seen_at"`
+	ExpiresAt  time.Time `bun:"expires_at"`
+	Address    string    `bun:"address"`
+	UserAgent  string    `bun:"user_agent"`
+}
+
+// APIToken is a partner system's credential.
+type APIToken struct {
+	bun.BaseModel `bun:"table:api_tokens"`
+
+	ID             uuid.UUID  `bun:"id,pk,type:uuid"`
+	Name           string     `bun:"name"`
+	TokenHash      string     `bun:"token_hash"`
+	OrganisationID uuid.UUID  `bun:"organisation_id,type:uuid"`
+	Scope          string     `bun:"scope"`
+	CreatedBy      *uuid.UUID `bun:"created_by,type:uuid"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	LastUsedAt     *time.Time `bun:"last_used_at"`
+	RevokedAt      *time.Time `bun:"revoked_at"`
+}
+
+// AuditEntry is a row of the audit trail.
+type AuditEntry struct {
+	bun.BaseModel `bun:"table:audit_log"`
+
+	ID         int64      `bun:"id,pk,autoincrement"`
+	At         time.Time  `bun:"at"`
+	ActorKind  string     `bun:"actor_kind"`
+	ActorID    *uuid.UUID `bun:"actor_id,type:uuid"`
+	Actor      string     `bun:"actor"`
+	Action     string     `bun:"action"`
+	ObjectType string     `bun:"object_type"`
+	ObjectID   string     `bun:"object_id"`
+	Outcome    string     `bun:"outcome"`
+	Reason     string     `bun:"reason"`
+	Address    string     `bun:"address"`
+	UserAgent  string     `bun:"user_agent"`
+	RequestID  string     `bun:"request_id"`
+}
+
+// AccountByEmail finds an account by e-mail, ignoring case.
+func (q Queries) AccountByEmail(ctx context.Context, email string) (*Account, error) {
+	a := new(Account)
+	err := q.db.NewSelect().Model(a).Where("lower(email) = lower(?)", email).Scan(ctx)
+	return a, notFound(err)
+}
+
+// AccountByID returns one account.
+func (q Queries) AccountByID(ctx context.Context, id uuid.UUID) (*Account, error) {
+	a := new(Account)
+	err := q.db.NewSelect().Model(a).Where("id = ?", id).Scan(ctx)
+	return a, notFound(err)
+}
+
+// Accounts lists every account by e-mail.
+func (q Queries) Accounts(ctx context.Context) ([]Account, error) {
+	var out []Account
+	err := q.db.NewSelect().Model(&out).OrderExpr("lower(email)").Scan(ctx)
+	return out, err
+}
+
+// InsertAccount adds an account.
+func (q Queries) InsertAccount(ctx context.Context, a *Account) error {
+	_, err := q.db.NewInsert().Model(a).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
+	return err
+}
+
+// UpdateAccount writes an account's editable fields if its version is
+// still expected.
+func (q Queries) UpdateAccount(ctx context.Context, a *Account, expected int) error {
+	res, err := q.db.NewUpdate().Model(a).Column("email", "name", "role", "organisation_id", "password_hash", "disabled_at").
+		Set("version = version + 1").Set("updated_at = now()").
+		Where("id = ? AND version = ?", a.ID, expected).Returning("*").Exec(ctx)
+	return versioned(ctx, q, res, err, "accounts", a.ID)
+}
+
+// SetPassword replaces an account's password hash.
+func (q Queries) SetPassword(ctx context.Context, id uuid.UUID, hash string) error {
+	_, err := q.db.NewUpdate().Model((*Account)(nil)).Set("password_hash = ?", hash).Set("updated_at = now()").
+		Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+// InsertTeam adds a team.
+func (q Queries) InsertTeam(ctx context.Context, t *Team) error {
+	_, err := q.db.NewInsert().Model(t).ExcludeColumn("created_at").Returning("*").Exec(ctx)
+	return err
+}
+
+// TeamByID returns one team.
+func (q Queries) TeamByID(ctx context.Context, id uuid.UUID) (*Team, error) {
+	t := new(Team)
+	err := q.db.NewSelect().Model(t).Where("id = ?", id).Scan(ctx)
+	return t, notFound(err)
+}
+
+// TeamByName returns one team.
+func (q Queries) TeamByName(ctx context.Context, name string) (*Team, error) {
+	t := new(Team)
+	err := q.db.NewSelect().Model(t).Where("name = ?", name).Scan(ctx)
+	return t, notFound(err)
+}
+
+// Teams lists teams by name; with account set, only that account's.
+func (q Queries) Teams(ctx context.Context, account *uuid.UUID) ([]Team, error) {
+	var out []Team
+	sq := q.db.NewSelect().Model(&out).Order("name")
+	if account != nil {
+		sq = sq.Where("EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = tm.id AND m.account_id = ?)", *account)
+	}
+	err := sq.Scan(ctx)
+	return out, err
+}
+
+// TeamMembers lists the accounts in a team.
+func (q Queries) TeamMembers(ctx context.Context, team uuid.UUID) ([]Account, error) {
+	var out []Account
+	err := q.db.NewSelect().Model(&out).
+		Where("EXISTS (SELECT 1 FROM team_members m WHERE m.account_id = a.id AND m.team_id = ?)", team).
+		OrderExpr("lower(email)").Scan(ctx)
+	return out, err
+}
+
+// AddTeamMember puts an account in a team (again is no change).
+func (q Queries) AddTeamMember(ctx context.Context, team, account uuid.UUID) error {
+	_, err := q.db.NewInsert().Model(&teamMember{TeamID: team, AccountID: account}).On("CONFLICT DO NOTHING").Exec(ctx)
+	return err
+}
+
+// RemoveTeamMember takes an account out of a team.
+func (q Queries) RemoveTeamMember(ctx context.Context, team, account uuid.UUID) error {
+	_, err := q.db.NewDelete().Model((*teamMember)(nil)).Where("team_id = ? AND account_id = ?", team, account).Exec(ctx)
+	return err
+}
+
+// InsertSession adds a session.
+func (q Queries) InsertSession(ctx context.Context, s *Session) error {
+	_, err := q.db.NewInsert().Model(s).Exec(ctx)
+	return err
+}
+
+// SessionByHash returns a session and its account.
+func (q Queries) SessionByHash(ctx context.Context, hash string) (*Session, error) {
+	s := new(Session)
+	err := q.db.NewSelect().Model(s).Where("token_hash = ?", hash).Scan(ctx)
+	return s, notFound(err)
+}
+
+// TouchSession records that a session was used.
+func (q Queries) TouchSession(ctx context.Context, hash string, at time.Time) error {
+	_, err := q.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", at).Where("token_hash = ?", hash).Exec(ctx)
+	return err
+}
+
+// DeleteSession ends a session.
+func (q Queries) DeleteSession(ctx context.Context, hash string) error {
+	_, err := q.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", hash).Exec(ctx)
+	return err
+}
+
+// DeleteSessionsOf ends every session of an account.
+func (q Queries) DeleteSessionsOf(ctx context.Context, account uuid.UUID) error {
+	_, err := q.db.NewDelete().Model((*Session)(nil)).Where("account_id = ?", account).Exec(ctx)
+	return err
+}
+
+// InsertAPIToken adds a token.
+func (q Queries) InsertAPIToken(ctx context.Context, t *APIToken) error {
+	_, err := q.db.NewInsert().Model(t).ExcludeColumn("created_at").Returning("*").Exec(ctx)
+	return err
+}
+
+// APITokenByHash finds a token by the hash of its secret.
+func (q Queries) APITokenByHash(ctx context.Context, hash string) (*APIToken, error) {
+	t := new(APIToken)
+	err := q.db.NewSelect().Model(t).Where("token_hash = ?", hash).Scan(ctx)
+	return t, notFound(err)
+}
+
+// APITokenByID returns one token.
+func (q Queries) APITokenByID(ctx context.Context, id uuid.UUID) (*APIToken, error) {
+	t := new(APIToken)
+	err := q.db.NewSelect().Model(t).Where("id = ?", id).Scan(ctx)
+	return t, notFound(err)
+}
+
+// APITokens lists tokens, of one organisation when org is set.
+func (q Queries) APITokens(ctx context.Context, org *uuid.UUID) ([]APIToken, error) {
+	var out []APIToken
+	sq := q.db.NewSelect().Model(&out).Order("created_at", "id")
+	if org != nil {
+		sq = sq.Where("organisation_id = ?", *org)
+	}
+	err := sq.Scan(ctx)
+	return out, err
+}
+
+// TouchAPIToken records a token's use.
+func (q Queries) TouchAPIToken(ctx context.Context, id uuid.UUID, at time.Time) error {
+	_, err := q.db.NewUpdate().Model((*APIToken)(nil)).Set("last_used_at = ?", at).Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+// RevokeAPIToken marks a token revoked.
+func (q Queries) RevokeAPIToken(ctx context.Context, id uuid.UUID) (*APIToken, error) {
+	t := &APIToken{ID: id}
+	_, err := q.db.NewUpdate().Model(t).Set("revoked_at = coalesce(revoked_at, now())").WherePK().Returning("*").Exec(ctx)
+	return t, notFound(err)
+}
+
+// AppendAudit adds a row to the audit trail.
+func (q Queries) AppendAudit(ctx context.Context, e *AuditEntry) error {
+	_, err := q.db.NewInsert().Model(e).ExcludeColumn("id", "at").Returning("id, at").Exec(ctx)
+	return err
+}
+
+// AuditFilter narrows the audit trail.
+type AuditFilter struct {
+	ActorID    *uuid.UUID
+	ObjectType string
+	ObjectID   string
+	Outcome    string
+	Action     string
+}
+
+// AuditPage returns up to limit entries before the given id, newest first.
+func (q Queries) AuditPage(ctx context.Context, f AuditFilter, before int64, limit int) ([]AuditEntry, error) {
+	var out []AuditEntry
+	sq := q.db.NewSelect().Model(&out).OrderExpr("id DESC").Limit(int64(limit))
+	if before > 0 {
+		sq = sq.Where("id < ?", before)
+	}
+	if f.ActorID != nil {
+		sq = sq.Where("actor_id = ?", *f.ActorID)
+	}
+	if f.ObjectType != "" {
+		sq = sq.Where("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		sq = sq.Where("object_id = ?", f.ObjectID)
+	}
+	if f.Outcome != "" {
+		sq = sq.Where("outcome = ?", f.Outcome)
+	}
+	if f.Action != "" {
+		sq = sq.Where("action = ?", f.Action)
+	}
+	err := sq.Scan(ctx)
+	return out, err
+}
