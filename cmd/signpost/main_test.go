@@ -117,6 +117,12 @@ var readyRE = regexp.MustCompile(`open (http://127\.0\.0\.1:\d+)/`)
 
 // startServe runs `signpost serve` and waits for its ready line.
 func startServe(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *lockedBuffer) {
+	cmd, base, stderr, _ := startServeOutput(t, env, args...)
+	return cmd, base, stderr
+}
+
+// startServeOutput also returns what serve printed before it was ready.
+func startServeOutput(t *testing.T, env []string, args ...string) (*exec.Cmd, string, *lockedBuffer, string) {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Env = append(cleanEnv(), env...)
@@ -130,15 +136,17 @@ func startServe(t *testing.T, env []string, args ...string) (*exec.Cmd, string, 
 		t.Fatal(err)
 	}
 	lines := bufio.NewScanner(stdout)
+	var before strings.Builder
 	for lines.Scan() {
 		if m := readyRE.FindStringSubmatch(lines.Text()); m != nil {
 			go io.Copy(io.Discard, stdout)
-			return cmd, m[1], stderr
+			return cmd, m[1], stderr, before.String()
 		}
+		before.WriteString(lines.Text() + "\n")
 	}
 	cmd.Wait()
 	t.Fatalf("serve exited before it was ready:\n%s", stderr)
-	return nil, "", nil
+	return nil, "", nil, ""
 }
 
 func countServices(t *testing.T, base string) int {
@@ -181,9 +189,29 @@ func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 func TestServeWithPrivatePostgres(t *testing.T) {
 	dir := dataDir(t)
 	env := []string{"SIGNPOST_DATA_DIR=" + dir, "SIGNPOST_LISTEN=127.0.0.1:0"}
-	cmd, base, stderr := startServe(t, env, "--demo")
+	cmd, base, stderr, printed := startServeOutput(t, env, "--demo")
 	if n := countServices(t, base); n < 150 {
 		t.Fatalf("demo services = %d, want at least 150", n)
+	}
+	// The printed demo sign-ins work.
+	m := regexp.MustCompile(`ADMIN\s+(\S+)\s+(\S+)`).FindStringSubmatch(printed)
+	if m == nil {
+		t.Fatalf("no demo admin printed:\n%s", printed)
+	}
+	body := fmt.Sprintf(`{"query":"mutation { login(email: \"%s\", password: \"%s\") { role } }"}`, m[1], m[2])
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(raw), `"role":"ADMIN"`) {
+		t.Fatalf("signing in with the printed demo password: %s", raw)
+	}
+	for _, who := range []string{"LINK_WORKER", "PARTNER"} {
+		if !strings.Contains(printed, who) {
+			t.Errorf("no demo %s printed", who)
+		}
 	}
 	if resp, err := http.Get(base + "/readyz"); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/readyz: %v %v", resp, err)
@@ -241,6 +269,18 @@ func TestMigrateDownAndUpThroughTheCLI(t *testing.T) {
 	out, _, code = signpost(t, env, "seed", "--demo")
 	if code != 0 || !strings.Contains(out, "loaded the demo directory") {
 		t.Fatalf("seed after down: exit %d, %q", code, out)
+	}
+	cmd := exec.Command(binary, "admin", "create", "--email", "ops@example.org", "--password-stdin")
+	cmd.Env = append(cleanEnv(), env...)
+	cmd.Stdin = strings.NewReader("a long operator password\n")
+	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "created administrator ops@example.org") {
+		t.Fatalf("admin create: %v\n%s", err, b)
+	}
+	cmd = exec.Command(binary, "admin", "create", "--email", "weak@example.org", "--password-stdin")
+	cmd.Env = append(cleanEnv(), env...)
+	cmd.Stdin = strings.NewReader("short\n")
+	if b, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(b), "12 characters") {
+		t.Fatalf("admin create with a weak password: %v\n%s", err, b)
 	}
 	out, errOut, code := signpost(t, env, "reindex")
 	if code != 0 || !strings.Contains(out, "indexed 155 services") || !strings.Contains(errOut, "indexing") {

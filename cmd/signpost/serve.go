@@ -43,7 +43,8 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 	accounts := access.NewService(db.Store, policy)
 	dir := directory.New(db.Store, policy)
 	if demo {
-		res, err := seed.DemoIfEmpty(ctx, dir, db.Store)
+		// Loading the demo is the server's own doing, not a caller's.
+		res, err := seed.DemoIfEmpty(ctx, directory.New(db.Store, access.Open{}), db.Store)
 		if err != nil {
 			return fmt.Errorf("loading demo data: %w", err)
 		}
@@ -83,7 +84,6 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		Introspection: cfg.Introspection, Logger: log})
 	url := "http://" + l.Addr().String()
 	log.Info("Signpost is ready", "graphiql", url+"/", "graphql", url+"/graphql")
-	fmt.Fprintf(stdout, "Signpost is ready: open %s/ for GraphiQL (API at %s/graphql). Ctrl-C stops it.\n", url, url)
 	if len(demoCreds) > 0 {
 		fmt.Fprintf(stdout, "\nDemo sign-ins (new passwords on every demo start; demo mode only):\n")
 		for _, c := range demoCreds {
@@ -92,6 +92,7 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		fmt.Fprintf(stdout, "Sign in with the login mutation; then send the %s header with every POST (GraphiQL: Headers tab, {\"%s\": \"1\"}).\n\n",
 			server.CSRFHeader, server.CSRFHeader)
 	}
+	fmt.Fprintf(stdout, "Signpost is ready: open %s/ for GraphiQL (API at %s/graphql). Ctrl-C stops it.\n", url, url)
 	if err := server.Serve(ctx, l, h, cfg.ShutdownTimeout, log); err != nil {
 		return err
 	}
