@@ -1,0 +1,531 @@
+package casework_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
+	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/pgtest"
+	"github.com/signpost/signpost/seed"
+	"github.com/signpost/signpost/store"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// world is a directory with two teams, their link workers, partners of two
+// organisations and an admin.
+type world struct {
+	st                *store.Store
+	cw                *casework.Casework
+	team, otherTeam   uuid.UUID
+	worker, outsider  *access.Identity // link workers of team and otherTeam
+	partner, stranger *access.Identity // partners of the service's organisation and of another
+	admin             *access.Identity
+	service, service2 store.Service // of the partner's organisation
+	otherOrgsService  store.Service
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	st := pgtest.NewStore(t)
+	if _, err := seed.Demo(ctx, directory.New(st, access.Open{}), st); err != nil {
+		t.Fatal(err)
+	}
+	w := &world{st: st, cw: casework.New(st, access.NewRolePolicy(st, nil))}
+	services, err := st.ServicesPage(ctx, store.ServiceFilter{}, nil, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byOrg := map[uuid.UUID][]store.Service{}
+	for _, s := range services {
+		byOrg[s.OrganisationID] = append(byOrg[s.OrganisationID], s)
+	}
+	for _, list := range byOrg {
+		if len(list) >= 2 && w.service.ID == uuid.Nil {
+			w.service, w.service2 = list[0], list[1]
+		}
+	}
+	for _, s := range services {
+		if s.OrganisationID != w.service.OrganisationID {
+			w.otherOrgsService = s
+			break
+		}
+	}
+	if w.service.ID == uuid.Nil || w.otherOrgsService.ID == uuid.Nil {
+		t.Fatal("the demo directory has no organisation with two services")
+	}
+	account := func(role access.Role, org *uuid.UUID, teams ...uuid.UUID) *access.Identity {
+		a := &store.Account{ID: uuid.New(), Email: uuid.NewString() + "@example.org", Name: string(role) + " person",
+			Role: string(role), OrganisationID: org, PasswordHash: "-"}
+		if err := st.InsertAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		for _, tm := range teams {
+			if err := st.AddTeamMember(ctx, tm, a.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return &access.Identity{Kind: access.ByAccount, AccountID: a.ID, Label: a.Email, Role: role,
+			OrganisationID: org, Teams: teams}
+	}
+	for _, tm := range []*uuid.UUID{&w.team, &w.otherTeam} {
+		team := &store.Team{ID: uuid.New(), Name: "Team " + uuid.NewString()}
+		if err := st.InsertTeam(ctx, team); err != nil {
+			t.Fatal(err)
+		}
+		*tm = team.ID
+	}
+	w.worker = account(access.RoleLinkWorker, nil, w.team)
+	w.outsider = account(access.RoleLinkWorker, nil, w.otherTeam)
+	org, other := w.service.OrganisationID, w.otherOrgsService.OrganisationID
+	w.partner = account(access.RolePartner, &org)
+	w.stranger = account(access.RolePartner, &other)
+	w.admin = account(access.RoleAdmin, nil)
+	return w
+}
+
+func as(id *access.Identity) context.Context {
+	return access.WithIdentity(context.Background(), id)
+}
+
+func (w *world) client(t *testing.T, mutate func(*casework.ClientInput)) *store.Client {
+	t.Helper()
+	dob := time.Date(1958, 3, 14, 0, 0, 0, 0, time.UTC)
+	in := casework.ClientInput{TeamID: w.team, FirstName: "Margaret", LastName: "Hall", DateOfBirth: &dob,
+		Postcode: "ne46 1bg", NHSNumber: "9434765919", Phone: "01434 600600", ReferralSource: "GP_PRACTICE",
+		ReferralDetail: "Burn Lane Medical Practice", ConsentHold: true,
+		Needs: []casework.NeedInput{{Need: "loneliness", Priority: 1}, {Need: "mental-wellbeing"}}}
+	if mutate != nil {
+		mutate(&in)
+	}
+	c, err := w.cw.CreateClient(as(w.worker), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func problems(t *testing.T, err error) map[string]string {
+	t.Helper()
+	var inv *fault.Invalid
+	if !errors.As(err, &inv) {
+		t.Fatalf("want invalid input, got %v", err)
+	}
+	out := map[string]string{}
+	for _, p := range inv.Problems {
+		out[p.Field] = p.Message
+	}
+	return out
+}
+
+func TestNHSNumber(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"943 476 5919", true},
+		{"9434765919", true},
+		{"401-023-2137", true},
+		{"943 476 5918", false}, // wrong check digit
+		{"943476591", false},    // nine digits
+		{"94347659190", false},  // eleven digits
+		{"943476591X", false},
+		{"1000000010", false}, // check digit would be 10: never issued
+		{"", false},
+	} {
+		if got := casework.ValidNHSNumber(c.in); got != c.ok {
+			t.Errorf("ValidNHSNumber(%q) = %v, want %v", c.in, got, c.ok)
+		}
+	}
+	if got := casework.NormaliseNHSNumber("9434765919"); got != "943 476 5919" {
+		t.Errorf("normalised to %q", got)
+	}
+}
+
+func TestCreateClientResolvesPostcodeAndNeeds(t *testing.T) {
+	w := newWorld(t)
+	c := w.client(t, nil)
+	if c.Postcode != "NE46 1BG" || c.Latitude == nil || *c.Latitude < 54.9 || *c.Latitude > 55 {
+		t.Errorf("postcode %q at %v", c.Postcode, c.Latitude)
+	}
+	if c.NHSNumber != "943 476 5919" || c.Status != casework.StatusOpen || c.Version != 1 {
+		t.Errorf("client %+v", c)
+	}
+	got, err := w.cw.Client(as(w.worker), c.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	needs, err := w.cw.Needs(as(w.worker), got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(needs) != 2 || needs[0].Need != "loneliness" || needs[0].Priority != 1 || needs[1].Priority != 2 {
+		t.Errorf("needs %+v", needs)
+	}
+}
+
+func TestCreateClientNamesEveryBadFieldAndWritesNothing(t *testing.T) {
+	w := newWorld(t)
+	future := time.Now().AddDate(1, 0, 0)
+	far := 500.0
+	in := casework.ClientInput{TeamID: w.team, DateOfBirth: &future, Postcode: "XX1 1XX", NHSNumber: "9434765918",
+		Email: "not an address", PreferredContact: "EMAIL", ReferralSource: "GP_PRACTICE", MaxDistanceKm: &far,
+		Needs:        []casework.NeedInput{{Need: "unicorns"}, {Need: "debt", Priority: 7}},
+		Availability: []store.Availability{{Day: "XX"}, {Day: "MO", From: "10:00", To: "09:00"}}}
+	_, err := w.cw.CreateClient(as(w.worker), in)
+	ps := problems(t, err)
+	for _, f := range []string{"input.firstName", "input.consentHold", "input.dateOfBirth", "input.postcode",
+		"input.nhsNumber", "input.email", "input.referralDetail", "input.maxDistanceKm", "input.needs[0].need",
+		"input.needs[1].priority", "input.availability[0].day", "input.availability[1].to"} {
+		if ps[f] == "" {
+			t.Errorf("no problem named %s in %v", f, ps)
+		}
+	}
+	// Another team's client cannot be created by this link worker.
+	in = casework.ClientInput{TeamID: w.otherTeam, FirstName: "A", ConsentHold: true, ReferralSource: "SELF",
+		PreferredContact: "POST"}
+	if _, err := w.cw.CreateClient(as(w.worker), in); !errors.Is(err, fault.Forbidden) {
+		t.Errorf("creating in another team: %v", err)
+	}
+	rows, _, err := w.cw.Clients(as(w.worker), store.ClientFilter{}, nil, 10, "")
+	if err != nil || len(rows) != 0 {
+		t.Errorf("after refused creates: %d clients, %v", len(rows), err)
+	}
+}
+
+func TestOnlyTheTeamAndAdminsWithAReasonSeeAClient(t *testing.T) {
+	w := newWorld(t)
+	c := w.client(t, nil)
+	for name, c2 := range map[string]struct {
+		id     *access.Identity
+		reason string
+		want   error
+	}{
+		"worker of the team":   {w.worker, "", nil},
+		"worker of another":    {w.outsider, "", fault.NotFound},
+		"partner":              {w.partner, "", fault.NotFound},
+		"admin without reason": {w.admin, "", fault.NotFound},
+		"admin with reason":    {w.admin, "complaint 42", nil},
+		"anonymous":            {&access.Identity{Kind: access.Anonymous}, "", fault.Unauthenticated},
+	} {
+		_, err := w.cw.Client(as(c2.id), c.ID, c2.reason)
+		if c2.want == nil && err != nil || c2.want != nil && !errors.Is(err, c2.want) {
+			t.Errorf("%s: got %v, want %v", name, err, c2.want)
+		}
+	}
+	// Every read, allowed or not, is in the audit trail.
+	entries, err := w.st.AuditPage(context.Background(), store.AuditFilter{ObjectType: "client", ObjectID: c.ID.String(),
+		Action: string(access.ReadClient)}, 1<<62, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed, denied := 0, 0
+	for _, e := range entries {
+		if e.Outcome == "allowed" {
+			allowed++
+		} else {
+			denied++
+		}
+	}
+	if allowed != 2 || denied != 4 {
+		t.Errorf("audit trail has %d allowed and %d denied reads, want 2 and 4", allowed, denied)
+	}
+	// A partner's list of clients is empty; another team's worker sees none.
+	rows, _, err := w.cw.Clients(as(w.outsider), store.ClientFilter{}, nil, 10, "")
+	if err != nil || len(rows) != 0 {
+		t.Errorf("outsider lists %d clients, %v", len(rows), err)
+	}
+	if _, _, err := w.cw.Clients(as(w.partner), store.ClientFilter{}, nil, 10, ""); !errors.Is(err, fault.Forbidden) {
+		t.Errorf("partner listing clients: %v", err)
+	}
+}
+
+func TestSessionLimit(t *testing.T) {
+	w := newWorld(t)
+	c := w.client(t, nil)
+	ctx := as(w.worker)
+	day := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	for i := 1; i <= casework.SessionLimit; i++ {
+		s, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: day.AddDate(0, 0, 7*i), Kind: "telephone"})
+		if err != nil {
+			t.Fatalf("session %d: %v", i, err)
+		}
+		if s.Number != i || s.Kind != "TELEPHONE" {
+			t.Errorf("session %d numbered %d kind %s", i, s.Number, s.Kind)
+		}
+	}
+	_, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: day.AddDate(0, 4, 0), Kind: "VIDEO"})
+	if msg := problems(t, err)["input.extensionReason"]; msg == "" {
+		t.Fatalf("13th session without a reason: %v", err)
+	}
+	s, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: day.AddDate(0, 4, 0), Kind: "VIDEO",
+		ExtensionReason: "bereavement mid-episode; agreed with team lead"})
+	if err != nil || s.Number != 13 {
+		t.Fatalf("13th session with a reason: %v", err)
+	}
+	if s, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: day.AddDate(0, 4, 7), Kind: "VIDEO"}); err != nil || s.Number != 14 {
+		t.Fatalf("14th session after the extension: %v", err)
+	}
+	got, _ := w.cw.Client(ctx, c.ID, "")
+	if got.SessionLimitReason == "" {
+		t.Error("the extension reason was not kept on the client")
+	}
+	held, _ := w.cw.Sessions(ctx, got)
+	if len(held) != 14 {
+		t.Errorf("%d sessions held", len(held))
+	}
+	if _, err := w.cw.RecordSession(as(w.outsider), c.ID, casework.SessionInput{Date: day, Kind: "VIDEO"}); !errors.Is(err, fault.NotFound) {
+		t.Errorf("another team's session: %v", err)
+	}
+}
+
+// reach builds a referral in the given state through allowed moves.
+func (w *world) reach(t *testing.T, state string) *store.Referral {
+	t.Helper()
+	c := w.client(t, nil)
+	r, err := w.cw.CreateReferral(as(w.worker), casework.ReferralInput{ClientID: c.ID, ServiceID: w.service.ID, Message: "Hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := map[string][]string{
+		casework.Draft:        {},
+		casework.Sent:         {casework.Sent},
+		casework.Accepted:     {casework.Sent, casework.Accepted},
+		casework.Declined:     {casework.Sent, casework.Declined},
+		casework.Attended:     {casework.Sent, casework.Accepted, casework.Attended},
+		casework.DidNotAttend: {casework.Sent, casework.Accepted, casework.DidNotAttend},
+		casework.Completed:    {casework.Sent, casework.Accepted, casework.Attended, casework.Completed},
+		casework.Withdrawn:    {casework.Withdrawn},
+	}[state]
+	for _, to := range path {
+		if r, err = w.cw.MoveReferral(as(w.mover(to)), r.ID, r.Version, to, "because"); err != nil {
+			t.Fatalf("reaching %s, move to %s: %v", state, to, err)
+		}
+	}
+	return r
+}
+
+func (w *world) mover(to string) *access.Identity {
+	switch to {
+	case casework.Sent, casework.Withdrawn:
+		return w.worker
+	}
+	return w.partner
+}
+
+func TestReferralStateMachine(t *testing.T) {
+	w := newWorld(t)
+	allowed := map[[2]string]bool{}
+	for _, m := range [][2]string{
+		{casework.Draft, casework.Sent}, {casework.Draft, casework.Withdrawn},
+		{casework.Sent, casework.Accepted}, {casework.Sent, casework.Declined}, {casework.Sent, casework.Withdrawn},
+		{casework.Accepted, casework.Attended}, {casework.Accepted, casework.DidNotAttend}, {casework.Accepted, casework.Withdrawn},
+		{casework.Attended, casework.Completed}, {casework.Attended, casework.Withdrawn},
+	} {
+		allowed[m] = true
+	}
+	for _, from := range casework.Statuses {
+		for _, to := range casework.Statuses {
+			t.Run(from+"→"+to, func(t *testing.T) {
+				r := w.reach(t, from)
+				if allowed[[2]string{from, to}] {
+					// The wrong side may not make the move.
+					wrong := w.partner
+					if w.mover(to) == w.partner {
+						wrong = w.worker
+					}
+					want := fault.Forbidden
+					if from == casework.Draft {
+						want = fault.NotFound // a draft is invisible to the partner
+					}
+					if _, err := w.cw.MoveReferral(as(wrong), r.ID, r.Version, to, "reason"); !errors.Is(err, want) {
+						t.Errorf("made by the wrong side: %v", err)
+					}
+					got, err := w.cw.MoveReferral(as(w.mover(to)), r.ID, r.Version, to, "reason")
+					if err != nil {
+						t.Fatalf("allowed move refused: %v", err)
+					}
+					events, _ := w.cw.ReferralEvents(context.Background(), got)
+					last := events[len(events)-1]
+					if got.Status != to || last.FromStatus != from || last.ToStatus != to || last.Reason != "reason" ||
+						last.ActorID == nil || *last.ActorID != w.mover(to).AccountID {
+						t.Errorf("after the move: %s, event %+v", got.Status, last)
+					}
+					return
+				}
+				for _, who := range []*access.Identity{w.worker, w.partner} {
+					if from == casework.Draft && who == w.partner {
+						continue // a draft is invisible to the partner
+					}
+					_, err := w.cw.MoveReferral(as(who), r.ID, r.Version, to, "reason")
+					if msg := problems(t, err)["to"]; msg == "" {
+						t.Errorf("refused move by %s: %v", who.Role, err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestDeclineNeedsAReasonAndStrangersSeeNothing(t *testing.T) {
+	w := newWorld(t)
+	r := w.reach(t, casework.Sent)
+	if _, err := w.cw.MoveReferral(as(w.partner), r.ID, r.Version, casework.Declined, " "); problems(t, err)["reason"] == "" {
+		t.Errorf("decline without a reason: %v", err)
+	}
+	for _, who := range []*access.Identity{w.stranger, w.outsider} {
+		if _, err := w.cw.MoveReferral(as(who), r.ID, r.Version, casework.Accepted, ""); !errors.Is(err, fault.NotFound) {
+			t.Errorf("%s moving another's referral: %v", who.Role, err)
+		}
+		if _, err := w.cw.Referral(as(who), r.ID); !errors.Is(err, fault.NotFound) {
+			t.Errorf("%s reading another's referral: %v", who.Role, err)
+		}
+	}
+	draft := w.reach(t, casework.Draft)
+	if _, err := w.cw.Referral(as(w.partner), draft.ID); !errors.Is(err, fault.NotFound) {
+		t.Errorf("partner reading a draft: %v", err)
+	}
+	in, err := w.cw.IncomingReferrals(as(w.partner), nil, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) != 1 || in[0].ID != r.ID {
+		t.Errorf("partner's incoming referrals: %d", len(in))
+	}
+	if in, err := w.cw.IncomingReferrals(as(w.stranger), nil, 100); err != nil || len(in) != 0 {
+		t.Errorf("stranger's incoming referrals: %d, %v", len(in), err)
+	}
+}
+
+func TestConcurrentAnswersHaveOneWinner(t *testing.T) {
+	w := newWorld(t)
+	for round := range 8 {
+		r := w.reach(t, casework.Sent)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, to := range []string{casework.Accepted, casework.Declined} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = w.cw.MoveReferral(as(w.partner), r.ID, r.Version, to, "busy")
+			}()
+		}
+		wg.Wait()
+		wins, conflicts := 0, 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				wins++
+			case errors.Is(err, fault.Conflict):
+				conflicts++
+			default:
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
+		if wins != 1 || conflicts != 1 {
+			t.Fatalf("round %d: %d wins, %d conflicts", round, wins, conflicts)
+		}
+		got, _ := w.cw.Referral(as(w.worker), r.ID)
+		events, _ := w.cw.ReferralEvents(context.Background(), got)
+		if len(events) != 2 {
+			t.Errorf("round %d: %d events, want send and one answer", round, len(events))
+		}
+	}
+}
+
+func TestSharingNeedsConsent(t *testing.T) {
+	w := newWorld(t)
+	c := w.client(t, nil) // no consent to share
+	_, err := w.cw.CreateReferral(as(w.worker), casework.ReferralInput{ClientID: c.ID, ServiceID: w.service.ID, ShareDetails: true})
+	if problems(t, err)["input.shareDetails"] == "" {
+		t.Errorf("sharing without consent: %v", err)
+	}
+	r, err := w.cw.CreateReferral(as(w.worker), casework.ReferralInput{ClientID: c.ID, ServiceID: w.service.ID, Send: true})
+	if err != nil || r.Status != casework.Sent || r.SentAt == nil {
+		t.Fatalf("sent at once: %+v %v", r, err)
+	}
+	if _, err := w.cw.CreateReferral(as(w.worker), casework.ReferralInput{ClientID: c.ID, ServiceID: w.service.ID}); problems(t, err)["input.serviceId"] == "" {
+		t.Errorf("a second open referral to the same service: %v", err)
+	}
+	shared, err := w.cw.Shared(as(w.partner), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shared.FirstName != "Margaret" || shared.LastName != "" || shared.Phone != "" || shared.Postcode != "" ||
+		shared.LinkWorkerEmail != w.worker.Label {
+		t.Errorf("without consent the partner sees %+v", shared)
+	}
+	c2 := w.client(t, func(in *casework.ClientInput) { in.ConsentShare = true })
+	r2, err := w.cw.CreateReferral(as(w.worker), casework.ReferralInput{ClientID: c2.ID, ServiceID: w.service2.ID, ShareDetails: true, Send: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, _ = w.cw.Shared(as(w.partner), r2)
+	if shared.LastName != "Hall" || shared.Phone != "01434 600600" {
+		t.Errorf("with consent the partner sees %+v", shared)
+	}
+}
+
+func TestOutcomeScoringAndChange(t *testing.T) {
+	for _, c := range []struct {
+		inst    string
+		scores  []int
+		total   int
+		problem bool
+	}{
+		{casework.SWEMWBS, []int{1, 2, 3, 4, 5, 3, 2}, 20, false},
+		{casework.SWEMWBS, []int{1, 1, 1, 1, 1, 1, 1}, 7, false},
+		{casework.SWEMWBS, []int{5, 5, 5, 5, 5, 5, 5}, 35, false},
+		{casework.SWEMWBS, []int{0, 2, 3, 4, 5, 3, 2}, 0, true},
+		{casework.SWEMWBS, []int{1, 2, 3}, 0, true},
+		{casework.ONS4, []int{0, 10, 5, 7}, 22, false},
+		{casework.ONS4, []int{0, 11, 5, 7}, 0, true},
+		{"WEMWBS", []int{1}, 0, true},
+	} {
+		total, problem := casework.ScoreOutcome(c.inst, c.scores)
+		if total != c.total || (problem != "") != c.problem {
+			t.Errorf("%s %v: total %d problem %q", c.inst, c.scores, total, problem)
+		}
+	}
+	w := newWorld(t)
+	cl := w.client(t, nil)
+	ctx := as(w.worker)
+	day := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	for _, in := range []casework.OutcomeInput{
+		{Instrument: "swemwbs", Kind: "baseline", Date: day, Scores: []int{2, 2, 2, 2, 2, 2, 2}},
+		{Instrument: "ONS4", Kind: "BASELINE", Date: day, Scores: []int{3, 4, 3, 8}},
+		{Instrument: "SWEMWBS", Kind: "REVIEW", Date: day.AddDate(0, 1, 0), Scores: []int{3, 3, 2, 2, 3, 3, 2}},
+		{Instrument: "SWEMWBS", Kind: "FINAL", Date: day.AddDate(0, 3, 0), Scores: []int{4, 3, 4, 3, 3, 4, 3}},
+	} {
+		if _, err := w.cw.RecordOutcome(ctx, cl.ID, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := w.cw.RecordOutcome(ctx, cl.ID, casework.OutcomeInput{Instrument: "SWEMWBS", Kind: "MIDWAY", Date: day.AddDate(1, 0, 0), Scores: []int{9}})
+	ps := problems(t, err)
+	if ps["input.kind"] == "" || ps["input.scores"] == "" {
+		t.Errorf("bad measure: %v", ps)
+	}
+	ms, err := w.cw.Outcomes(ctx, cl)
+	if err != nil || len(ms) != 4 {
+		t.Fatalf("%d measures, %v", len(ms), err)
+	}
+	changes := casework.Changes(ms)
+	if len(changes) != 1 {
+		t.Fatalf("changes %+v: ONS4 has no follow-up, SWEMWBS has", changes)
+	}
+	ch := changes[0]
+	if ch.Instrument != casework.SWEMWBS || ch.Baseline.Total != 14 || ch.Latest.Total != 24 || ch.Total != 10 ||
+		fmt.Sprint(ch.Items) != "[2 1 2 1 1 2 1]" {
+		t.Errorf("change %+v", ch)
+	}
+}

@@ -1,0 +1,220 @@
+package casework
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/store"
+)
+
+// Client statuses.
+const (
+	StatusOpen   = "OPEN"
+	StatusOnHold = "ON_HOLD"
+	StatusClosed = "CLOSED"
+)
+
+// Goal statuses.
+const (
+	GoalActive   = "ACTIVE"
+	GoalAchieved = "ACHIEVED"
+	GoalDropped  = "DROPPED"
+)
+
+var (
+	clientStatuses    = []string{StatusOpen, StatusOnHold, StatusClosed}
+	goalStatuses      = []string{GoalActive, GoalAchieved, GoalDropped}
+	contactMethods    = []string{"PHONE", "EMAIL", "TEXT", "POST"}
+	referralSources   = []string{"GP_PRACTICE", "SELF", "OTHER"}
+	sessionKinds      = []string{"FACE_TO_FACE", "TELEPHONE", "VIDEO", "HOME_VISIT"}
+	weekdays          = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+	clockRE           = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	phoneRE           = regexp.MustCompile(`^\+?[0-9 ()-]{6,20}$`)
+	maxNameLength     = 100
+	maxFreeTextLength = 4000
+)
+
+// NeedInput is a need from the vocabulary with a priority: 1 highest, 3
+// lowest, 2 when not given.
+type NeedInput struct {
+	Need     string
+	Priority int
+}
+
+// ClientInput is everything a link worker records about a client.
+type ClientInput struct {
+	TeamID           uuid.UUID
+	LinkWorkerID     *uuid.UUID
+	FirstName        string
+	LastName         string
+	DateOfBirth      *time.Time
+	Postcode         string
+	NHSNumber        string
+	Email            string
+	Phone            string
+	PreferredContact string
+	ReferralSource   string
+	ReferralDetail   string
+	ConsentHold      bool
+	ConsentShare     bool
+	Needs            []NeedInput
+	Availability     []store.Availability
+	MaxDistanceKm    *float64
+	RemoteOK         bool
+	FreeOnly         bool
+	Languages        []string
+	Accessibility    []string
+	Interests        []string
+	// Reason is an admin's reason for touching the record.
+	Reason string
+}
+
+func (in *ClientInput) normalise() {
+	for _, s := range []*string{&in.FirstName, &in.LastName, &in.Postcode, &in.NHSNumber, &in.Email, &in.Phone,
+		&in.ReferralDetail, &in.Reason} {
+		*s = strings.TrimSpace(*s)
+	}
+	in.PreferredContact = strings.ToUpper(strings.TrimSpace(in.PreferredContact))
+	if in.PreferredContact == "" {
+		in.PreferredContact = "PHONE"
+	}
+	in.ReferralSource = strings.ToUpper(strings.TrimSpace(in.ReferralSource))
+	in.Languages = tidy(in.Languages)
+	in.Accessibility = tidy(in.Accessibility)
+	in.Interests = tidy(in.Interests)
+	for i := range in.Availability {
+		in.Availability[i].Day = strings.ToUpper(strings.TrimSpace(in.Availability[i].Day))
+	}
+}
+
+func tidy(list []string) []string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (in *ClientInput) validate(p string, now time.Time) fault.Problems {
+	var ps fault.Problems
+	if in.FirstName == "" {
+		ps.Add(p+"firstName", "is required")
+	}
+	for f, v := range map[string]string{"firstName": in.FirstName, "lastName": in.LastName} {
+		if len(v) > maxNameLength {
+			ps.Add(p+f, "must be at most %d characters", maxNameLength)
+		}
+	}
+	if !in.ConsentHold {
+		ps.Add(p+"consentHold", "a client's record may only be kept with their consent to hold their data")
+	}
+	if in.TeamID == uuid.Nil {
+		ps.Add(p+"teamId", "is required")
+	}
+	if d := in.DateOfBirth; d != nil {
+		switch {
+		case d.After(now):
+			ps.Add(p+"dateOfBirth", "is in the future")
+		case d.Before(now.AddDate(-120, 0, 0)):
+			ps.Add(p+"dateOfBirth", "is more than 120 years ago")
+		}
+	}
+	if in.NHSNumber != "" && !ValidNHSNumber(in.NHSNumber) {
+		ps.Add(p+"nhsNumber", "is not a valid NHS number (ten digits with a modulus 11 check digit)")
+	}
+	if in.Email != "" {
+		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+			ps.Add(p+"email", "is not an e-mail address")
+		}
+	}
+	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
+		ps.Add(p+"phone", "is not a telephone number")
+	}
+	switch {
+	case !slices.Contains(contactMethods, in.PreferredContact):
+		ps.Add(p+"preferredContact", "must be one of %s", strings.Join(contactMethods, ", "))
+	case in.PreferredContact == "EMAIL" && in.Email == "":
+		ps.Add(p+"email", "is needed when the preferred contact is e-mail")
+	case (in.PreferredContact == "PHONE" || in.PreferredContact == "TEXT") && in.Phone == "":
+		ps.Add(p+"phone", "is needed when the preferred contact is by phone or text")
+	}
+	switch {
+	case !slices.Contains(referralSources, in.ReferralSource):
+		ps.Add(p+"referralSource", "must be one of %s", strings.Join(referralSources, ", "))
+	case in.ReferralSource == "GP_PRACTICE" && in.ReferralDetail == "":
+		ps.Add(p+"referralDetail", "name the GP practice or give its code")
+	}
+	if len(in.ReferralDetail) > 200 {
+		ps.Add(p+"referralDetail", "must be at most 200 characters")
+	}
+	if d := in.MaxDistanceKm; d != nil && (*d <= 0 || *d > 200) {
+		ps.Add(p+"maxDistanceKm", "must be above 0 and at most 200")
+	}
+	for i, a := range in.Availability {
+		f := fmt.Sprintf("%savailability[%d]", p, i)
+		if !slices.Contains(weekdays, a.Day) {
+			ps.Add(f+".day", "must be one of %s", strings.Join(weekdays, ", "))
+		}
+		if (a.From == "") != (a.To == "") {
+			ps.Add(f+".from", "give both from and to, or neither for the whole day")
+		} else if a.From != "" {
+			switch {
+			case !clockRE.MatchString(a.From):
+				ps.Add(f+".from", "must be a time like 09:30")
+			case !clockRE.MatchString(a.To):
+				ps.Add(f+".to", "must be a time like 17:00")
+			case a.To <= a.From:
+				ps.Add(f+".to", "must be after from")
+			}
+		}
+	}
+	return ps
+}
+
+// GoalInput is a goal as the link worker records it.
+type GoalInput struct {
+	Text     string
+	Needs    []string
+	Status   string
+	Progress int
+}
+
+// SessionInput plans or records a session.
+type SessionInput struct {
+	Date            time.Time
+	Kind            string
+	DurationMinutes *int
+	Notes           string
+	Attended        *bool
+	// ExtensionReason is why a client needs more than SessionLimit sessions.
+	ExtensionReason string
+}
+
+func (in *SessionInput) check(ps *fault.Problems) {
+	in.Kind = strings.ToUpper(strings.TrimSpace(in.Kind))
+	if in.Date.IsZero() {
+		ps.Add("input.date", "is required")
+	}
+	if !slices.Contains(sessionKinds, in.Kind) {
+		ps.Add("input.kind", "must be one of %s", strings.Join(sessionKinds, ", "))
+	}
+	if d := in.DurationMinutes; d != nil && (*d < 1 || *d > 600) {
+		ps.Add("input.durationMinutes", "must be from 1 to 600")
+	}
+	if len(in.Notes) > maxFreeTextLength {
+		ps.Add("input.notes", "must be at most %d characters", maxFreeTextLength)
+	}
+}
+
+func (in *SessionInput) apply(s *store.ClientSession) {
+	s.Date, s.Kind, s.DurationMinutes = in.Date, in.Kind, in.DurationMinutes
+	s.Notes, s.Attended = strings.TrimSpace(in.Notes), in.Attended
+}

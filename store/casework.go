@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// Availability is when a client is free.
+type Availability struct {
+	Day  string `json:"day"`
+	From string `json:"from,omitempty"`
+	To   string `json:"to,omitempty"`
+}
+
+// Client is a person a link worker supports.
+type Client struct {
+	bun.BaseModel `bun:"table:clients,alias:c"`
+
+	ID                 uuid.UUID      `bun:"id,pk,type:uuid"`
+	TeamID             uuid.UUID      `bun:"team_id,type:uuid"`
+	LinkWorkerID       *uuid.UUID     `bun:"link_worker_id,type:uuid"`
+	FirstName          string         `bun:"first_name"`
+	LastName           string         `bun:"last_name"`
+	DateOfBirth        *time.Time     `bun:"date_of_birth,type:date"`
+	Postcode           string         `bun:"postcode"`
+	Latitude           *float64       `bun:"latitude"`
+	Longitude          *float64       `bun:"longitude"`
+	NHSNumber          string         `bun:"nhs_number"`
+	Email              string         `bun:"email"`
+	Phone              string         `bun:"phone"`
+	PreferredContact   string         `bun:"preferred_contact"`
+	ReferralSource     string         `bun:"referral_source"`
+	ReferralDetail     string         `bun:"referral_detail"`
+	ConsentHold        bool           `bun:"consent_hold"`
+	ConsentShare       bool           `bun:"consent_share"`
+	Status             string         `bun:"status"`
+	ClosedReason       string         `bun:"closed_reason"`
+	Availability       []Availability `bun:"availability,type:jsonb"`
+	MaxDistanceKm      *float64       `bun:"max_distance_km"`
+	RemoteOK           bool           `bun:"remote_ok"`
+	FreeOnly           bool           `bun:"free_only"`
+	Languages          []string       `bun:"languages,array"`
+	Accessibility      []string       `bun:"accessibility,array"`
+	Interests          []string       `bun:"interests,array"`
+	SessionLimitReason string         `bun:"session_limit_reason"`
+	ErasedAt           *time.Time     `bun:"erased_at"`
+	Version            int            `bun:"version"`
+	CreatedAt          time.Time      `bun:"created_at"`
+	UpdatedAt          time.Time      `bun:"updated_at"`
+}
+
+// ClientNeed is a need with a priority (1 highest).
+type ClientNeed struct {
+	bun.BaseModel `bun:"table:client_needs"`
+
+	ClientID uuid.UUID `bun:"client_id,type:uuid"`
+	Need     string    `bun:"need"`
+	Priority int       `bun:"priority"`
+}
+
+// Goal is what a client wants, in their words.
+type Goal struct {
+	bun.BaseModel `bun:"table:goals"`
+
+	ID        uuid.UUID `bun:"id,pk,type:uuid"`
+	ClientID  uuid.UUID `bun:"client_id,type:uuid"`
+	Text      string    `bun:"text"`
+	Needs     []string  `bun:"needs,array"`
+	Status    string    `bun:"status"`
+	Progress  int       `bun:"progress"`
+	Version   int       `bun:"version"`
+	CreatedAt time.Time `bun:"created_at"`
+	UpdatedAt time.Time `bun:"updated_at"`
+}
+
+// ClientSession is a meeting with the link worker.
+type ClientSession struct {
+	bun.BaseModel `bun:"table:client_sessions"`
+
+	ID              uuid.UUID `bun:"id,pk,type:uuid"`
+	ClientID        uuid.UUID `bun:"client_id,type:uuid"`
+	Number          int       `bun:"number"`
+	Date            time.Time `bun:"date,type:date"`
+	Kind            string    `bun:"kind"`
+	DurationMinutes *int      `bun:"duration_minutes"`
+	Notes           string    `bun:"notes"`
+	Attended        *bool     `bun:"attended"`
+	Version         int       `bun:"version"`
+	CreatedAt       time.Time `bun:"created_at"`
+}
+
+// Referral is a social prescription.
+type Referral struct {
+	bun.BaseModel `bun:"table:referrals,alias:r"`
+
+	ID             uuid.UUID  `bun:"id,pk,type:uuid"`
+	ClientID       uuid.UUID  `bun:"client_id,type:uuid"`
+	ServiceID      uuid.UUID  `bun:"service_id,type:uuid"`
+	OrganisationID uuid.UUID  `bun:"organisation_id,type:uuid"`
+	Message        string     `bun:"message"`
+	ShareDetails   bool       `bun:"share_details"`
+	Status         string     `bun:"status"`
+	CreatedBy      *uuid.UUID `bun:"created_by,type:uuid"`
+	SentAt         *time.Time `bun:"sent_at"`
+	Version        int        `bun:"version"`
+	CreatedAt      time.Time  `bun:"created_at"`
+	UpdatedAt      time.Time  `bun:"updated_at"`
+}
+
+// ReferralEvent is one transition of a referral.
+type ReferralEvent struct {
+	bun.BaseModel `bun:"table:referral_events"`
+
+	ID         int64      `bun:"id,pk,autoincrement"`
+	ReferralID uuid.UUID  `bun:"referral_id,type:uuid"`
+	FromStatus string     `bun:"from_status"`
+	ToStatus   string     `bun:"to_status"`
+	ActorID    *uuid.UUID `bun:"actor_id,type:uuid"`
+	Actor      string     `bun:"actor"`
+	Reason     string     `bun:"reason"`
+	At         time.Time  `bun:"at"`
+}
+
+// OutcomeMeasure is a wellbeing score.
+type OutcomeMeasure struct {
+	bun.BaseModel `bun:"table:outcome_measures"`
+
+	ID         uuid.UUID `bun:"id,pk,type:uuid"`
+	ClientID   uuid.UUID `bun:"client_id,type:uuid"`
+	Instrument string    `bun:"instrument"`
+	Kind       string    `bun:"kind"`
+	Date       time.Time `bun:"date,type:date"`
+	Scores     []int     `bun:"scores,array"`
+	Total      int       `bun:"total"`
+	CreatedAt  time.Time `bun:"created_at"`
+}
+
+// ClientByID returns one client.
+func (q Queries) ClientByID(ctx context.Context, id uuid.UUID) (*Client, error) {
+	c := new(Client)
+	err := q.db.NewSelect().Model(c).Where("id = ?", id).Scan(ctx)
+	return c, notFound(err)
+}
+
+// ClientForUpdate returns a client, locking it for the transaction.
+func (q Queries) ClientForUpdate(ctx context.Context, id uuid.UUID) (*Client, error) {
+	c := new(Client)
+	err := q.db.NewSelect().Model(c).Where("id = ?", id).For("UPDATE").Scan(ctx)
+	return c, notFound(err)
+}
+
+// ClientFilter narrows a list of clients.
+type ClientFilter struct {
+	TeamIDs []uuid.UUID
+	Status  string
+}
+
+// ClientsPage lists clients newest first, before a creation time and id.
+func (q Queries) ClientsPage(ctx context.Context, f ClientFilter, after *SortKey, limit int) ([]Client, error) {
+	var out []Client
+	sq := q.db.NewSelect().Model(&out).Where("c.team_id IN (?)", bun.List(f.TeamIDs)).Where("c.erased_at IS NULL")
+	if f.Status != "" {
+		sq = sq.Where("c.status = ?", f.Status)
+	}
+	if after != nil {
+		sq = sq.Where("(lower(c.last_name || ' ' || c.first_name), c.id) > (lower(?), ?)", after.Name, after.ID)
+	}
+	err := sq.OrderExpr("lower(c.last_name || ' ' || c.first_name), c.id").Limit(int64(limit)).Scan(ctx)
+	return out, err
+}
+
+// InsertClient adds a client.
+func (q Queries) InsertClient(ctx context.Context, c *Client) error {
+	_, err := q.db.NewInsert().Model(c).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
+	return err
+}
+
+var clientEditable = []string{"team_id", "link_worker_id", "first_name", "last_name", "date_of_birth", "postcode", "latitude",
+	"longitude", "nhs_number", "email", "phone", "preferred_contact", "referral_source", "referral_detail", "consent_hold",
+	"consent_share", "status", "closed_reason", "availability", "max_distance_km", "remote_ok", "free_only", "languages",
+	"accessibility", "interests", "session_limit_reason", "erased_at"}
+
+// UpdateClient writes a client if its version is still expected.
+func (q Queries) UpdateClient(ctx context.Context, c *Client, expected int) error {
+	res, err := q.db.NewUpdate().Model(c).Column(clientEditable...).
+		Set("version = version + 1").Set("updated_at = now()").
+		Where("id = ? AND version = ?", c.ID, expected).Returning("*").Exec(ctx)
+	return versioned(ctx, q, res, err, "clients", c.ID)
+}
+
+// SetClientNeeds replaces a client's needs.
+func (q Queries) SetClientNeeds(ctx context.Context, client uuid.UUID, needs []ClientNeed) error {
+	if _, err := q.db.NewDelete().Model((*ClientNeed)(nil)).Where("client_id = ?", client).Exec(ctx); err != nil {
+		return err
+	}
+	if len(needs) == 0 {
+		return nil
+	}
+	_, err := q.db.NewInsert().Model(&needs).Exec(ctx)
+	return err
+}
+
+// ClientNeeds returns a client's needs, highest priority first.
+func (q Queries) ClientNeeds(ctx context.Context, client uuid.UUID) ([]ClientNeed, error) {
+	var out []ClientNeed
+	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("priority", "need").Scan(ctx)
+	return out, err
+}
+
+// Goals returns a client's goals.
+func (q Queries) Goals(ctx context.Context, client uuid.UUID) ([]Goal, error) {
+	var out []Goal
+	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("created_at", "id").Scan(ctx)
+	return out, err
+}
+
+// GoalByID returns one goal.
+func (q Queries) GoalByID(ctx context.Context, id uuid.UUID) (*Goal, error) {
+	g := new(Goal)
+	err := q.db.NewSelect().Model(g).Where("id = ?", id).Scan(ctx)
+	return g, notFound(err)
+}
+
+// InsertGoal adds a goal.
+func (q Queries) InsertGoal(ctx context.Context, g *Goal) error {
+	_, err := q.db.NewInsert().Model(g).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
+	return err
+}
+
+// UpdateGoal writes a goal if its version is still expected.
+func (q Queries) UpdateGoal(ctx context.Context, g *Goal, expected int) error {
+	res, err := q.db.NewUpdate().Model(g).Column("text", "needs", "status", "progress").
+		Set("version = version + 1").Set("updated_at = now()").
+		Where("id = ? AND version = ?", g.ID, expected).Returning("*").Exec(ctx)
+	return versioned(ctx, q, res, err, "goals", g.ID)
+}
+
+// ClientSessions returns a client's sessions in order.
+func (q Queries) ClientSessions(ctx context.Context, client uuid.UUID) ([]ClientSession, error) {
+	var out []ClientSession
+	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("number").Scan(ctx)
+	return out, err
+}
+
+// InsertClientSession adds a session.
+func (q Queries) InsertClientSession(ctx context.Context, s *ClientSession) error {
+	_, err := q.db.NewInsert().Model(s).ExcludeColumn("created_at", "version").Returning("*").Exec(ctx)
+	return err
+}
+
+// ClientSessionByID returns one session.
+func (q Queries) ClientSessionByID(ctx context.Context, id uuid.UUID) (*ClientSession, error) {
+	s := new(ClientSession)
+	err := q.db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
+	return s, notFound(err)
+}
+
+// UpdateClientSession records what happened at a session.
+func (q Queries) UpdateClientSession(ctx context.Context, s *ClientSession, expected int) error {
+	res, err := q.db.NewUpdate().Model(s).Column("date", "kind", "duration_minutes", "notes", "attended").
+		Set("version = version + 1").Where("id = ? AND version = ?", s.ID, expected).Returning("*").Exec(ctx)
+	return versioned(ctx, q, res, err, "client_sessions", s.ID)
+}
+
+// InsertReferral adds a referral.
+func (q Queries) InsertReferral(ctx context.Context, r *Referral) error {
+	_, err := q.db.NewInsert().Model(r).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
+	return err
+}
+
+// ReferralByID returns one referral.
+func (q Queries) ReferralByID(ctx context.Context, id uuid.UUID) (*Referral, error) {
+	r := new(Referral)
+	err := q.db.NewSelect().Model(r).Where("id = ?", id).Scan(ctx)
+	return r, notFound(err)
+}
+
+// MoveReferral changes a referral's status if its version and status are
+// still those expected, recording the event.
+func (q Queries) MoveReferral(ctx context.Context, r *Referral, expected int, from string, ev *ReferralEvent) error {
+	res, err := q.db.NewUpdate().Model(r).Column("status", "sent_at", "share_details").
+		Set("version = version + 1").Set("updated_at = now()").
+		Where("id = ? AND version = ? AND status = ?", r.ID, expected, from).Returning("*").Exec(ctx)
+	if err := versioned(ctx, q, res, err, "referrals", r.ID); err != nil {
+		return err
+	}
+	_, err = q.db.NewInsert().Model(ev).ExcludeColumn("id", "at").Exec(ctx)
+	return err
+}
+
+// ReferralFilter narrows a list of referrals.
+type ReferralFilter struct {
+	ClientID       *uuid.UUID
+	OrganisationID *uuid.UUID
+	TeamIDs        []uuid.UUID
+	Statuses       []string
+}
+
+// Referrals lists referrals, newest first.
+func (q Queries) Referrals(ctx context.Context, f ReferralFilter, limit int) ([]Referral, error) {
+	var out []Referral
+	sq := q.db.NewSelect().Model(&out).OrderExpr("r.created_at DESC, r.id").Limit(int64(limit))
+	if f.ClientID != nil {
+		sq = sq.Where("r.client_id = ?", *f.ClientID)
+	}
+	if f.OrganisationID != nil {
+		sq = sq.Where("r.organisation_id = ?", *f.OrganisationID).Where("r.status <> 'DRAFT'")
+	}
+	if f.TeamIDs != nil {
+		sq = sq.Where("r.client_id IN (SELECT id FROM clients WHERE team_id IN (?))", bun.List(f.TeamIDs))
+	}
+	if len(f.Statuses) > 0 {
+		sq = sq.Where("r.status IN (?)", bun.List(f.Statuses))
+	}
+	err := sq.Scan(ctx)
+	return out, err
+}
+
+// ReferralEvents returns a referral's history.
+func (q Queries) ReferralEvents(ctx context.Context, referral uuid.UUID) ([]ReferralEvent, error) {
+	var out []ReferralEvent
+	err := q.db.NewSelect().Model(&out).Where("referral_id = ?", referral).Order("id").Scan(ctx)
+	return out, err
+}
+
+// InsertOutcome adds an outcome measure.
+func (q Queries) InsertOutcome(ctx context.Context, o *OutcomeMeasure) error {
+	_, err := q.db.NewInsert().Model(o).ExcludeColumn("created_at").Returning("*").Exec(ctx)
+	return err
+}
+
+// Outcomes returns a client's measures by date.
+func (q Queries) Outcomes(ctx context.Context, client uuid.UUID) ([]OutcomeMeasure, error) {
+	var out []OutcomeMeasure
+	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("instrument", "date", "created_at").Scan(ctx)
+	return out, err
+}
+
+// ReferralCounts is a service's referral history for ranking.
+type ReferralCounts struct {
+	ServiceID uuid.UUID `bun:"service_id,type:uuid"`
+	Sent      int       `bun:"sent"`
+	Accepted  int       `bun:"accepted"`
+	Attended  int       `bun:"attended"`
+}
+
+// ReferralHistory counts referrals sent, accepted and attended per service.
+func (q Queries) ReferralHistory(ctx context.Context, services []uuid.UUID) ([]ReferralCounts, error) {
+	var out []ReferralCounts
+	err := q.db.NewRaw(`SELECT service_id,
+		count(*) FILTER (WHERE status NOT IN ('DRAFT')) AS sent,
+		count(*) FILTER (WHERE status IN ('ACCEPTED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED')) AS accepted,
+		count(*) FILTER (WHERE status IN ('ATTENDED', 'COMPLETED')) AS attended
+		FROM referrals WHERE service_id IN (?) GROUP BY service_id`, bun.List(services)).Scan(ctx, &out)
+	return out, err
+}
+
