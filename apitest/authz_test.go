@@ -142,7 +142,7 @@ func serialN() int { serial++; return serial }
 // matrix lists every mutation and every non-public query with what each
 // role gets. TestEveryFieldHasARule fails when a field is missing here.
 func matrix() map[string]op {
-	return map[string]op{
+	m := map[string]op{
 		"createOrganisation": {func(f *fixture) (string, map[string]any) {
 			return createOrg, map[string]any{"in": map[string]any{"name": fmt.Sprintf("New org %d", serialN())}}
 		}, adminOnly},
@@ -218,6 +218,10 @@ func matrix() map[string]op {
 			return `{ auditLog(first: 5) { edges { node { action } } } }`, nil
 		}, adminOnly},
 	}
+	for name, o := range caseworkMatrix() {
+		m[name] = o
+	}
+	return m
 }
 
 func allRoles(code string) map[string]string {

@@ -213,7 +213,7 @@ func TestOnlyTheTeamAndAdminsWithAReasonSeeAClient(t *testing.T) {
 		"worker of the team":   {w.worker, "", nil},
 		"worker of another":    {w.outsider, "", fault.NotFound},
 		"partner":              {w.partner, "", fault.NotFound},
-		"admin without reason": {w.admin, "", fault.NotFound},
+		"admin without reason": {w.admin, "", fault.Forbidden},
 		"admin with reason":    {w.admin, "complaint 42", nil},
 		"anonymous":            {&access.Identity{Kind: access.Anonymous}, "", fault.Unauthenticated},
 	} {

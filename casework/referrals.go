@@ -132,7 +132,10 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 			return err
 		}
 		res := referralResource(r, c)
-		if err := cw.policy.Authorize(ctx, access.ReadReferral, res); err != nil || r.Status == Draft && !linkWorkerOf(ctx, c) {
+		if err := cw.policy.Authorize(ctx, access.ReadReferral, res); err != nil {
+			return hide(ctx, err, "referral", id)
+		}
+		if r.Status == Draft && !linkWorkerOf(ctx, c) {
 			return fmt.Errorf("referral %s: %w", id, fault.NotFound)
 		}
 		if r.Version != version {
@@ -182,7 +185,7 @@ func (cw *Casework) Referral(ctx context.Context, id uuid.UUID) (*store.Referral
 		return nil, err
 	}
 	if err := cw.policy.Authorize(ctx, access.ReadReferral, referralResource(r, c)); err != nil {
-		return nil, hide(err, "referral", id)
+		return nil, hide(ctx, err, "referral", id)
 	}
 	if r.Status == Draft && !linkWorkerOf(ctx, c) {
 		return nil, fmt.Errorf("referral %s: %w", id, fault.NotFound)

@@ -59,15 +59,16 @@ func (cw *Casework) Client(ctx context.Context, id uuid.UUID, reason string) (*s
 		return nil, mapErr(err, "client", id)
 	}
 	if err := cw.policy.Authorize(ctx, access.ReadClient, clientResource(c, reason)); err != nil {
-		return nil, hide(err, "client", id)
+		return nil, hide(ctx, err, "client", id)
 	}
 	return c, nil
 }
 
-// hide turns a refusal to read an object into not found for callers who
-// are signed in, keeping "sign in" for those who are not.
-func hide(err error, what string, id uuid.UUID) error {
-	if errors.Is(err, fault.Forbidden) {
+// hide turns a refusal to read an object into not found, so that ids
+// cannot be probed; administrators, who may read any client with a reason,
+// are told they were refused.
+func hide(ctx context.Context, err error, what string, id uuid.UUID) error {
+	if errors.Is(err, fault.Forbidden) && access.IdentityFrom(ctx).Role != access.RoleAdmin {
 		return fmt.Errorf("%s %s: %w", what, id, fault.NotFound)
 	}
 	return err
@@ -81,7 +82,7 @@ func (cw *Casework) clientForEdit(ctx context.Context, q store.Queries, id uuid.
 		return nil, mapErr(err, "client", id)
 	}
 	if err := cw.policy.Authorize(ctx, access.EditClient, clientResource(c, reason)); err != nil {
-		return nil, hide(err, "client", id)
+		return nil, hide(ctx, err, "client", id)
 	}
 	if c.ErasedAt != nil {
 		return nil, fmt.Errorf("client %s has been erased: %w", id, fault.NotFound)

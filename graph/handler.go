@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matching"
@@ -31,6 +32,7 @@ type Options struct {
 	Directory     *directory.Directory
 	Matching      *matching.Service
 	Access        *access.Service
+	Casework      *casework.Casework
 	Introspection bool
 	Logger        *slog.Logger
 	// Metrics, when set, receives per-operation counts and latencies.
@@ -45,7 +47,7 @@ func NewHandler(opts Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access}}
+	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Casework: opts.Casework}}
 	cfg.Directives.Policy = policyDirective(opts.Access)
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))

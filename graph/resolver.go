@@ -2,6 +2,7 @@ package graph
 
 import (
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/matching"
 )
@@ -12,4 +13,5 @@ type Resolver struct {
 	Directory *directory.Directory
 	Matching  *matching.Service
 	Access    *access.Service
+	Casework  *casework.Casework
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -75,6 +76,89 @@ func (r *apiTokenResolver) Organisation(ctx context.Context, obj *store.APIToken
 // ID is the resolver for the id field.
 func (r *auditEntryResolver) ID(ctx context.Context, obj *store.AuditEntry) (string, error) {
 	return strconv.FormatInt(obj.ID, 10), nil
+}
+
+// Day is the resolver for the day field.
+func (r *availabilityResolver) Day(ctx context.Context, obj *store.Availability) (model.Weekday, error) {
+	return weekdayFromStore[obj.Day], nil
+}
+
+// ID is the resolver for the id field.
+func (r *clientResolver) ID(ctx context.Context, obj *store.Client) (string, error) {
+	return globalID(kindClient, obj.ID), nil
+}
+
+// Team is the resolver for the team field.
+func (r *clientResolver) Team(ctx context.Context, obj *store.Client) (*store.Team, error) {
+	return r.Directory.Store().TeamByID(ctx, obj.TeamID)
+}
+
+// LinkWorker is the resolver for the linkWorker field.
+func (r *clientResolver) LinkWorker(ctx context.Context, obj *store.Client) (*store.Account, error) {
+	if obj.LinkWorkerID == nil {
+		return nil, nil
+	}
+	return nullIfNotFound(r.Directory.Store().AccountByID(ctx, *obj.LinkWorkerID))
+}
+
+// Age is the resolver for the age field.
+func (r *clientResolver) Age(ctx context.Context, obj *store.Client) (*int, error) {
+	if obj.DateOfBirth == nil {
+		return nil, nil
+	}
+	a := age(*obj.DateOfBirth, time.Now())
+	return &a, nil
+}
+
+// Needs is the resolver for the needs field.
+func (r *clientResolver) Needs(ctx context.Context, obj *store.Client) ([]store.ClientNeed, error) {
+	return r.Casework.Needs(ctx, obj)
+}
+
+// Goals is the resolver for the goals field.
+func (r *clientResolver) Goals(ctx context.Context, obj *store.Client) ([]store.Goal, error) {
+	return r.Casework.Goals(ctx, obj)
+}
+
+// Preferences is the resolver for the preferences field.
+func (r *clientResolver) Preferences(ctx context.Context, obj *store.Client) (*model.ClientPreferences, error) {
+	return &model.ClientPreferences{Availability: obj.Availability, MaxDistanceKm: obj.MaxDistanceKm,
+		RemoteOk: obj.RemoteOK, FreeOnly: obj.FreeOnly, Languages: obj.Languages, Accessibility: obj.Accessibility,
+		Interests: obj.Interests}, nil
+}
+
+// Sessions is the resolver for the sessions field.
+func (r *clientResolver) Sessions(ctx context.Context, obj *store.Client) ([]store.ClientSession, error) {
+	return r.Casework.Sessions(ctx, obj)
+}
+
+// Referrals is the resolver for the referrals field.
+func (r *clientResolver) Referrals(ctx context.Context, obj *store.Client) ([]store.Referral, error) {
+	return r.Casework.ClientReferrals(ctx, obj)
+}
+
+// Outcomes is the resolver for the outcomes field.
+func (r *clientResolver) Outcomes(ctx context.Context, obj *store.Client) ([]store.OutcomeMeasure, error) {
+	return r.Casework.Outcomes(ctx, obj)
+}
+
+// WellbeingChange is the resolver for the wellbeingChange field.
+func (r *clientResolver) WellbeingChange(ctx context.Context, obj *store.Client) ([]casework.Change, error) {
+	ms, err := r.Casework.Outcomes(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return casework.Changes(ms), nil
+}
+
+// ID is the resolver for the id field.
+func (r *clientSessionResolver) ID(ctx context.Context, obj *store.ClientSession) (string, error) {
+	return globalID(kindSession, obj.ID), nil
+}
+
+// ID is the resolver for the id field.
+func (r *goalResolver) ID(ctx context.Context, obj *store.Goal) (string, error) {
+	return globalID(kindGoal, obj.ID), nil
 }
 
 // ID is the resolver for the id field.
@@ -296,6 +380,106 @@ func (r *mutationResolver) RevokeAPIToken(ctx context.Context, id string) (*stor
 	return r.Access.RevokeAPIToken(ctx, tid)
 }
 
+// CreateClient is the resolver for the createClient field.
+func (r *mutationResolver) CreateClient(ctx context.Context, input model.ClientInput) (*store.Client, error) {
+	in, err := clientInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.CreateClient(ctx, in)
+}
+
+// UpdateClient is the resolver for the updateClient field.
+func (r *mutationResolver) UpdateClient(ctx context.Context, id string, version int, input model.ClientInput) (*store.Client, error) {
+	cid, err := idOf("id", kindClient, id)
+	if err != nil {
+		return nil, err
+	}
+	in, err := clientInput(input)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.UpdateClient(ctx, cid, version, in)
+}
+
+// SetClientStatus is the resolver for the setClientStatus field.
+func (r *mutationResolver) SetClientStatus(ctx context.Context, id string, version int, status string, reason *string) (*store.Client, error) {
+	cid, err := idOf("id", kindClient, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.SetClientStatus(ctx, cid, version, status, deref(reason))
+}
+
+// AddGoal is the resolver for the addGoal field.
+func (r *mutationResolver) AddGoal(ctx context.Context, clientID string, input model.GoalInput) (*store.Goal, error) {
+	cid, err := idOf("clientId", kindClient, clientID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.AddGoal(ctx, cid, goalInput(input))
+}
+
+// UpdateGoal is the resolver for the updateGoal field.
+func (r *mutationResolver) UpdateGoal(ctx context.Context, id string, version int, input model.GoalInput) (*store.Goal, error) {
+	gid, err := idOf("id", kindGoal, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.UpdateGoal(ctx, gid, version, goalInput(input))
+}
+
+// RecordSession is the resolver for the recordSession field.
+func (r *mutationResolver) RecordSession(ctx context.Context, clientID string, input model.SessionInput) (*store.ClientSession, error) {
+	cid, err := idOf("clientId", kindClient, clientID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.RecordSession(ctx, cid, sessionInput(input))
+}
+
+// UpdateSession is the resolver for the updateSession field.
+func (r *mutationResolver) UpdateSession(ctx context.Context, id string, version int, input model.SessionInput) (*store.ClientSession, error) {
+	sid, err := idOf("id", kindSession, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.UpdateSession(ctx, sid, version, sessionInput(input))
+}
+
+// CreateReferral is the resolver for the createReferral field.
+func (r *mutationResolver) CreateReferral(ctx context.Context, input model.ReferralInput) (*store.Referral, error) {
+	cid, err := idOf("input.clientId", kindClient, input.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	sid, err := idOf("input.serviceId", kindService, input.ServiceID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.CreateReferral(ctx, casework.ReferralInput{ClientID: cid, ServiceID: sid,
+		Message: deref(input.Message), ShareDetails: deref(input.ShareDetails), Send: deref(input.Send)})
+}
+
+// MoveReferral is the resolver for the moveReferral field.
+func (r *mutationResolver) MoveReferral(ctx context.Context, id string, version int, to string, reason *string) (*store.Referral, error) {
+	rid, err := idOf("id", kindReferral, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.MoveReferral(ctx, rid, version, to, deref(reason))
+}
+
+// RecordOutcome is the resolver for the recordOutcome field.
+func (r *mutationResolver) RecordOutcome(ctx context.Context, clientID string, input model.OutcomeInput) (*store.OutcomeMeasure, error) {
+	cid, err := idOf("clientId", kindClient, clientID)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.RecordOutcome(ctx, cid, casework.OutcomeInput{Instrument: input.Instrument, Kind: input.Kind,
+		Date: input.Date, Scores: input.Scores})
+}
+
 // ID is the resolver for the id field.
 func (r *organisationResolver) ID(ctx context.Context, obj *store.Organisation) (string, error) {
 	return globalID(kindOrganisation, obj.ID), nil
@@ -310,6 +494,19 @@ func (r *organisationResolver) Services(ctx context.Context, obj *store.Organisa
 // TotalCount is the resolver for the totalCount field.
 func (r *organisationConnectionResolver) TotalCount(ctx context.Context, obj *model.OrganisationConnection) (int, error) {
 	return r.Directory.CountOrganisations(ctx, obj.Filter)
+}
+
+// ID is the resolver for the id field.
+func (r *outcomeMeasureResolver) ID(ctx context.Context, obj *store.OutcomeMeasure) (string, error) {
+	return globalID(kindOutcome, obj.ID), nil
+}
+
+// Total is the resolver for the total field.
+func (r *outcomeMeasureResolver) Total(ctx context.Context, obj *store.OutcomeMeasure) (*int, error) {
+	if obj.Instrument != casework.SWEMWBS {
+		return nil, nil
+	}
+	return &obj.Total, nil
 }
 
 // Node is the resolver for the node field.
@@ -463,6 +660,79 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter,
 		return nil, err
 	}
 	return auditConnection(rows, after, n+1), nil
+}
+
+// Clients is the resolver for the clients field.
+func (r *queryResolver) Clients(ctx context.Context, first *int, after *string, status *string, reason *string) (*model.ClientConnection, error) {
+	key, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	n := directory.DefaultPageSize
+	if first != nil {
+		n = *first
+	}
+	rows, more, err := r.Casework.Clients(ctx, store.ClientFilter{Status: deref(status)}, key, n, deref(reason))
+	if err != nil {
+		return nil, err
+	}
+	edges, info := connection(directory.Page[store.Client]{Items: rows, HasNextPage: more}, after, clientKey,
+		func(cursor string, c *store.Client) model.ClientEdge {
+			return model.ClientEdge{Cursor: cursor, Node: c}
+		})
+	return &model.ClientConnection{Edges: edges, PageInfo: info}, nil
+}
+
+// Client is the resolver for the client field.
+func (r *queryResolver) Client(ctx context.Context, id string, reason *string) (*store.Client, error) {
+	cid, err := idOf("id", kindClient, id)
+	if err != nil {
+		return nil, err
+	}
+	return nullIfNotFound(r.Casework.Client(ctx, cid, deref(reason)))
+}
+
+// Referral is the resolver for the referral field.
+func (r *queryResolver) Referral(ctx context.Context, id string) (*store.Referral, error) {
+	rid, err := idOf("id", kindReferral, id)
+	if err != nil {
+		return nil, err
+	}
+	return nullIfNotFound(r.Casework.Referral(ctx, rid))
+}
+
+// IncomingReferrals is the resolver for the incomingReferrals field.
+func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, first *int) ([]store.Referral, error) {
+	n := directory.DefaultPageSize
+	if first != nil {
+		n = *first
+	}
+	return r.Casework.IncomingReferrals(ctx, status, n)
+}
+
+// ID is the resolver for the id field.
+func (r *referralResolver) ID(ctx context.Context, obj *store.Referral) (string, error) {
+	return globalID(kindReferral, obj.ID), nil
+}
+
+// Service is the resolver for the service field.
+func (r *referralResolver) Service(ctx context.Context, obj *store.Referral) (*store.Service, error) {
+	return r.Directory.Service(ctx, obj.ServiceID)
+}
+
+// Organisation is the resolver for the organisation field.
+func (r *referralResolver) Organisation(ctx context.Context, obj *store.Referral) (*store.Organisation, error) {
+	return r.Directory.Organisation(ctx, obj.OrganisationID)
+}
+
+// Person is the resolver for the person field.
+func (r *referralResolver) Person(ctx context.Context, obj *store.Referral) (*casework.SharedClient, error) {
+	return r.Casework.Shared(ctx, obj)
+}
+
+// History is the resolver for the history field.
+func (r *referralResolver) History(ctx context.Context, obj *store.Referral) ([]store.ReferralEvent, error) {
+	return r.Casework.ReferralEvents(ctx, obj)
 }
 
 // Frequency is the resolver for the frequency field.
@@ -671,6 +941,14 @@ func (r *teamResolver) Members(ctx context.Context, obj *store.Team) ([]store.Ac
 	return r.Access.TeamMembers(ctx, obj.ID)
 }
 
+// TotalChange is the resolver for the totalChange field.
+func (r *wellbeingChangeResolver) TotalChange(ctx context.Context, obj *casework.Change) (*int, error) {
+	if obj.Instrument != casework.SWEMWBS {
+		return nil, nil
+	}
+	return &obj.Total, nil
+}
+
 // Account returns AccountResolver implementation.
 func (r *Resolver) Account() AccountResolver { return &accountResolver{r} }
 
@@ -679,6 +957,18 @@ func (r *Resolver) ApiToken() ApiTokenResolver { return &apiTokenResolver{r} }
 
 // AuditEntry returns AuditEntryResolver implementation.
 func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
+
+// Availability returns AvailabilityResolver implementation.
+func (r *Resolver) Availability() AvailabilityResolver { return &availabilityResolver{r} }
+
+// Client returns ClientResolver implementation.
+func (r *Resolver) Client() ClientResolver { return &clientResolver{r} }
+
+// ClientSession returns ClientSessionResolver implementation.
+func (r *Resolver) ClientSession() ClientSessionResolver { return &clientSessionResolver{r} }
+
+// Goal returns GoalResolver implementation.
+func (r *Resolver) Goal() GoalResolver { return &goalResolver{r} }
 
 // Location returns LocationResolver implementation.
 func (r *Resolver) Location() LocationResolver { return &locationResolver{r} }
@@ -697,8 +987,14 @@ func (r *Resolver) OrganisationConnection() OrganisationConnectionResolver {
 	return &organisationConnectionResolver{r}
 }
 
+// OutcomeMeasure returns OutcomeMeasureResolver implementation.
+func (r *Resolver) OutcomeMeasure() OutcomeMeasureResolver { return &outcomeMeasureResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
+
+// Referral returns ReferralResolver implementation.
+func (r *Resolver) Referral() ReferralResolver { return &referralResolver{r} }
 
 // Schedule returns ScheduleResolver implementation.
 func (r *Resolver) Schedule() ScheduleResolver { return &scheduleResolver{r} }
@@ -733,16 +1029,25 @@ func (r *Resolver) TaxonomyTermConnection() TaxonomyTermConnectionResolver {
 // Team returns TeamResolver implementation.
 func (r *Resolver) Team() TeamResolver { return &teamResolver{r} }
 
+// WellbeingChange returns WellbeingChangeResolver implementation.
+func (r *Resolver) WellbeingChange() WellbeingChangeResolver { return &wellbeingChangeResolver{r} }
+
 type (
 	accountResolver                struct{ *Resolver }
 	apiTokenResolver               struct{ *Resolver }
 	auditEntryResolver             struct{ *Resolver }
+	availabilityResolver           struct{ *Resolver }
+	clientResolver                 struct{ *Resolver }
+	clientSessionResolver          struct{ *Resolver }
+	goalResolver                   struct{ *Resolver }
 	locationResolver               struct{ *Resolver }
 	matchResolver                  struct{ *Resolver }
 	mutationResolver               struct{ *Resolver }
 	organisationResolver           struct{ *Resolver }
 	organisationConnectionResolver struct{ *Resolver }
+	outcomeMeasureResolver         struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
+	referralResolver               struct{ *Resolver }
 	scheduleResolver               struct{ *Resolver }
 	serviceResolver                struct{ *Resolver }
 	serviceConnectionResolver      struct{ *Resolver }
@@ -752,4 +1057,5 @@ type (
 	taxonomyTermResolver           struct{ *Resolver }
 	taxonomyTermConnectionResolver struct{ *Resolver }
 	teamResolver                   struct{ *Resolver }
+	wellbeingChangeResolver        struct{ *Resolver }
 )

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph"
 	"github.com/signpost/signpost/matching"
@@ -28,10 +29,12 @@ const MaxBodyBytes = 1 << 20
 
 // Options configure the HTTP handler.
 type Options struct {
-	Store         *store.Store
-	Directory     *directory.Directory
-	Matching      *matching.Service
-	Access        *access.Service
+	Store     *store.Store
+	Directory *directory.Directory
+	Matching  *matching.Service
+	Access    *access.Service
+	// Casework defaults to one over Store with the role policy.
+	Casework      *casework.Casework
 	Introspection bool
 	Logger        *slog.Logger
 }
@@ -46,8 +49,12 @@ func NewHandler(opts Options) http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	httpMetrics := newHTTPMetrics(reg)
 
+	cw := opts.Casework
+	if cw == nil {
+		cw = casework.New(opts.Store, access.NewRolePolicy(opts.Store, log))
+	}
 	gql := graph.NewHandler(graph.Options{
-		Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
+		Casework: cw, Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
 		Logger: log, Metrics: reg,
 	})
 	mux := http.NewServeMux()

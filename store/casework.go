@@ -357,4 +357,3 @@ func (q Queries) ReferralHistory(ctx context.Context, services []uuid.UUID) ([]R
 		FROM referrals WHERE service_id IN (?) GROUP BY service_id`, bun.List(services)).Scan(ctx, &out)
 	return out, err
 }
-

@@ -66,6 +66,70 @@ type AvailabilityInput struct {
 	To *string `json:"to,omitempty"`
 }
 
+// A page of clients.
+type ClientConnection struct {
+	Edges    []ClientEdge `json:"edges"`
+	PageInfo *PageInfo    `json:"pageInfo"`
+}
+
+// A client in a list.
+type ClientEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *store.Client `json:"node"`
+}
+
+// A client as the link worker records them.
+type ClientInput struct {
+	// The owning team (one of yours).
+	TeamID       string     `json:"teamId"`
+	LinkWorkerID *string    `json:"linkWorkerId,omitempty"`
+	FirstName    string     `json:"firstName"`
+	LastName     *string    `json:"lastName,omitempty"`
+	DateOfBirth  *time.Time `json:"dateOfBirth,omitempty"`
+	// A UK postcode, resolved to coordinates.
+	Postcode *string `json:"postcode,omitempty"`
+	// Ten digits with a valid check digit; spaces allowed.
+	NhsNumber *string `json:"nhsNumber,omitempty"`
+	Email     *string `json:"email,omitempty"`
+	Phone     *string `json:"phone,omitempty"`
+	// Default PHONE.
+	PreferredContact *string `json:"preferredContact,omitempty"`
+	ReferralSource   string  `json:"referralSource"`
+	// Required for GP_PRACTICE: the practice's name or code.
+	ReferralDetail *string `json:"referralDetail,omitempty"`
+	// Must be true: a record is only kept with consent.
+	ConsentToHold  bool                `json:"consentToHold"`
+	ConsentToShare *bool               `json:"consentToShare,omitempty"`
+	Needs          []ClientNeedInput   `json:"needs,omitempty"`
+	Availability   []AvailabilityInput `json:"availability,omitempty"`
+	MaxDistanceKm  *float64            `json:"maxDistanceKm,omitempty"`
+	// Default true.
+	RemoteOk      *bool    `json:"remoteOk,omitempty"`
+	FreeOnly      *bool    `json:"freeOnly,omitempty"`
+	Languages     []string `json:"languages,omitempty"`
+	Accessibility []string `json:"accessibility,omitempty"`
+	Interests     []string `json:"interests,omitempty"`
+}
+
+// A need with its priority.
+type ClientNeedInput struct {
+	// A code from `needs`.
+	Need string `json:"need"`
+	// 1 highest, 3 lowest; default 2.
+	Priority *int `json:"priority,omitempty"`
+}
+
+// When and how a client can take part.
+type ClientPreferences struct {
+	Availability  []store.Availability `json:"availability"`
+	MaxDistanceKm *float64             `json:"maxDistanceKm,omitempty"`
+	RemoteOk      bool                 `json:"remoteOk"`
+	FreeOnly      bool                 `json:"freeOnly"`
+	Languages     []string             `json:"languages"`
+	Accessibility []string             `json:"accessibility"`
+	Interests     []string             `json:"interests"`
+}
+
 // A person or role to contact; give at least one field.
 type ContactInput struct {
 	// Their name.
@@ -116,6 +180,16 @@ type EligibilityInput struct {
 	MaximumAge *int `json:"maximumAge,omitempty"`
 	// Other conditions, in words.
 	Description *string `json:"description,omitempty"`
+}
+
+// A goal.
+type GoalInput struct {
+	Text string `json:"text"`
+	// Need codes of the client that the goal addresses.
+	Needs  []string `json:"needs,omitempty"`
+	Status *string  `json:"status,omitempty"`
+	// 0–10; default 0.
+	Progress *int `json:"progress,omitempty"`
 }
 
 // A place: coordinates, or a UK postcode (or district, e.g. NE46).
@@ -249,6 +323,15 @@ type OrganisationInput struct {
 	CompanyNumber *string `json:"companyNumber,omitempty"`
 }
 
+// A completed questionnaire.
+type OutcomeInput struct {
+	Instrument string    `json:"instrument"`
+	Kind       string    `json:"kind"`
+	Date       time.Time `json:"date"`
+	// Item scores in order: 4 for ONS4 (0–10), 7 for SWEMWBS (1–5).
+	Scores []int `json:"scores"`
+}
+
 // Where a page of a connection sits in the whole list.
 type PageInfo struct {
 	// Whether another page follows this one.
@@ -288,6 +371,17 @@ type PlaceInput struct {
 }
 
 type Query struct {
+}
+
+// A referral to write.
+type ReferralInput struct {
+	ClientID  string  `json:"clientId"`
+	ServiceID string  `json:"serviceId"`
+	Message   *string `json:"message,omitempty"`
+	// Share the client's contact details (needs their consent).
+	ShareDetails *bool `json:"shareDetails,omitempty"`
+	// Send at once instead of keeping a draft.
+	Send *bool `json:"send,omitempty"`
 }
 
 // A recurring session.
@@ -401,6 +495,17 @@ type ServiceLocationInput struct {
 	Description *string `json:"description,omitempty"`
 	// Sessions at this place.
 	Schedules []ScheduleInput `json:"schedules,omitempty"`
+}
+
+// A session planned or held.
+type SessionInput struct {
+	Date            time.Time `json:"date"`
+	Kind            string    `json:"kind"`
+	DurationMinutes *int      `json:"durationMinutes,omitempty"`
+	Notes           *string   `json:"notes,omitempty"`
+	Attended        *bool     `json:"attended,omitempty"`
+	// Why the client needs more than 12 sessions (needed once, for the 13th).
+	ExtensionReason *string `json:"extensionReason,omitempty"`
 }
 
 // A taxonomy term and how many services carry it.

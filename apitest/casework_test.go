@@ -1,0 +1,237 @@
+package apitest
+
+import (
+	"strings"
+	"testing"
+)
+
+// teamOnly: link workers of the client's team. Administrators are refused
+// (they read clients with a reason but do not edit them); partners are not
+// staff.
+var teamOnly = map[string]string{"anonymous": unauth, "link worker": ok, "partner A": forb, "partner B": forb,
+	"admin": forb, "revoked token": unauth, "expired session": unauth}
+
+const createClient = `mutation($in: ClientInput!) { createClient(input: $in) { id version firstName } }`
+
+func clientIn(team string) map[string]any {
+	return map[string]any{"teamId": team, "firstName": "Ruth", "lastName": "Okafor", "dateOfBirth": "1961-07-02",
+		"nhsNumber": "943 476 5919", "phone": "07700 900123", "referralSource": "GP_PRACTICE",
+		"referralDetail": "Burn Lane Medical Practice", "consentToHold": true,
+		"needs": []map[string]any{{"need": "loneliness", "priority": 1}}}
+}
+
+// newClient creates a client of the fixture's team as its link worker.
+func (f *fixture) newClient() string {
+	f.as("link worker")
+	var out struct{ CreateClient struct{ ID string } }
+	f.e.ok(createClient, map[string]any{"in": clientIn(f.team)}, &out)
+	return out.CreateClient.ID
+}
+
+// sentReferral creates a client and sends a referral to partner A's service.
+func (f *fixture) sentReferral() (client, referral string, version int) {
+	client = f.newClient()
+	var out struct {
+		CreateReferral struct {
+			ID      string
+			Version int
+		}
+	}
+	f.e.ok(`mutation($c: ID!, $s: ID!) { createReferral(input: {clientId: $c, serviceId: $s, message: "Ruth would like company", send: true}) { id version } }`,
+		map[string]any{"c": client, "s": f.svcA}, &out)
+	return client, out.CreateReferral.ID, out.CreateReferral.Version
+}
+
+func caseworkMatrix() map[string]op {
+	clientOp := func(q string, extra func(f *fixture, id string) map[string]any) func(f *fixture) (string, map[string]any) {
+		return func(f *fixture) (string, map[string]any) {
+			id := f.newClient()
+			vars := map[string]any{"id": id}
+			if extra != nil {
+				for k, v := range extra(f, id) {
+					vars[k] = v
+				}
+			}
+			return q, vars
+		}
+	}
+	return map[string]op{
+		"createClient": {func(f *fixture) (string, map[string]any) {
+			return createClient, map[string]any{"in": clientIn(f.team)}
+		}, teamOnly},
+		"updateClient": {clientOp(`mutation($id: ID!, $in: ClientInput!) { updateClient(id: $id, version: 1, input: $in) { id } }`,
+			func(f *fixture, _ string) map[string]any { return map[string]any{"in": clientIn(f.team)} }), teamOnly},
+		"setClientStatus": {clientOp(`mutation($id: ID!) { setClientStatus(id: $id, version: 1, status: ON_HOLD) { id } }`, nil), teamOnly},
+		"addGoal":         {clientOp(`mutation($id: ID!) { addGoal(clientId: $id, input: {text: "Get out of the house twice a week", needs: ["loneliness"]}) { id } }`, nil), teamOnly},
+		"updateGoal": {func(f *fixture) (string, map[string]any) {
+			id := f.newClient()
+			var out struct{ AddGoal struct{ ID string } }
+			f.e.ok(`mutation($id: ID!) { addGoal(clientId: $id, input: {text: "Sleep better"}) { id } }`, map[string]any{"id": id}, &out)
+			return `mutation($id: ID!) { updateGoal(id: $id, version: 1, input: {text: "Sleep better", progress: 4}) { id } }`,
+				map[string]any{"id": out.AddGoal.ID}
+		}, teamOnly},
+		"recordSession": {clientOp(`mutation($id: ID!) { recordSession(clientId: $id, input: {date: "2026-11-02", kind: TELEPHONE}) { id } }`, nil), teamOnly},
+		"updateSession": {func(f *fixture) (string, map[string]any) {
+			id := f.newClient()
+			var out struct{ RecordSession struct{ ID string } }
+			f.e.ok(`mutation($id: ID!) { recordSession(clientId: $id, input: {date: "2026-11-02", kind: VIDEO}) { id } }`, map[string]any{"id": id}, &out)
+			return `mutation($id: ID!) { updateSession(id: $id, version: 1, input: {date: "2026-11-02", kind: VIDEO, attended: true}) { id } }`,
+				map[string]any{"id": out.RecordSession.ID}
+		}, teamOnly},
+		"recordOutcome": {clientOp(`mutation($id: ID!) { recordOutcome(clientId: $id, input: {instrument: SWEMWBS, kind: BASELINE, date: "2026-11-02", scores: [2,3,2,3,2,3,2]}) { id } }`, nil), teamOnly},
+		"createReferral": {func(f *fixture) (string, map[string]any) {
+			return `mutation($c: ID!, $s: ID!) { createReferral(input: {clientId: $c, serviceId: $s}) { id } }`,
+				map[string]any{"c": f.newClient(), "s": f.svcA}
+		}, teamOnly},
+		// Answering is the receiving organisation's: partner B cannot see
+		// the referral; the link worker is on the wrong side of the move.
+		"moveReferral": {func(f *fixture) (string, map[string]any) {
+			_, r, v := f.sentReferral()
+			return `mutation($id: ID!, $v: Int!) { moveReferral(id: $id, version: $v, to: ACCEPTED) { id status } }`,
+				map[string]any{"id": r, "v": v}
+		}, map[string]string{"anonymous": unauth, "link worker": forb, "partner A": ok, "partner B": nf,
+			"admin": forb, "revoked token": unauth, "expired session": unauth}},
+		"clients": {func(f *fixture) (string, map[string]any) {
+			return `{ clients(first: 5) { edges { node { id } } } }`, nil
+		}, map[string]string{"anonymous": unauth, "link worker": ok, "partner A": forb, "partner B": forb,
+			"admin": forb, "revoked token": unauth, "expired session": unauth}},
+		"client": {clientOp(`query($id: ID!) { client(id: $id) { id firstName } }`, nil), teamOnly},
+		// Partner B and others who may not see it get null (tested below).
+		"referral": {func(f *fixture) (string, map[string]any) {
+			_, r, _ := f.sentReferral()
+			return `query($id: ID!) { referral(id: $id) { id } }`, map[string]any{"id": r}
+		}, map[string]string{"anonymous": unauth, "link worker": ok, "partner A": ok, "partner B": ok,
+			"admin": forb, "revoked token": unauth, "expired session": unauth}},
+		"incomingReferrals": {func(f *fixture) (string, map[string]any) {
+			return `{ incomingReferrals { id } }`, nil
+		}, map[string]string{"anonymous": unauth, "link worker": forb, "partner A": ok, "partner B": ok,
+			"admin": forb, "revoked token": unauth, "expired session": unauth}},
+	}
+}
+
+// TestCaseworkThroughTheAPI follows a client from first meeting to a
+// completed referral, as the link worker and the receiving partner see it.
+func TestCaseworkThroughTheAPI(t *testing.T) {
+	f := newFixture(t)
+	e := f.e
+	client, ref, v := f.sentReferral()
+
+	// The link worker sees the whole record.
+	var got struct {
+		Client struct {
+			FirstName, NhsNumber string
+			Age                  int
+			Needs                []struct {
+				Need     string
+				Priority int
+			}
+			Referrals []struct{ ID, Status string }
+		}
+	}
+	f.as("link worker")
+	e.ok(`query($id: ID!) { client(id: $id) { firstName nhsNumber age needs { need priority } referrals { id status } } }`,
+		map[string]any{"id": client}, &got)
+	c := got.Client
+	if c.FirstName != "Ruth" || c.NhsNumber != "943 476 5919" || c.Age < 65 || len(c.Needs) != 1 ||
+		len(c.Referrals) != 1 || c.Referrals[0].Status != "SENT" {
+		t.Errorf("link worker's view: %+v", c)
+	}
+
+	// Partner A sees the referral with only a first name (no consent to share).
+	f.as("partner A")
+	var in struct {
+		IncomingReferrals []struct {
+			ID, Status, Message string
+			Person              struct {
+				FirstName, LastName, Phone string
+				LinkWorkerEmail            string
+			}
+		}
+	}
+	e.ok(`{ incomingReferrals(status: [SENT]) { id status message person { firstName lastName phone linkWorkerEmail } } }`, nil, &in)
+	if len(in.IncomingReferrals) != 1 {
+		t.Fatalf("partner A has %d incoming referrals", len(in.IncomingReferrals))
+	}
+	p := in.IncomingReferrals[0]
+	if p.ID != ref || p.Person.FirstName != "Ruth" || p.Person.LastName != "" || p.Person.Phone != "" ||
+		p.Person.LinkWorkerEmail != "lw@test.example" {
+		t.Errorf("partner A's view: %+v", p)
+	}
+	// Partner A cannot open the client record at all.
+	e.fails(`query($id: ID!) { client(id: $id) { id } }`, map[string]any{"id": client}, "FORBIDDEN")
+
+	// Partner B sees nothing of it.
+	f.as("partner B")
+	var none struct{ Referral *struct{ ID string } }
+	e.ok(`query($id: ID!) { referral(id: $id) { id } }`, map[string]any{"id": ref}, &none)
+	if none.Referral != nil {
+		t.Error("partner B can read partner A's referral")
+	}
+
+	// Declining needs a reason, named as the field.
+	f.as("partner A")
+	if err := e.fails(`mutation($id: ID!, $v: Int!) { moveReferral(id: $id, version: $v, to: DECLINED) { id } }`,
+		map[string]any{"id": ref, "v": v}, "BAD_USER_INPUT"); err.Extensions["field"] != "reason" {
+		t.Errorf("decline without reason: %+v", err)
+	}
+	for _, to := range []string{"ACCEPTED", "ATTENDED", "COMPLETED"} {
+		var out struct{ MoveReferral struct{ Version int } }
+		e.ok(`mutation($id: ID!, $v: Int!, $to: ReferralStatus!) { moveReferral(id: $id, version: $v, to: $to, reason: "ok") { version } }`,
+			map[string]any{"id": ref, "v": v, "to": to}, &out)
+		v = out.MoveReferral.Version
+	}
+	// A stale version is a conflict.
+	e.fails(`mutation($id: ID!) { moveReferral(id: $id, version: 1, to: WITHDRAWN) { id } }`, map[string]any{"id": ref}, "CONFLICT")
+
+	f.as("link worker")
+	var hist struct {
+		Referral struct {
+			Status  string
+			History []struct{ From, To, By string }
+		}
+	}
+	e.ok(`query($id: ID!) { referral(id: $id) { status history { from to by } } }`, map[string]any{"id": ref}, &hist)
+	var moves []string
+	for _, h := range hist.Referral.History {
+		moves = append(moves, h.From+">"+h.To+" by "+h.By)
+	}
+	want := "DRAFT>SENT by lw@test.example, SENT>ACCEPTED by pa@test.example, ACCEPTED>ATTENDED by pa@test.example, ATTENDED>COMPLETED by pa@test.example"
+	if hist.Referral.Status != "COMPLETED" || strings.Join(moves, ", ") != want {
+		t.Errorf("history: %s %v", hist.Referral.Status, moves)
+	}
+
+	// Validation errors name the field; nothing is written.
+	in2 := clientIn(f.team)
+	in2["nhsNumber"] = "943 476 5918"
+	if err := e.fails(createClient, map[string]any{"in": in2}, "BAD_USER_INPUT"); err.Extensions["field"] != "input.nhsNumber" {
+		t.Errorf("bad NHS number: %+v", err)
+	}
+	var list struct {
+		Clients struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
+	e.ok(`{ clients { edges { node { id } } } }`, nil, &list)
+	if len(list.Clients.Edges) != 1 {
+		t.Errorf("the link worker's team has %d clients, want 1", len(list.Clients.Edges))
+	}
+
+	// Outcomes and change from baseline.
+	for _, m := range []string{`{instrument: SWEMWBS, kind: BASELINE, date: "2026-09-01", scores: [2,2,2,2,2,2,2]}`,
+		`{instrument: SWEMWBS, kind: FINAL, date: "2026-11-01", scores: [3,3,3,3,3,3,4]}`} {
+		e.ok(`mutation($id: ID!) { recordOutcome(clientId: $id, input: `+m+`) { id } }`, map[string]any{"id": client}, nil)
+	}
+	var wc struct {
+		Client struct {
+			WellbeingChange []struct {
+				Instrument  string
+				TotalChange int
+				ItemChanges []int
+			}
+		}
+	}
+	e.ok(`query($id: ID!) { client(id: $id) { wellbeingChange { instrument totalChange itemChanges } } }`, map[string]any{"id": client}, &wc)
+	if len(wc.Client.WellbeingChange) != 1 || wc.Client.WellbeingChange[0].TotalChange != 8 {
+		t.Errorf("wellbeing change: %+v", wc.Client.WellbeingChange)
+	}
+}
