@@ -51,7 +51,7 @@ func (p *RolePolicy) Authorize(ctx context.Context, a Action, r Resource) error 
 	}
 	id := IdentityFrom(ctx)
 	err := Decide(id, a, r)
-	reason := ""
+	reason := r.Reason // an administrator's reason for looking at a client
 	if err != nil {
 		reason = err.Error()
 	}

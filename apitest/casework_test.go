@@ -1,6 +1,8 @@
 package apitest
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -102,6 +104,12 @@ func caseworkMatrix() map[string]op {
 			return `query($id: ID!) { referral(id: $id) { id } }`, map[string]any{"id": r}
 		}, map[string]string{"anonymous": unauth, "link worker": ok, "partner A": ok, "partner B": ok,
 			"admin": forb, "revoked token": unauth, "expired session": unauth}},
+		"exportClient": {clientOp(`query($id: ID!) { exportClient(id: $id) }`, nil), teamOnly},
+		// An administrator (the data protection officer) may act on an
+		// erasure request; the reason is required of everyone.
+		"eraseClient": {clientOp(`mutation($id: ID!) { eraseClient(id: $id, reason: "asked by phone") { id } }`, nil),
+			map[string]string{"anonymous": unauth, "link worker": ok, "partner A": forb, "partner B": forb,
+				"admin": ok, "revoked token": unauth, "expired session": unauth}},
 		"incomingReferrals": {func(f *fixture) (string, map[string]any) {
 			return `{ incomingReferrals { id } }`, nil
 		}, map[string]string{"anonymous": unauth, "link worker": forb, "partner A": ok, "partner B": ok,
@@ -233,5 +241,43 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	e.ok(`query($id: ID!) { client(id: $id) { wellbeingChange { instrument totalChange itemChanges } } }`, map[string]any{"id": client}, &wc)
 	if len(wc.Client.WellbeingChange) != 1 || wc.Client.WellbeingChange[0].TotalChange != 8 {
 		t.Errorf("wellbeing change: %+v", wc.Client.WellbeingChange)
+	}
+
+	// Suggestions come from the record and leave out services already referred to.
+	e.synced()
+	fresh := f.newClient()
+	suggested := func(id string) []string {
+		var out struct {
+			Client struct {
+				SuggestedServices []struct {
+					Service struct{ ID string }
+				}
+			}
+		}
+		e.ok(`query($id: ID!) { client(id: $id) { suggestedServices(first: 5) { service { id } } } }`, map[string]any{"id": id}, &out)
+		var ids []string
+		for _, m := range out.Client.SuggestedServices {
+			ids = append(ids, m.Service.ID)
+		}
+		return ids
+	}
+	if ids := suggested(fresh); !slices.Contains(ids, f.svcA) {
+		t.Errorf("a lonely 65-year-old is not offered the lunch club: %v", ids)
+	}
+	if ids := suggested(client); slices.Contains(ids, f.svcA) {
+		t.Errorf("the service already referred to is suggested again: %v", ids)
+	}
+
+	// The subject access export is JSON holding the record and its audit trail.
+	var x struct{ ExportClient string }
+	e.ok(`query($id: ID!) { exportClient(id: $id) }`, map[string]any{"id": client}, &x)
+	var doc struct {
+		Client    struct{ FirstName string }
+		Referrals []struct{ History []any }
+		Audit     []any
+	}
+	if err := json.Unmarshal([]byte(x.ExportClient), &doc); err != nil || doc.Client.FirstName != "Ruth" ||
+		len(doc.Referrals) != 1 || len(doc.Referrals[0].History) != 4 || len(doc.Audit) == 0 {
+		t.Errorf("export: %v %.300s", err, x.ExportClient)
 	}
 }

@@ -529,3 +529,115 @@ func TestOutcomeScoringAndChange(t *testing.T) {
 		t.Errorf("change %+v", ch)
 	}
 }
+
+func TestExportAndErase(t *testing.T) {
+	w := newWorld(t)
+	c := w.client(t, func(in *casework.ClientInput) { in.ConsentShare = true; in.Email = "margaret@example.org" })
+	ctx := as(w.worker)
+	if _, err := w.cw.AddGoal(ctx, c.ID, casework.GoalInput{Text: "Join a choir by spring", Needs: []string{"loneliness"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.cw.AddGoal(ctx, c.ID, casework.GoalInput{Text: "x", Needs: []string{"debt"}}); problems(t, err)["input.needs[0]"] == "" {
+		t.Errorf("a goal for a need the client does not have: %v", err)
+	}
+	if _, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: time.Now(), Kind: "FACE_TO_FACE", Notes: "Talked about her late husband"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.cw.CreateReferral(ctx, casework.ReferralInput{ClientID: c.ID, ServiceID: w.service.ID, Message: "Margaret sings alto", ShareDetails: true, Send: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.cw.MoveReferral(as(w.partner), r.ID, r.Version, casework.Accepted, "see you Tuesday"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.cw.RecordOutcome(ctx, c.ID, casework.OutcomeInput{Instrument: "ONS4", Kind: "BASELINE", Date: time.Now().AddDate(0, 0, -1), Scores: []int{4, 5, 4, 7}}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := w.cw.ExportClient(ctx, c.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Client.Email != "margaret@example.org" || len(x.Needs) != 2 || len(x.Goals) != 1 || len(x.Sessions) != 1 ||
+		len(x.Referrals) != 1 || len(x.Referrals[0].History) != 2 || x.Referrals[0].ServiceName != w.service.Name ||
+		len(x.Outcomes) != 1 || len(x.Audit) == 0 {
+		t.Errorf("export: %+v", x)
+	}
+	if _, err := w.cw.ExportClient(as(w.outsider), c.ID, ""); !errors.Is(err, fault.NotFound) {
+		t.Errorf("another team's export: %v", err)
+	}
+
+	if _, err := w.cw.EraseClient(ctx, c.ID, " "); problems(t, err)["reason"] == "" {
+		t.Errorf("erasing without a reason: %v", err)
+	}
+	if _, err := w.cw.EraseClient(as(w.partner), c.ID, "asked"); !errors.Is(err, fault.NotFound) {
+		t.Errorf("a partner erasing: %v", err)
+	}
+	erased, err := w.cw.EraseClient(ctx, c.ID, "client's request of 20 November")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if erased.FirstName != "" || erased.LastName != "" || erased.DateOfBirth != nil || erased.NHSNumber != "" ||
+		erased.Email != "" || erased.Phone != "" || erased.Latitude != nil || erased.Postcode != "NE46" ||
+		erased.Status != casework.StatusClosed || erased.ErasedAt == nil {
+		t.Errorf("after erasure: %+v", erased)
+	}
+	x, err = w.cw.ExportClient(ctx, c.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Goals[0].Text != "" || x.Sessions[0].Notes != "" || x.Referrals[0].Message != "" || x.Referrals[0].History[1].Reason != "" {
+		t.Errorf("free text survived erasure: %+v", x)
+	}
+	// Counts survive: the needs, the referral and its answer, the scores.
+	if len(x.Needs) != 2 || x.Referrals[0].Status != casework.Accepted || len(x.Outcomes) != 1 {
+		t.Errorf("erasure lost anonymised counts: %+v", x)
+	}
+	shared, _ := w.cw.Shared(as(w.partner), &x.Referrals[0].Referral)
+	if shared.FirstName != "" || shared.Phone != "" {
+		t.Errorf("the partner still sees %+v", shared)
+	}
+	if _, err := w.cw.EraseClient(ctx, c.ID, "again"); problems(t, err)["id"] == "" {
+		t.Errorf("erasing twice: %v", err)
+	}
+	rows, _, _ := w.cw.Clients(ctx, store.ClientFilter{}, nil, 10, "")
+	if len(rows) != 0 {
+		t.Errorf("an erased client is still listed")
+	}
+}
+
+func TestProfileFromTheRecord(t *testing.T) {
+	w := newWorld(t)
+	km := 3.0
+	c := w.client(t, func(in *casework.ClientInput) {
+		in.Interests = []string{"singing"}
+		in.MaxDistanceKm = &km
+		in.FreeOnly = true
+		in.Availability = []store.Availability{{Day: "TU", From: "10:00", To: "14:00"}}
+	})
+	ctx := as(w.worker)
+	if _, err := w.cw.AddGoal(ctx, c.ID, casework.GoalInput{Text: "Make friends", Needs: []string{"loneliness"}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.cw.CreateReferral(ctx, casework.ReferralInput{ClientID: c.ID, ServiceID: w.service.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.cw.MoveReferral(ctx, r.ID, r.Version, casework.Withdrawn, "changed her mind"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.cw.CreateReferral(ctx, casework.ReferralInput{ClientID: c.ID, ServiceID: w.service2.ID, Send: true}); err != nil {
+		t.Fatal(err)
+	}
+	p, exclude, err := w.cw.Profile(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(p.Needs) != "[loneliness mental-wellbeing]" || fmt.Sprint(p.Goals) != "[Make friends]" ||
+		p.Age == nil || *p.Age < 60 || p.Location == nil || !p.FreeOnly || *p.MaxDistanceKm != 3 ||
+		len(p.Availability) != 1 || p.Availability[0].Day != "TU" || fmt.Sprint(p.Interests) != "[singing]" {
+		t.Errorf("profile %+v", p)
+	}
+	if exclude[w.service.ID] || !exclude[w.service2.ID] {
+		t.Errorf("excluded %v: a withdrawn referral frees the service, a sent one does not", exclude)
+	}
+}

@@ -1,8 +1,6 @@
 package graph
 
 import (
-	"time"
-
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/graph/model"
@@ -54,15 +52,6 @@ func goalInput(in model.GoalInput) casework.GoalInput {
 func sessionInput(in model.SessionInput) casework.SessionInput {
 	return casework.SessionInput{Date: in.Date, Kind: in.Kind, DurationMinutes: in.DurationMinutes,
 		Notes: deref(in.Notes), Attended: in.Attended, ExtensionReason: deref(in.ExtensionReason)}
-}
-
-// age is whole years from a date of birth to now.
-func age(dob time.Time, now time.Time) int {
-	y := now.Year() - dob.Year()
-	if now.Month() < dob.Month() || now.Month() == dob.Month() && now.Day() < dob.Day() {
-		y--
-	}
-	return y
 }
 
 func clientKey(c *store.Client) (string, uuid.UUID) { return c.LastName + " " + c.FirstName, c.ID }

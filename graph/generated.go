@@ -145,6 +145,7 @@ type ComplexityRoot struct {
 		SessionLimitReason func(childComplexity int) int
 		Sessions           func(childComplexity int) int
 		Status             func(childComplexity int) int
+		SuggestedServices  func(childComplexity int, first *int) int
 		Team               func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 		Version            func(childComplexity int) int
@@ -276,6 +277,7 @@ type ComplexityRoot struct {
 		CreateService       func(childComplexity int, organisationID string, input model.ServiceInput) int
 		CreateTeam          func(childComplexity int, name string) int
 		DisableAccount      func(childComplexity int, id string, version int) int
+		EraseClient         func(childComplexity int, id string, reason string) int
 		Login               func(childComplexity int, email string, password string) int
 		Logout              func(childComplexity int) int
 		MoveReferral        func(childComplexity int, id string, version int, to string, reason *string) int
@@ -360,6 +362,7 @@ type ComplexityRoot struct {
 		AuditLog          func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		Client            func(childComplexity int, id string, reason *string) int
 		Clients           func(childComplexity int, first *int, after *string, status *string, reason *string) int
+		ExportClient      func(childComplexity int, id string, reason *string) int
 		IncomingReferrals func(childComplexity int, status []string, first *int) int
 		MatchServices     func(childComplexity int, profile model.MatchProfileInput, first *int) int
 		Me                func(childComplexity int) int
@@ -579,6 +582,7 @@ type ClientResolver interface {
 	Referrals(ctx context.Context, obj *store.Client) ([]store.Referral, error)
 	Outcomes(ctx context.Context, obj *store.Client) ([]store.OutcomeMeasure, error)
 	WellbeingChange(ctx context.Context, obj *store.Client) ([]casework.Change, error)
+	SuggestedServices(ctx context.Context, obj *store.Client, first *int) ([]matching.Result, error)
 }
 type ClientSessionResolver interface {
 	ID(ctx context.Context, obj *store.ClientSession) (string, error)
@@ -624,6 +628,7 @@ type MutationResolver interface {
 	UpdateSession(ctx context.Context, id string, version int, input model.SessionInput) (*store.ClientSession, error)
 	CreateReferral(ctx context.Context, input model.ReferralInput) (*store.Referral, error)
 	MoveReferral(ctx context.Context, id string, version int, to string, reason *string) (*store.Referral, error)
+	EraseClient(ctx context.Context, id string, reason string) (*store.Client, error)
 	RecordOutcome(ctx context.Context, clientID string, input model.OutcomeInput) (*store.OutcomeMeasure, error)
 }
 type OrganisationResolver interface {
@@ -656,6 +661,7 @@ type QueryResolver interface {
 	Clients(ctx context.Context, first *int, after *string, status *string, reason *string) (*model.ClientConnection, error)
 	Client(ctx context.Context, id string, reason *string) (*store.Client, error)
 	Referral(ctx context.Context, id string) (*store.Referral, error)
+	ExportClient(ctx context.Context, id string, reason *string) (string, error)
 	IncomingReferrals(ctx context.Context, status []string, first *int) ([]store.Referral, error)
 }
 type ReferralResolver interface {
@@ -1115,6 +1121,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.Status(childComplexity), true
+	case "Client.suggestedServices":
+		if e.ComplexityRoot.Client.SuggestedServices == nil {
+			break
+		}
+
+		args, err := ec.field_Client_suggestedServices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Client.SuggestedServices(childComplexity, args["first"].(*int)), true
 	case "Client.team":
 		if e.ComplexityRoot.Client.Team == nil {
 			break
@@ -1706,6 +1723,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisableAccount(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.eraseClient":
+		if e.ComplexityRoot.Mutation.EraseClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseClient(childComplexity, args["id"].(string), args["reason"].(string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2152,6 +2180,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Clients(childComplexity, args["first"].(*int), args["after"].(*string), args["status"].(*string), args["reason"].(*string)), true
+	case "Query.exportClient":
+		if e.ComplexityRoot.Query.ExportClient == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportClient(childComplexity, args["id"].(string), args["reason"].(*string)), true
 	case "Query.incomingReferrals":
 		if e.ComplexityRoot.Query.IncomingReferrals == nil {
 			break
@@ -3249,6 +3288,12 @@ type Query {
   """
   referral("The referral's id." id: ID!): Referral @policy(rule: SIGNED_IN)
 
+  """
+  Everything held about a client, as a JSON document: the answer to a
+  subject access request. Includes every audited read and write of the record.
+  """
+  exportClient("The client's id." id: ID!, "An administrator's reason." reason: String): String! @policy(rule: STAFF)
+
   "Referrals sent to your organisation, newest first (partners)."
   incomingReferrals(
     "Only referrals in these statuses."
@@ -3662,6 +3707,12 @@ type Mutation {
   ` + "`" + `version` + "`" + ` is the version you saw: if someone answered first, CONFLICT.
   """
   moveReferral(id: ID!, version: Int!, to: ReferralStatus!, "Why; required to decline." reason: String): Referral! @policy(rule: SIGNED_IN)
+
+  """
+  Erases a client's personal data (name, date of birth, contact details, NHS
+  number, free text), keeping anonymised counts for reports. Cannot be undone.
+  """
+  eraseClient(id: ID!, "Why, e.g. the client's request and its date." reason: String!): Client! @policy(rule: STAFF)
 
   "Records a wellbeing measure (ONS4 or SWEMWBS) for a client."
   recordOutcome("The client." clientId: ID!, input: OutcomeInput!): OutcomeMeasure! @policy(rule: STAFF)
@@ -4319,6 +4370,12 @@ type Client {
   outcomes: [OutcomeMeasure!]!
   "Change from the first baseline to the latest later measure, per instrument."
   wellbeingChange: [WellbeingChange!]!
+  """
+  Services ranked for this client by the matching engine, from their needs,
+  active goals, interests, age, location and preferences; services they are
+  already referred to are left out.
+  """
+  suggestedServices("How many, 1–50." first: Int = 10): [Match!]!
   createdAt: DateTime!
   updatedAt: DateTime!
 }
@@ -4755,6 +4812,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_outcomes(ctx, field)
 	case "wellbeingChange":
 		return ec.fieldContext_Client_wellbeingChange(ctx, field)
+	case "suggestedServices":
+		return ec.fieldContext_Client_suggestedServices(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Client_createdAt(ctx, field)
 	case "updatedAt":
@@ -5569,6 +5628,20 @@ func (ec *executionContext) dir_policy_args(ctx context.Context, rawArgs map[str
 	return args, nil
 }
 
+func (ec *executionContext) field_Client_suggestedServices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_addGoal_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5790,6 +5863,28 @@ func (ec *executionContext) field_Mutation_disableAccount_args(ctx context.Conte
 		return nil, err
 	}
 	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_eraseClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -6334,6 +6429,28 @@ func (ec *executionContext) field_Query_clients_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["reason"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -8197,6 +8314,50 @@ func (ec *executionContext) fieldContext_Client_wellbeingChange(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_WellbeingChange(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Client_suggestedServices(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_suggestedServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Client().SuggestedServices(ctx, obj, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []matching.Result) graphql.Marshaler {
+			return ec.marshalNMatch2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_suggestedServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Client_suggestedServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11511,6 +11672,68 @@ func (ec *executionContext) fieldContext_Mutation_moveReferral(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_eraseClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_eraseClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EraseClient(ctx, fc.Args["id"].(string), fc.Args["reason"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *store.Client
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Client
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Client) graphql.Marshaler {
+			return ec.marshalNClient2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_eraseClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_eraseClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_recordOutcome(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13428,6 +13651,68 @@ func (ec *executionContext) fieldContext_Query_referral(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_referral_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportClient(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "STAFF")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20304,6 +20589,44 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "suggestedServices":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Client_suggestedServices(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._Client_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21613,6 +21936,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "eraseClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_eraseClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "recordOutcome":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordOutcome(ctx, field)
@@ -22616,6 +22946,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				}()
 				res = ec._Query_referral(ctx, field)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "exportClient":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_exportClient(ctx, field)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res

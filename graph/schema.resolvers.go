@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -106,7 +107,7 @@ func (r *clientResolver) Age(ctx context.Context, obj *store.Client) (*int, erro
 	if obj.DateOfBirth == nil {
 		return nil, nil
 	}
-	a := age(*obj.DateOfBirth, time.Now())
+	a := casework.Age(*obj.DateOfBirth, time.Now())
 	return &a, nil
 }
 
@@ -149,6 +150,37 @@ func (r *clientResolver) WellbeingChange(ctx context.Context, obj *store.Client)
 		return nil, err
 	}
 	return casework.Changes(ms), nil
+}
+
+// SuggestedServices is the resolver for the suggestedServices field.
+func (r *clientResolver) SuggestedServices(ctx context.Context, obj *store.Client, first *int) ([]matching.Result, error) {
+	n := 10
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > matching.MaxResults {
+		return nil, fault.InvalidField("first", "must be between 1 and %d", matching.MaxResults)
+	}
+	p, exclude, err := r.Casework.Profile(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	results, err := r.Matching.Match(ctx, matching.Profile{Profile: p}, min(n+len(exclude), matching.MaxResults))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matching.Result, 0, n)
+	for _, res := range results {
+		if !exclude[res.Service.ID] && len(out) < n {
+			out = append(out, res)
+		}
+	}
+	svcs := make([]store.Service, len(out))
+	for i := range out {
+		svcs[i] = out[i].Service
+	}
+	r.loadersFor(ctx).hintServices(svcs)
+	return out, nil
 }
 
 // ID is the resolver for the id field.
@@ -470,6 +502,15 @@ func (r *mutationResolver) MoveReferral(ctx context.Context, id string, version 
 	return r.Casework.MoveReferral(ctx, rid, version, to, deref(reason))
 }
 
+// EraseClient is the resolver for the eraseClient field.
+func (r *mutationResolver) EraseClient(ctx context.Context, id string, reason string) (*store.Client, error) {
+	cid, err := idOf("id", kindClient, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Casework.EraseClient(ctx, cid, reason)
+}
+
 // RecordOutcome is the resolver for the recordOutcome field.
 func (r *mutationResolver) RecordOutcome(ctx context.Context, clientID string, input model.OutcomeInput) (*store.OutcomeMeasure, error) {
 	cid, err := idOf("clientId", kindClient, clientID)
@@ -699,6 +740,20 @@ func (r *queryResolver) Referral(ctx context.Context, id string) (*store.Referra
 		return nil, err
 	}
 	return nullIfNotFound(r.Casework.Referral(ctx, rid))
+}
+
+// ExportClient is the resolver for the exportClient field.
+func (r *queryResolver) ExportClient(ctx context.Context, id string, reason *string) (string, error) {
+	cid, err := idOf("id", kindClient, id)
+	if err != nil {
+		return "", err
+	}
+	x, err := r.Casework.ExportClient(ctx, cid, deref(reason))
+	if err != nil {
+		return "", err
+	}
+	b, err := json.MarshalIndent(x, "", "  ")
+	return string(b), err
 }
 
 // IncomingReferrals is the resolver for the incomingReferrals field.

@@ -71,7 +71,7 @@ type APIToken struct {
 
 // AuditEntry is a row of the audit trail.
 type AuditEntry struct {
-	bun.BaseModel `bun:"table:audit_log"`
+	bun.BaseModel `bun:"table:audit_log" json:"-"`
 
 	ID         int64      `bun:"id,pk,autoincrement"`
 	At         time.Time  `bun:"at"`

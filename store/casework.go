@@ -17,7 +17,7 @@ type Availability struct {
 
 // Client is a person a link worker supports.
 type Client struct {
-	bun.BaseModel `bun:"table:clients,alias:c"`
+	bun.BaseModel `bun:"table:clients,alias:c" json:"-"`
 
 	ID                 uuid.UUID      `bun:"id,pk,type:uuid"`
 	TeamID             uuid.UUID      `bun:"team_id,type:uuid"`
@@ -54,7 +54,7 @@ type Client struct {
 
 // ClientNeed is a need with a priority (1 highest).
 type ClientNeed struct {
-	bun.BaseModel `bun:"table:client_needs"`
+	bun.BaseModel `bun:"table:client_needs" json:"-"`
 
 	ClientID uuid.UUID `bun:"client_id,type:uuid"`
 	Need     string    `bun:"need"`
@@ -63,7 +63,7 @@ type ClientNeed struct {
 
 // Goal is what a client wants, in their words.
 type Goal struct {
-	bun.BaseModel `bun:"table:goals"`
+	bun.BaseModel `bun:"table:goals" json:"-"`
 
 	ID        uuid.UUID `bun:"id,pk,type:uuid"`
 	ClientID  uuid.UUID `bun:"client_id,type:uuid"`
@@ -78,7 +78,7 @@ type Goal struct {
 
 // ClientSession is a meeting with the link worker.
 type ClientSession struct {
-	bun.BaseModel `bun:"table:client_sessions"`
+	bun.BaseModel `bun:"table:client_sessions" json:"-"`
 
 	ID              uuid.UUID `bun:"id,pk,type:uuid"`
 	ClientID        uuid.UUID `bun:"client_id,type:uuid"`
@@ -94,7 +94,7 @@ type ClientSession struct {
 
 // Referral is a social prescription.
 type Referral struct {
-	bun.BaseModel `bun:"table:referrals,alias:r"`
+	bun.BaseModel `bun:"table:referrals,alias:r" json:"-"`
 
 	ID             uuid.UUID  `bun:"id,pk,type:uuid"`
 	ClientID       uuid.UUID  `bun:"client_id,type:uuid"`
@@ -112,7 +112,7 @@ type Referral struct {
 
 // ReferralEvent is one transition of a referral.
 type ReferralEvent struct {
-	bun.BaseModel `bun:"table:referral_events"`
+	bun.BaseModel `bun:"table:referral_events" json:"-"`
 
 	ID         int64      `bun:"id,pk,autoincrement"`
 	ReferralID uuid.UUID  `bun:"referral_id,type:uuid"`
@@ -126,7 +126,7 @@ type ReferralEvent struct {
 
 // OutcomeMeasure is a wellbeing score.
 type OutcomeMeasure struct {
-	bun.BaseModel `bun:"table:outcome_measures"`
+	bun.BaseModel `bun:"table:outcome_measures" json:"-"`
 
 	ID         uuid.UUID `bun:"id,pk,type:uuid"`
 	ClientID   uuid.UUID `bun:"client_id,type:uuid"`
@@ -355,5 +355,38 @@ func (q Queries) ReferralHistory(ctx context.Context, services []uuid.UUID) ([]R
 		count(*) FILTER (WHERE status IN ('ACCEPTED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED')) AS accepted,
 		count(*) FILTER (WHERE status IN ('ATTENDED', 'COMPLETED')) AS attended
 		FROM referrals WHERE service_id IN (?) GROUP BY service_id`, bun.List(services)).Scan(ctx, &out)
+	return out, err
+}
+
+// EraseClient removes a client's personal data and free text, keeping the
+// shape of the record (needs, goal statuses, sessions held, referrals and
+// their moves, outcome scores) for anonymised counts. The postcode is cut
+// to its district.
+func (q Queries) EraseClient(ctx context.Context, id uuid.UUID, reason string) error {
+	stmts := []string{
+		`UPDATE clients SET first_name = '', last_name = '', date_of_birth = NULL,
+			postcode = CASE WHEN position(' ' IN postcode) > 0 THEN split_part(postcode, ' ', 1) ELSE postcode END,
+			latitude = NULL, longitude = NULL, nhs_number = '', email = '', phone = '', referral_detail = CASE
+			WHEN referral_source = 'GP_PRACTICE' THEN referral_detail ELSE '' END, link_worker_id = NULL,
+			availability = '[]', languages = '{}', accessibility = '{}', interests = '{}', session_limit_reason = '',
+			status = 'CLOSED', closed_reason = ?1, erased_at = now(), version = version + 1, updated_at = now()
+			WHERE id = ?0`,
+		`UPDATE goals SET text = '' WHERE client_id = ?0`,
+		`UPDATE client_sessions SET notes = '' WHERE client_id = ?0`,
+		`UPDATE referrals SET message = '', share_details = false WHERE client_id = ?0`,
+		`UPDATE referral_events SET reason = '' WHERE referral_id IN (SELECT id FROM referrals WHERE client_id = ?0)`,
+	}
+	for _, s := range stmts {
+		if _, err := q.db.ExecContext(ctx, s, id, reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AuditFor returns every audit entry about an object, oldest first.
+func (q Queries) AuditFor(ctx context.Context, objectType, objectID string) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := q.db.NewSelect().Model(&out).Where("object_type = ? AND object_id = ?", objectType, objectID).Order("id").Scan(ctx)
 	return out, err
 }
