@@ -39,6 +39,9 @@ const (
 	EditClient     Action = "client.edit"
 	ReadReferral   Action = "referral.read"
 	AnswerReferral Action = "referral.answer"
+	// ReadReports reads anonymised casework reports: administrators for
+	// any team, link workers for their own.
+	ReadReports Action = "report.read"
 )
 
 // Resource is what an action is applied to. OrganisationID is the owning

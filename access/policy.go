@@ -146,6 +146,10 @@ func Decide(id *Identity, a Action, r Resource) error {
 		if partnerOf {
 			return nil
 		}
+	case ReadReports:
+		if admin || id.Role == RoleLinkWorker && (r.TeamID == uuid.Nil || id.InTeam(r.TeamID)) {
+			return nil
+		}
 	}
 	return errForbidden
 }

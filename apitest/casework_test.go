@@ -110,6 +110,11 @@ func caseworkMatrix() map[string]op {
 		"eraseClient": {clientOp(`mutation($id: ID!) { eraseClient(id: $id, reason: "asked by phone") { id } }`, nil),
 			map[string]string{"anonymous": unauth, "link worker": ok, "partner A": forb, "partner B": forb,
 				"admin": ok, "revoked token": unauth, "expired session": unauth}},
+		"caseworkReport": {func(f *fixture) (string, map[string]any) {
+			f.sentReferral()
+			return `{ caseworkReport { clientsReferred services { serviceName sent acceptanceRate } } }`, nil
+		}, map[string]string{"anonymous": unauth, "link worker": ok, "partner A": forb, "partner B": forb,
+			"admin": ok, "revoked token": unauth, "expired session": unauth}},
 		"incomingReferrals": {func(f *fixture) (string, map[string]any) {
 			return `{ incomingReferrals { id } }`, nil
 		}, map[string]string{"anonymous": unauth, "link worker": forb, "partner A": ok, "partner B": ok,

@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	OrganisationConnection() OrganisationConnectionResolver
+	OrganisationReferralReport() OrganisationReferralReportResolver
 	OutcomeMeasure() OutcomeMeasureResolver
 	Query() QueryResolver
 	Referral() ReferralResolver
@@ -52,6 +53,7 @@ type ResolverRoot interface {
 	Service() ServiceResolver
 	ServiceConnection() ServiceConnectionResolver
 	ServiceLocation() ServiceLocationResolver
+	ServiceReferralReport() ServiceReferralReportResolver
 	Taxonomy() TaxonomyResolver
 	TaxonomyConnection() TaxonomyConnectionResolver
 	TaxonomyTerm() TaxonomyTermResolver
@@ -115,6 +117,19 @@ type ComplexityRoot struct {
 		Day  func(childComplexity int) int
 		From func(childComplexity int) int
 		To   func(childComplexity int) int
+	}
+
+	CaseworkReport struct {
+		BySource          func(childComplexity int) int
+		ClientsReferred   func(childComplexity int) int
+		From              func(childComplexity int) int
+		Needs             func(childComplexity int) int
+		Organisations     func(childComplexity int) int
+		ReferralsByStatus func(childComplexity int) int
+		Services          func(childComplexity int) int
+		To                func(childComplexity int) int
+		Unverified        func(childComplexity int) int
+		Wellbeing         func(childComplexity int) int
 	}
 
 	Client struct {
@@ -224,6 +239,11 @@ type ComplexityRoot struct {
 		Version   func(childComplexity int) int
 	}
 
+	KeyCount struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+	}
+
 	Location struct {
 		Accessibility func(childComplexity int) int
 		Address1      func(childComplexity int) int
@@ -308,6 +328,12 @@ type ComplexityRoot struct {
 		Label func(childComplexity int) int
 	}
 
+	NeedReport struct {
+		Clients func(childComplexity int) int
+		Need    func(childComplexity int) int
+		Unmet   func(childComplexity int) int
+	}
+
 	NewApiToken struct {
 		Secret func(childComplexity int) int
 		Token  func(childComplexity int) int
@@ -340,6 +366,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	OrganisationReferralReport struct {
+		AcceptanceRate   func(childComplexity int) int
+		Accepted         func(childComplexity int) int
+		AttendanceRate   func(childComplexity int) int
+		Attended         func(childComplexity int) int
+		Organisation     func(childComplexity int) int
+		OrganisationName func(childComplexity int) int
+		Sent             func(childComplexity int) int
+	}
+
 	OutcomeMeasure struct {
 		Date       func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -360,6 +396,7 @@ type ComplexityRoot struct {
 		APITokens         func(childComplexity int, organisationID *string) int
 		Accounts          func(childComplexity int) int
 		AuditLog          func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		CaseworkReport    func(childComplexity int, from *time.Time, to *time.Time, teamID *string) int
 		Client            func(childComplexity int, id string, reason *string) int
 		Clients           func(childComplexity int, first *int, after *string, status *string, reason *string) int
 		ExportClient      func(childComplexity int, id string, reason *string) int
@@ -481,6 +518,18 @@ type ComplexityRoot struct {
 		SALDescription func(childComplexity int) int
 	}
 
+	ServiceReferralReport struct {
+		AcceptanceRate   func(childComplexity int) int
+		Accepted         func(childComplexity int) int
+		AssuredDate      func(childComplexity int) int
+		AttendanceRate   func(childComplexity int) int
+		Attended         func(childComplexity int) int
+		OrganisationName func(childComplexity int) int
+		Sent             func(childComplexity int) int
+		Service          func(childComplexity int) int
+		ServiceName      func(childComplexity int) int
+	}
+
 	Taxonomy struct {
 		BuiltIn     func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -540,6 +589,13 @@ type ComplexityRoot struct {
 		Items       func(childComplexity int) int
 		Latest      func(childComplexity int) int
 		TotalChange func(childComplexity int) int
+	}
+
+	WellbeingReport struct {
+		Instrument      func(childComplexity int) int
+		MeanItemChanges func(childComplexity int) int
+		MeanTotalChange func(childComplexity int) int
+		Pairs           func(childComplexity int) int
 	}
 }
 
@@ -639,6 +695,9 @@ type OrganisationResolver interface {
 type OrganisationConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.OrganisationConnection) (int, error)
 }
+type OrganisationReferralReportResolver interface {
+	Organisation(ctx context.Context, obj *casework.OrganisationStats) (*store.Organisation, error)
+}
 type OutcomeMeasureResolver interface {
 	ID(ctx context.Context, obj *store.OutcomeMeasure) (string, error)
 
@@ -662,6 +721,7 @@ type QueryResolver interface {
 	Client(ctx context.Context, id string, reason *string) (*store.Client, error)
 	Referral(ctx context.Context, id string) (*store.Referral, error)
 	ExportClient(ctx context.Context, id string, reason *string) (string, error)
+	CaseworkReport(ctx context.Context, from *time.Time, to *time.Time, teamID *string) (*casework.Report, error)
 	IncomingReferrals(ctx context.Context, status []string, first *int) ([]store.Referral, error)
 }
 type ReferralResolver interface {
@@ -704,6 +764,13 @@ type ServiceConnectionResolver interface {
 }
 type ServiceLocationResolver interface {
 	Location(ctx context.Context, obj *store.ServiceLocation) (*store.Location, error)
+}
+type ServiceReferralReportResolver interface {
+	Service(ctx context.Context, obj *casework.ServiceStats) (*store.Service, error)
+
+	Sent(ctx context.Context, obj *casework.ServiceStats) (int, error)
+	Accepted(ctx context.Context, obj *casework.ServiceStats) (int, error)
+	Attended(ctx context.Context, obj *casework.ServiceStats) (int, error)
 }
 type TaxonomyResolver interface {
 	ID(ctx context.Context, obj *store.Taxonomy) (string, error)
@@ -958,6 +1025,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Availability.To(childComplexity), true
+
+	case "CaseworkReport.bySource":
+		if e.ComplexityRoot.CaseworkReport.BySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.BySource(childComplexity), true
+	case "CaseworkReport.clientsReferred":
+		if e.ComplexityRoot.CaseworkReport.ClientsReferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.ClientsReferred(childComplexity), true
+	case "CaseworkReport.from":
+		if e.ComplexityRoot.CaseworkReport.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.From(childComplexity), true
+	case "CaseworkReport.needs":
+		if e.ComplexityRoot.CaseworkReport.Needs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.Needs(childComplexity), true
+	case "CaseworkReport.organisations":
+		if e.ComplexityRoot.CaseworkReport.Organisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.Organisations(childComplexity), true
+	case "CaseworkReport.referralsByStatus":
+		if e.ComplexityRoot.CaseworkReport.ReferralsByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.ReferralsByStatus(childComplexity), true
+	case "CaseworkReport.services":
+		if e.ComplexityRoot.CaseworkReport.Services == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.Services(childComplexity), true
+	case "CaseworkReport.to":
+		if e.ComplexityRoot.CaseworkReport.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.To(childComplexity), true
+	case "CaseworkReport.unverifiedServices":
+		if e.ComplexityRoot.CaseworkReport.Unverified == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.Unverified(childComplexity), true
+	case "CaseworkReport.wellbeing":
+		if e.ComplexityRoot.CaseworkReport.Wellbeing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseworkReport.Wellbeing(childComplexity), true
 
 	case "Client.age":
 		if e.ComplexityRoot.Client.Age == nil {
@@ -1418,6 +1546,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Goal.Version(childComplexity), true
+
+	case "KeyCount.count":
+		if e.ComplexityRoot.KeyCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyCount.Count(childComplexity), true
+	case "KeyCount.key":
+		if e.ComplexityRoot.KeyCount.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KeyCount.Key(childComplexity), true
 
 	case "Location.accessibility":
 		if e.ComplexityRoot.Location.Accessibility == nil {
@@ -1939,6 +2080,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NeedCount.Label(childComplexity), true
 
+	case "NeedReport.clients":
+		if e.ComplexityRoot.NeedReport.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedReport.Clients(childComplexity), true
+	case "NeedReport.need":
+		if e.ComplexityRoot.NeedReport.Need == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedReport.Need(childComplexity), true
+	case "NeedReport.unmet":
+		if e.ComplexityRoot.NeedReport.Unmet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedReport.Unmet(childComplexity), true
+
 	case "NewApiToken.secret":
 		if e.ComplexityRoot.NewApiToken.Secret == nil {
 			break
@@ -2068,6 +2228,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganisationEdge.Node(childComplexity), true
 
+	case "OrganisationReferralReport.acceptanceRate":
+		if e.ComplexityRoot.OrganisationReferralReport.AcceptanceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationReferralReport.AcceptanceRate(childComplexity), true
+	case "OrganisationReferralReport.accepted":
+		if e.ComplexityRoot.OrganisationReferralReport.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationReferralReport.Accepted(childComplexity), true
+	case "OrganisationReferralReport.attendanceRate":
+		if e.ComplexityRoot.OrganisationReferralReport.AttendanceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationReferralReport.AttendanceRate(childComplexity), true
+	case "OrganisationReferralReport.attended":
+		if e.ComplexityRoot.OrganisationReferralReport.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationReferralReport.Attended(childComplexity), true
+	case "OrganisationReferralReport.organisation":
+		if e.ComplexityRoot.OrganisationReferralReport.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationReferralReport.Organisation(childComplexity), true
+	case "OrganisationReferralReport.organisationName":
+		if e.ComplexityRoot.OrganisationReferralReport.OrganisationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationReferralReport.OrganisationName(childComplexity), true
+	case "OrganisationReferralReport.sent":
+		if e.ComplexityRoot.OrganisationReferralReport.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganisationReferralReport.Sent(childComplexity), true
+
 	case "OutcomeMeasure.date":
 		if e.ComplexityRoot.OutcomeMeasure.Date == nil {
 			break
@@ -2158,6 +2361,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.caseworkReport":
+		if e.ComplexityRoot.Query.CaseworkReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_caseworkReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CaseworkReport(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["teamId"].(*string)), true
 	case "Query.client":
 		if e.ComplexityRoot.Query.Client == nil {
 			break
@@ -2781,6 +2995,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceLocation.SALDescription(childComplexity), true
 
+	case "ServiceReferralReport.acceptanceRate":
+		if e.ComplexityRoot.ServiceReferralReport.AcceptanceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.AcceptanceRate(childComplexity), true
+	case "ServiceReferralReport.accepted":
+		if e.ComplexityRoot.ServiceReferralReport.Accepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.Accepted(childComplexity), true
+	case "ServiceReferralReport.verifiedOn":
+		if e.ComplexityRoot.ServiceReferralReport.AssuredDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.AssuredDate(childComplexity), true
+	case "ServiceReferralReport.attendanceRate":
+		if e.ComplexityRoot.ServiceReferralReport.AttendanceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.AttendanceRate(childComplexity), true
+	case "ServiceReferralReport.attended":
+		if e.ComplexityRoot.ServiceReferralReport.Attended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.Attended(childComplexity), true
+	case "ServiceReferralReport.organisationName":
+		if e.ComplexityRoot.ServiceReferralReport.OrganisationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.OrganisationName(childComplexity), true
+	case "ServiceReferralReport.sent":
+		if e.ComplexityRoot.ServiceReferralReport.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.Sent(childComplexity), true
+	case "ServiceReferralReport.service":
+		if e.ComplexityRoot.ServiceReferralReport.Service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.Service(childComplexity), true
+	case "ServiceReferralReport.serviceName":
+		if e.ComplexityRoot.ServiceReferralReport.ServiceName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceReferralReport.ServiceName(childComplexity), true
+
 	case "Taxonomy.builtIn":
 		if e.ComplexityRoot.Taxonomy.BuiltIn == nil {
 			break
@@ -2998,6 +3267,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WellbeingChange.TotalChange(childComplexity), true
+
+	case "WellbeingReport.instrument":
+		if e.ComplexityRoot.WellbeingReport.Instrument == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WellbeingReport.Instrument(childComplexity), true
+	case "WellbeingReport.meanItemChanges":
+		if e.ComplexityRoot.WellbeingReport.MeanItemChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WellbeingReport.MeanItemChanges(childComplexity), true
+	case "WellbeingReport.meanTotalChange":
+		if e.ComplexityRoot.WellbeingReport.MeanTotalChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WellbeingReport.MeanTotalChange(childComplexity), true
+	case "WellbeingReport.pairs":
+		if e.ComplexityRoot.WellbeingReport.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WellbeingReport.Pairs(childComplexity), true
 
 	}
 	return 0, false
@@ -3293,6 +3587,13 @@ type Query {
   subject access request. Includes every audited read and write of the record.
   """
   exportClient("The client's id." id: ID!, "An administrator's reason." reason: String): String! @policy(rule: STAFF)
+
+  """
+  Anonymised casework report for team leads and commissioners: clients whose
+  episode began, and referrals made, in the date range (default: the last 12
+  months). Administrators see every team or one; link workers their own teams.
+  """
+  caseworkReport("First day (inclusive)." from: Date, "Last day (inclusive)." to: Date, "Only this team." teamId: ID): CaseworkReport! @policy(rule: STAFF)
 
   "Referrals sent to your organisation, newest first (partners)."
   incomingReferrals(
@@ -4640,6 +4941,80 @@ input OutcomeInput {
   "Item scores in order: 4 for ONS4 (0–10), 7 for SWEMWBS (1–5)."
   scores: [Int!]!
 }
+
+"An anonymised casework report: counts only, nothing about a person."
+type CaseworkReport {
+  from: Date!
+  to: Date!
+  "Clients whose episode began in the period."
+  clientsReferred: Int!
+  "Those clients by referral source (GP_PRACTICE, SELF, OTHER)."
+  bySource: [KeyCount!]!
+  "Needs of those clients, with how many have no accepted referral to a service meeting the need."
+  needs: [NeedReport!]!
+  "Referrals made in the period by status."
+  referralsByStatus: [KeyCount!]!
+  "Sent referrals per service, most first."
+  services: [ServiceReferralReport!]!
+  "Sent referrals per organisation."
+  organisations: [OrganisationReferralReport!]!
+  "Mean change from baseline per instrument."
+  wellbeing: [WellbeingReport!]!
+  "Services that received referrals but whose details have not been verified in 12 months."
+  unverifiedServices: [ServiceReferralReport!]!
+}
+
+"A count under a key."
+type KeyCount {
+  key: String!
+  count: Int!
+}
+
+"A need's count in a report."
+type NeedReport {
+  need: String!
+  clients: Int!
+  "Clients with the need and no accepted referral to a service that meets it."
+  unmet: Int!
+}
+
+"Referral counts and rates for a service."
+type ServiceReferralReport {
+  service: Service!
+  serviceName: String!
+  organisationName: String!
+  sent: Int!
+  accepted: Int!
+  attended: Int!
+  "Accepted of those answered; null before any answer."
+  acceptanceRate: Float
+  "Attended of those accepted whose attendance is recorded; null before any."
+  attendanceRate: Float
+  "When the service's details were last verified."
+  verifiedOn: Date
+}
+
+"Referral counts and rates for an organisation."
+type OrganisationReferralReport {
+  organisation: Organisation!
+  organisationName: String!
+  sent: Int!
+  accepted: Int!
+  attended: Int!
+  acceptanceRate: Float
+  attendanceRate: Float
+}
+
+"Mean change from baseline on an instrument."
+type WellbeingReport {
+  instrument: Instrument!
+  "Clients with a baseline and a later measure."
+  pairs: Int!
+  "Mean change per item."
+  meanItemChanges: [Float!]!
+  "Mean change of the total (SWEMWBS only)."
+  meanTotalChange: Float
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4750,6 +5125,32 @@ func (ec *executionContext) childFields_Availability(ctx context.Context, field 
 		return ec.fieldContext_Availability_to(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Availability", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseworkReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CaseworkReport_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CaseworkReport_to(ctx, field)
+	case "clientsReferred":
+		return ec.fieldContext_CaseworkReport_clientsReferred(ctx, field)
+	case "bySource":
+		return ec.fieldContext_CaseworkReport_bySource(ctx, field)
+	case "needs":
+		return ec.fieldContext_CaseworkReport_needs(ctx, field)
+	case "referralsByStatus":
+		return ec.fieldContext_CaseworkReport_referralsByStatus(ctx, field)
+	case "services":
+		return ec.fieldContext_CaseworkReport_services(ctx, field)
+	case "organisations":
+		return ec.fieldContext_CaseworkReport_organisations(ctx, field)
+	case "wellbeing":
+		return ec.fieldContext_CaseworkReport_wellbeing(ctx, field)
+	case "unverifiedServices":
+		return ec.fieldContext_CaseworkReport_unverifiedServices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseworkReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4966,6 +5367,16 @@ func (ec *executionContext) childFields_Goal(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Goal", field.Name)
 }
 
+func (ec *executionContext) childFields_KeyCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_KeyCount_key(ctx, field)
+	case "count":
+		return ec.fieldContext_KeyCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KeyCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5072,6 +5483,18 @@ func (ec *executionContext) childFields_NeedCount(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type NeedCount", field.Name)
 }
 
+func (ec *executionContext) childFields_NeedReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "need":
+		return ec.fieldContext_NeedReport_need(ctx, field)
+	case "clients":
+		return ec.fieldContext_NeedReport_clients(ctx, field)
+	case "unmet":
+		return ec.fieldContext_NeedReport_unmet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedReport", field.Name)
+}
+
 func (ec *executionContext) childFields_NewApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -5134,6 +5557,26 @@ func (ec *executionContext) childFields_OrganisationEdge(ctx context.Context, fi
 		return ec.fieldContext_OrganisationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OrganisationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganisationReferralReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisation":
+		return ec.fieldContext_OrganisationReferralReport_organisation(ctx, field)
+	case "organisationName":
+		return ec.fieldContext_OrganisationReferralReport_organisationName(ctx, field)
+	case "sent":
+		return ec.fieldContext_OrganisationReferralReport_sent(ctx, field)
+	case "accepted":
+		return ec.fieldContext_OrganisationReferralReport_accepted(ctx, field)
+	case "attended":
+		return ec.fieldContext_OrganisationReferralReport_attended(ctx, field)
+	case "acceptanceRate":
+		return ec.fieldContext_OrganisationReferralReport_acceptanceRate(ctx, field)
+	case "attendanceRate":
+		return ec.fieldContext_OrganisationReferralReport_attendanceRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganisationReferralReport", field.Name)
 }
 
 func (ec *executionContext) childFields_OutcomeMeasure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5376,6 +5819,30 @@ func (ec *executionContext) childFields_ServiceLocation(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ServiceLocation", field.Name)
 }
 
+func (ec *executionContext) childFields_ServiceReferralReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "service":
+		return ec.fieldContext_ServiceReferralReport_service(ctx, field)
+	case "serviceName":
+		return ec.fieldContext_ServiceReferralReport_serviceName(ctx, field)
+	case "organisationName":
+		return ec.fieldContext_ServiceReferralReport_organisationName(ctx, field)
+	case "sent":
+		return ec.fieldContext_ServiceReferralReport_sent(ctx, field)
+	case "accepted":
+		return ec.fieldContext_ServiceReferralReport_accepted(ctx, field)
+	case "attended":
+		return ec.fieldContext_ServiceReferralReport_attended(ctx, field)
+	case "acceptanceRate":
+		return ec.fieldContext_ServiceReferralReport_acceptanceRate(ctx, field)
+	case "attendanceRate":
+		return ec.fieldContext_ServiceReferralReport_attendanceRate(ctx, field)
+	case "verifiedOn":
+		return ec.fieldContext_ServiceReferralReport_verifiedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceReferralReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Taxonomy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5496,6 +5963,20 @@ func (ec *executionContext) childFields_WellbeingChange(ctx context.Context, fie
 		return ec.fieldContext_WellbeingChange_totalChange(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WellbeingChange", field.Name)
+}
+
+func (ec *executionContext) childFields_WellbeingReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "instrument":
+		return ec.fieldContext_WellbeingReport_instrument(ctx, field)
+	case "pairs":
+		return ec.fieldContext_WellbeingReport_pairs(ctx, field)
+	case "meanItemChanges":
+		return ec.fieldContext_WellbeingReport_meanItemChanges(ctx, field)
+	case "meanTotalChange":
+		return ec.fieldContext_WellbeingReport_meanTotalChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WellbeingReport", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6369,6 +6850,36 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_caseworkReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "teamId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["teamId"] = arg2
 	return args, nil
 }
 
@@ -7568,6 +8079,299 @@ func (ec *executionContext) _Availability_to(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Availability_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CaseworkReport_from(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _CaseworkReport_to(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _CaseworkReport_clientsReferred(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_clientsReferred(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientsReferred, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_clientsReferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CaseworkReport_bySource(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_bySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BySource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.KeyCount) graphql.Marshaler {
+			return ec.marshalNKeyCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐKeyCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_bySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseworkReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseworkReport_needs(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Needs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.NeedCount) graphql.Marshaler {
+			return ec.marshalNNeedReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐNeedCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseworkReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseworkReport_referralsByStatus(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_referralsByStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReferralsByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.KeyCount) graphql.Marshaler {
+			return ec.marshalNKeyCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐKeyCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_referralsByStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseworkReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KeyCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseworkReport_services(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Services, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []casework.ServiceStats) graphql.Marshaler {
+			return ec.marshalNServiceReferralReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐServiceStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_services(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseworkReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceReferralReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseworkReport_organisations(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []casework.OrganisationStats) graphql.Marshaler {
+			return ec.marshalNOrganisationReferralReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐOrganisationStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_organisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseworkReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganisationReferralReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseworkReport_wellbeing(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_wellbeing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wellbeing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []casework.WellbeingStats) graphql.Marshaler {
+			return ec.marshalNWellbeingReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐWellbeingStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_wellbeing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseworkReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WellbeingReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CaseworkReport_unverifiedServices(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CaseworkReport_unverifiedServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unverified, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []casework.ServiceStats) graphql.Marshaler {
+			return ec.marshalNServiceReferralReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐServiceStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CaseworkReport_unverifiedServices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CaseworkReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceReferralReport(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9408,6 +10212,52 @@ func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _KeyCount_key(ctx context.Context, field graphql.CollectedField, obj *store.KeyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyCount_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyCount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyCount", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _KeyCount_count(ctx context.Context, field graphql.CollectedField, obj *store.KeyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KeyCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KeyCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KeyCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -11966,6 +12816,75 @@ func (ec *executionContext) fieldContext_NeedCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("NeedCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _NeedReport_need(ctx context.Context, field graphql.CollectedField, obj *store.NeedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedReport_need(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Need, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedReport_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedReport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _NeedReport_clients(ctx context.Context, field graphql.CollectedField, obj *store.NeedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedReport_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedReport_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _NeedReport_unmet(ctx context.Context, field graphql.CollectedField, obj *store.NeedCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeedReport_unmet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unmet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeedReport_unmet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeedReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _NewApiToken_token(ctx context.Context, field graphql.CollectedField, obj *model.NewAPIToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12481,6 +13400,176 @@ func (ec *executionContext) fieldContext_OrganisationEdge_node(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OrganisationReferralReport_organisation(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationReferralReport_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.OrganisationReferralReport().Organisation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationReferralReport_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganisationReferralReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganisationReferralReport_organisationName(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationReferralReport_organisationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationReferralReport_organisationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OrganisationReferralReport_sent(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationReferralReport_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationReferralReport_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OrganisationReferralReport_accepted(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationReferralReport_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accepted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationReferralReport_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OrganisationReferralReport_attended(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationReferralReport_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationReferralReport_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OrganisationReferralReport_acceptanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationReferralReport_acceptanceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptanceRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationReferralReport_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _OrganisationReferralReport_attendanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganisationReferralReport_attendanceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttendanceRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OrganisationReferralReport_attendanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) _OutcomeMeasure_id(ctx context.Context, field graphql.CollectedField, obj *store.OutcomeMeasure) (ret graphql.Marshaler) {
@@ -13713,6 +14802,68 @@ func (ec *executionContext) fieldContext_Query_exportClient(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_exportClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_caseworkReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_caseworkReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CaseworkReport(ctx, fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["teamId"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "STAFF")
+				if err != nil {
+					var zeroVal *casework.Report
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *casework.Report
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *casework.Report) graphql.Marshaler {
+			return ec.marshalNCaseworkReport2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_caseworkReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CaseworkReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_caseworkReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15817,6 +16968,222 @@ func (ec *executionContext) fieldContext_ServiceLocation_description(_ context.C
 	return graphql.NewScalarFieldContext("ServiceLocation", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _ServiceReferralReport_service(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceReferralReport().Service(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceReferralReport",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceReferralReport_serviceName(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_serviceName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_serviceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceReferralReport_organisationName(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_organisationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_organisationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceReferralReport_sent(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceReferralReport().Sent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceReferralReport_accepted(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_accepted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceReferralReport().Accepted(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceReferralReport_attended(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_attended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ServiceReferralReport().Attended(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceReferralReport_acceptanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_acceptanceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AcceptanceRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceReferralReport_attendanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_attendanceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttendanceRate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_attendanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ServiceReferralReport_verifiedOn(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceReferralReport_verifiedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssuredDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceReferralReport_verifiedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
 func (ec *executionContext) _Taxonomy_id(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16717,6 +18084,98 @@ func (ec *executionContext) _WellbeingChange_totalChange(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_WellbeingChange_totalChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WellbeingChange", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _WellbeingReport_instrument(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WellbeingReport_instrument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Instrument, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNInstrument2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WellbeingReport_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Instrument does not have child fields"))
+}
+
+func (ec *executionContext) _WellbeingReport_pairs(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WellbeingReport_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WellbeingReport_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _WellbeingReport_meanItemChanges(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WellbeingReport_meanItemChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanItemChanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WellbeingReport_meanItemChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _WellbeingReport_meanTotalChange(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WellbeingReport_meanTotalChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanTotalChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WellbeingReport_meanTotalChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -20069,6 +21528,89 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var caseworkReportImplementors = []string{"CaseworkReport"}
+
+func (ec *executionContext) _CaseworkReport(ctx context.Context, sel ast.SelectionSet, obj *casework.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, caseworkReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CaseworkReport")
+		case "from":
+			out.Values[i] = ec._CaseworkReport_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._CaseworkReport_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientsReferred":
+			out.Values[i] = ec._CaseworkReport_clientsReferred(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bySource":
+			out.Values[i] = ec._CaseworkReport_bySource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "needs":
+			out.Values[i] = ec._CaseworkReport_needs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "referralsByStatus":
+			out.Values[i] = ec._CaseworkReport_referralsByStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "services":
+			out.Values[i] = ec._CaseworkReport_services(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisations":
+			out.Values[i] = ec._CaseworkReport_organisations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "wellbeing":
+			out.Values[i] = ec._CaseworkReport_wellbeing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unverifiedServices":
+			out.Values[i] = ec._CaseworkReport_unverifiedServices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var clientImplementors = []string{"Client"}
 
 func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, obj *store.Client) graphql.Marshaler {
@@ -21264,6 +22806,49 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var keyCountImplementors = []string{"KeyCount"}
+
+func (ec *executionContext) _KeyCount(ctx context.Context, sel ast.SelectionSet, obj *store.KeyCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, keyCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KeyCount")
+		case "key":
+			out.Values[i] = ec._KeyCount_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KeyCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var locationImplementors = []string{"Location", "Node"}
 
 func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet, obj *store.Location) graphql.Marshaler {
@@ -22072,6 +23657,54 @@ func (ec *executionContext) _NeedCount(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var needReportImplementors = []string{"NeedReport"}
+
+func (ec *executionContext) _NeedReport(ctx context.Context, sel ast.SelectionSet, obj *store.NeedCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, needReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeedReport")
+		case "need":
+			out.Values[i] = ec._NeedReport_need(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clients":
+			out.Values[i] = ec._NeedReport_clients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmet":
+			out.Values[i] = ec._NeedReport_unmet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var newApiTokenImplementors = []string{"NewApiToken"}
 
 func (ec *executionContext) _NewApiToken(ctx context.Context, sel ast.SelectionSet, obj *model.NewAPIToken) graphql.Marshaler {
@@ -22381,6 +24014,107 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 			out.Values[i] = ec._OrganisationEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var organisationReferralReportImplementors = []string{"OrganisationReferralReport"}
+
+func (ec *executionContext) _OrganisationReferralReport(ctx context.Context, sel ast.SelectionSet, obj *casework.OrganisationStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organisationReferralReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganisationReferralReport")
+		case "organisation":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._OrganisationReferralReport_organisation(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "organisationName":
+			out.Values[i] = ec._OrganisationReferralReport_organisationName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sent":
+			out.Values[i] = ec._OrganisationReferralReport_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accepted":
+			out.Values[i] = ec._OrganisationReferralReport_accepted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attended":
+			out.Values[i] = ec._OrganisationReferralReport_attended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "acceptanceRate":
+			out.Values[i] = ec._OrganisationReferralReport_acceptanceRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attendanceRate":
+			out.Values[i] = ec._OrganisationReferralReport_attendanceRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22967,6 +24701,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_exportClient(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "caseworkReport":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_caseworkReport(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -24477,6 +26233,216 @@ func (ec *executionContext) _ServiceLocation(ctx context.Context, sel ast.Select
 	return out
 }
 
+var serviceReferralReportImplementors = []string{"ServiceReferralReport"}
+
+func (ec *executionContext) _ServiceReferralReport(ctx context.Context, sel ast.SelectionSet, obj *casework.ServiceStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceReferralReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceReferralReport")
+		case "service":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceReferralReport_service(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "serviceName":
+			out.Values[i] = ec._ServiceReferralReport_serviceName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organisationName":
+			out.Values[i] = ec._ServiceReferralReport_organisationName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sent":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceReferralReport_sent(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "accepted":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceReferralReport_accepted(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "attended":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ServiceReferralReport_attended(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "acceptanceRate":
+			out.Values[i] = ec._ServiceReferralReport_acceptanceRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "attendanceRate":
+			out.Values[i] = ec._ServiceReferralReport_attendanceRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "verifiedOn":
+			out.Values[i] = ec._ServiceReferralReport_verifiedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var taxonomyImplementors = []string{"Taxonomy", "Node"}
 
 func (ec *executionContext) _Taxonomy(ctx context.Context, sel ast.SelectionSet, obj *store.Taxonomy) graphql.Marshaler {
@@ -25274,6 +27240,59 @@ func (ec *executionContext) _WellbeingChange(ctx context.Context, sel ast.Select
 	return out
 }
 
+var wellbeingReportImplementors = []string{"WellbeingReport"}
+
+func (ec *executionContext) _WellbeingReport(ctx context.Context, sel ast.SelectionSet, obj *casework.WellbeingStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, wellbeingReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WellbeingReport")
+		case "instrument":
+			out.Values[i] = ec._WellbeingReport_instrument(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairs":
+			out.Values[i] = ec._WellbeingReport_pairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanItemChanges":
+			out.Values[i] = ec._WellbeingReport_meanItemChanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanTotalChange":
+			out.Values[i] = ec._WellbeingReport_meanTotalChange(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -25852,6 +27871,16 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCaseworkReport2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐReport(ctx context.Context, sel ast.SelectionSet, v *casework.Report) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CaseworkReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNClient2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐClient(ctx context.Context, sel ast.SelectionSet, v *store.Client) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -26162,6 +28191,35 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalNFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFrequency2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐFrequency(ctx context.Context, v any) (model.Frequency, error) {
 	var res model.Frequency
 	err := res.UnmarshalGQL(v)
@@ -26300,6 +28358,26 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	return ret
 }
 
+func (ec *executionContext) marshalNKeyCount2githubᚗcomᚋsignpostᚋsignpostᚋstoreᚐKeyCount(ctx context.Context, sel ast.SelectionSet, v store.KeyCount) graphql.Marshaler {
+	return ec._KeyCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNKeyCount2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐKeyCountᚄ(ctx context.Context, sel ast.SelectionSet, v []store.KeyCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKeyCount2githubᚗcomᚋsignpostᚋsignpostᚋstoreᚐKeyCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐLocation(ctx context.Context, sel ast.SelectionSet, v *store.Location) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -26421,6 +28499,26 @@ func (ec *executionContext) marshalNNeedCount2ᚕgithubᚗcomᚋsignpostᚋsignp
 	return ret
 }
 
+func (ec *executionContext) marshalNNeedReport2githubᚗcomᚋsignpostᚋsignpostᚋstoreᚐNeedCount(ctx context.Context, sel ast.SelectionSet, v store.NeedCount) graphql.Marshaler {
+	return ec._NeedReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNeedReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐNeedCountᚄ(ctx context.Context, sel ast.SelectionSet, v []store.NeedCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeedReport2githubᚗcomᚋsignpostᚋsignpostᚋstoreᚐNeedCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNNewApiToken2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNewAPIToken(ctx context.Context, sel ast.SelectionSet, v *model.NewAPIToken) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -26474,6 +28572,26 @@ func (ec *executionContext) marshalNOrganisationEdge2ᚕgithubᚗcomᚋsignpost�
 func (ec *executionContext) unmarshalNOrganisationInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐOrganisationInput(ctx context.Context, v any) (model.OrganisationInput, error) {
 	res, err := ec.unmarshalInputOrganisationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganisationReferralReport2githubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐOrganisationStats(ctx context.Context, sel ast.SelectionSet, v casework.OrganisationStats) graphql.Marshaler {
+	return ec._OrganisationReferralReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrganisationReferralReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐOrganisationStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []casework.OrganisationStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganisationReferralReport2githubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐOrganisationStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNOutcomeInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐOutcomeInput(ctx context.Context, v any) (model.OutcomeInput, error) {
@@ -26745,6 +28863,26 @@ func (ec *executionContext) marshalNServiceLocation2ᚕgithubᚗcomᚋsignpost�
 func (ec *executionContext) unmarshalNServiceLocationInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceLocationInput(ctx context.Context, v any) (model.ServiceLocationInput, error) {
 	res, err := ec.unmarshalInputServiceLocationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNServiceReferralReport2githubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐServiceStats(ctx context.Context, sel ast.SelectionSet, v casework.ServiceStats) graphql.Marshaler {
+	return ec._ServiceReferralReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNServiceReferralReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐServiceStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []casework.ServiceStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNServiceReferralReport2githubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐServiceStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNServiceStatus2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceStatus(ctx context.Context, v any) (model.ServiceStatus, error) {
@@ -27022,6 +29160,26 @@ func (ec *executionContext) marshalNWellbeingChange2ᚕgithubᚗcomᚋsignpost�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNWellbeingChange2githubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWellbeingReport2githubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐWellbeingStats(ctx context.Context, sel ast.SelectionSet, v casework.WellbeingStats) graphql.Marshaler {
+	return ec._WellbeingReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWellbeingReport2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐWellbeingStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []casework.WellbeingStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWellbeingReport2githubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐWellbeingStats(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

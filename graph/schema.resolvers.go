@@ -537,6 +537,11 @@ func (r *organisationConnectionResolver) TotalCount(ctx context.Context, obj *mo
 	return r.Directory.CountOrganisations(ctx, obj.Filter)
 }
 
+// Organisation is the resolver for the organisation field.
+func (r *organisationReferralReportResolver) Organisation(ctx context.Context, obj *casework.OrganisationStats) (*store.Organisation, error) {
+	return r.Directory.Organisation(ctx, obj.OrganisationID)
+}
+
 // ID is the resolver for the id field.
 func (r *outcomeMeasureResolver) ID(ctx context.Context, obj *store.OutcomeMeasure) (string, error) {
 	return globalID(kindOutcome, obj.ID), nil
@@ -756,6 +761,19 @@ func (r *queryResolver) ExportClient(ctx context.Context, id string, reason *str
 	return string(b), err
 }
 
+// CaseworkReport is the resolver for the caseworkReport field.
+func (r *queryResolver) CaseworkReport(ctx context.Context, from *time.Time, to *time.Time, teamID *string) (*casework.Report, error) {
+	var team *uuid.UUID
+	if teamID != nil {
+		id, err := idOf("teamId", kindTeam, *teamID)
+		if err != nil {
+			return nil, err
+		}
+		team = &id
+	}
+	return r.Casework.Report(ctx, from, to, team)
+}
+
 // IncomingReferrals is the resolver for the incomingReferrals field.
 func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, first *int) ([]store.Referral, error) {
 	n := directory.DefaultPageSize
@@ -913,6 +931,26 @@ func (r *serviceLocationResolver) Location(ctx context.Context, obj *store.Servi
 	return &obj.Location, nil
 }
 
+// Service is the resolver for the service field.
+func (r *serviceReferralReportResolver) Service(ctx context.Context, obj *casework.ServiceStats) (*store.Service, error) {
+	return r.Directory.Service(ctx, obj.ServiceID)
+}
+
+// Sent is the resolver for the sent field.
+func (r *serviceReferralReportResolver) Sent(ctx context.Context, obj *casework.ServiceStats) (int, error) {
+	return obj.Rates.Sent, nil
+}
+
+// Accepted is the resolver for the accepted field.
+func (r *serviceReferralReportResolver) Accepted(ctx context.Context, obj *casework.ServiceStats) (int, error) {
+	return obj.Rates.Accepted, nil
+}
+
+// Attended is the resolver for the attended field.
+func (r *serviceReferralReportResolver) Attended(ctx context.Context, obj *casework.ServiceStats) (int, error) {
+	return obj.Rates.Attended, nil
+}
+
 // ID is the resolver for the id field.
 func (r *taxonomyResolver) ID(ctx context.Context, obj *store.Taxonomy) (string, error) {
 	return globalID(kindTaxonomy, obj.ID), nil
@@ -1042,6 +1080,11 @@ func (r *Resolver) OrganisationConnection() OrganisationConnectionResolver {
 	return &organisationConnectionResolver{r}
 }
 
+// OrganisationReferralReport returns OrganisationReferralReportResolver implementation.
+func (r *Resolver) OrganisationReferralReport() OrganisationReferralReportResolver {
+	return &organisationReferralReportResolver{r}
+}
+
 // OutcomeMeasure returns OutcomeMeasureResolver implementation.
 func (r *Resolver) OutcomeMeasure() OutcomeMeasureResolver { return &outcomeMeasureResolver{r} }
 
@@ -1064,6 +1107,11 @@ func (r *Resolver) ServiceConnection() ServiceConnectionResolver {
 
 // ServiceLocation returns ServiceLocationResolver implementation.
 func (r *Resolver) ServiceLocation() ServiceLocationResolver { return &serviceLocationResolver{r} }
+
+// ServiceReferralReport returns ServiceReferralReportResolver implementation.
+func (r *Resolver) ServiceReferralReport() ServiceReferralReportResolver {
+	return &serviceReferralReportResolver{r}
+}
 
 // Taxonomy returns TaxonomyResolver implementation.
 func (r *Resolver) Taxonomy() TaxonomyResolver { return &taxonomyResolver{r} }
@@ -1088,29 +1136,31 @@ func (r *Resolver) Team() TeamResolver { return &teamResolver{r} }
 func (r *Resolver) WellbeingChange() WellbeingChangeResolver { return &wellbeingChangeResolver{r} }
 
 type (
-	accountResolver                struct{ *Resolver }
-	apiTokenResolver               struct{ *Resolver }
-	auditEntryResolver             struct{ *Resolver }
-	availabilityResolver           struct{ *Resolver }
-	clientResolver                 struct{ *Resolver }
-	clientSessionResolver          struct{ *Resolver }
-	goalResolver                   struct{ *Resolver }
-	locationResolver               struct{ *Resolver }
-	matchResolver                  struct{ *Resolver }
-	mutationResolver               struct{ *Resolver }
-	organisationResolver           struct{ *Resolver }
-	organisationConnectionResolver struct{ *Resolver }
-	outcomeMeasureResolver         struct{ *Resolver }
-	queryResolver                  struct{ *Resolver }
-	referralResolver               struct{ *Resolver }
-	scheduleResolver               struct{ *Resolver }
-	serviceResolver                struct{ *Resolver }
-	serviceConnectionResolver      struct{ *Resolver }
-	serviceLocationResolver        struct{ *Resolver }
-	taxonomyResolver               struct{ *Resolver }
-	taxonomyConnectionResolver     struct{ *Resolver }
-	taxonomyTermResolver           struct{ *Resolver }
-	taxonomyTermConnectionResolver struct{ *Resolver }
-	teamResolver                   struct{ *Resolver }
-	wellbeingChangeResolver        struct{ *Resolver }
+	accountResolver                    struct{ *Resolver }
+	apiTokenResolver                   struct{ *Resolver }
+	auditEntryResolver                 struct{ *Resolver }
+	availabilityResolver               struct{ *Resolver }
+	clientResolver                     struct{ *Resolver }
+	clientSessionResolver              struct{ *Resolver }
+	goalResolver                       struct{ *Resolver }
+	locationResolver                   struct{ *Resolver }
+	matchResolver                      struct{ *Resolver }
+	mutationResolver                   struct{ *Resolver }
+	organisationResolver               struct{ *Resolver }
+	organisationConnectionResolver     struct{ *Resolver }
+	organisationReferralReportResolver struct{ *Resolver }
+	outcomeMeasureResolver             struct{ *Resolver }
+	queryResolver                      struct{ *Resolver }
+	referralResolver                   struct{ *Resolver }
+	scheduleResolver                   struct{ *Resolver }
+	serviceResolver                    struct{ *Resolver }
+	serviceConnectionResolver          struct{ *Resolver }
+	serviceLocationResolver            struct{ *Resolver }
+	serviceReferralReportResolver      struct{ *Resolver }
+	taxonomyResolver                   struct{ *Resolver }
+	taxonomyConnectionResolver         struct{ *Resolver }
+	taxonomyTermResolver               struct{ *Resolver }
+	taxonomyTermConnectionResolver     struct{ *Resolver }
+	teamResolver                       struct{ *Resolver }
+	wellbeingChangeResolver            struct{ *Resolver }
 )
