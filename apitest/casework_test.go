@@ -1,10 +1,13 @@
 package apitest
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/signpost/signpost/seed"
 )
 
 // teamOnly: link workers of the client's team. Administrators are refused
@@ -284,5 +287,70 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(x.ExportClient), &doc); err != nil || doc.Client.FirstName != "Ruth" ||
 		len(doc.Referrals) != 1 || len(doc.Referrals[0].History) != 4 || len(doc.Audit) == 0 {
 		t.Errorf("export: %v %.300s", err, x.ExportClient)
+	}
+}
+
+// TestDemoCaseloadFillsEveryReport checks the demo caseload: referrals in
+// every state, wellbeing pairs, unmet needs, and work for the partner.
+func TestDemoCaseloadFillsEveryReport(t *testing.T) {
+	e := newEnv(t, envOptions{demo: true})
+	ctx := context.Background()
+	creds, err := seed.DemoAccounts(ctx, e.st, e.acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := seed.DemoCasework(ctx, e.st)
+	if err != nil || n != 4 {
+		t.Fatalf("demo caseload: %d clients, %v", n, err)
+	}
+	if again, err := seed.DemoCasework(ctx, e.st); err != nil || again != 0 {
+		t.Errorf("a second load added %d clients (%v)", again, err)
+	}
+	pw := map[string]string{}
+	for _, c := range creds {
+		pw[c.Email] = c.Password
+	}
+	e.cookie = e.login(seed.DemoLinkWorker, pw[seed.DemoLinkWorker])
+	var rep struct {
+		CaseworkReport struct {
+			ClientsReferred   int
+			BySource          []struct{ Key string }
+			Needs             []struct{ Unmet int }
+			ReferralsByStatus []struct{ Key string }
+			Services          []struct{ AcceptanceRate, AttendanceRate *float64 }
+			Organisations     []struct{ Sent int }
+			Wellbeing         []struct{ Pairs int }
+		}
+	}
+	e.ok(`{ caseworkReport { clientsReferred bySource { key } needs { unmet } referralsByStatus { key }
+		services { acceptanceRate attendanceRate } organisations { sent } wellbeing { pairs } } }`, nil, &rep)
+	r := rep.CaseworkReport
+	var statuses []string
+	for _, k := range r.ReferralsByStatus {
+		statuses = append(statuses, k.Key)
+	}
+	slices.Sort(statuses)
+	if strings.Join(statuses, " ") != "ACCEPTED ATTENDED COMPLETED DECLINED DID_NOT_ATTEND DRAFT SENT WITHDRAWN" {
+		t.Errorf("referral statuses in the demo: %v", statuses)
+	}
+	unmet := 0
+	for _, nd := range r.Needs {
+		unmet += nd.Unmet
+	}
+	rated := 0
+	for _, s := range r.Services {
+		if s.AcceptanceRate != nil && s.AttendanceRate != nil {
+			rated++
+		}
+	}
+	if r.ClientsReferred != 4 || len(r.BySource) != 3 || unmet == 0 || rated == 0 || len(r.Organisations) != 1 ||
+		len(r.Wellbeing) != 2 || r.Wellbeing[1].Pairs != 2 {
+		t.Errorf("demo report: %+v", r)
+	}
+	e.cookie = e.login(seed.DemoPartner, pw[seed.DemoPartner])
+	var in struct{ IncomingReferrals []struct{ Status string } }
+	e.ok(`{ incomingReferrals(first: 50) { status } }`, nil, &in)
+	if len(in.IncomingReferrals) != 7 {
+		t.Errorf("the demo partner has %d referrals, want every one but the draft", len(in.IncomingReferrals))
 	}
 }

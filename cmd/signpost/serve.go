@@ -56,6 +56,13 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 			return fmt.Errorf("demo accounts: %w", err)
 		}
 		demoCreds = creds
+		n, err := seed.DemoCasework(ctx, db.Store)
+		if err != nil {
+			return fmt.Errorf("demo casework: %w", err)
+		}
+		if n > 0 {
+			log.Info("demo caseload loaded", "clients", n)
+		}
 	}
 
 	x, err := openIndex(ctx, cfg, db, log, nil)
