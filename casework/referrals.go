@@ -71,8 +71,10 @@ func (cw *Casework) CreateReferral(ctx context.Context, in ReferralInput) (*stor
 			return err
 		}
 		actor := access.IdentityFrom(ctx)
-		aid := actor.AccountID
-		r.CreatedBy = &aid
+		if actor.Kind == access.ByAccount {
+			aid := actor.AccountID
+			r.CreatedBy = &aid
+		}
 		if err := q.InsertReferral(ctx, r); err != nil {
 			return err
 		}

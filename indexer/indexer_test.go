@@ -2,12 +2,16 @@ package indexer_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/indexer"
 	"github.com/signpost/signpost/matcher"
@@ -178,5 +182,71 @@ func TestCorruptIndexIsRebuiltFromTheDatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(path + ".unusable"); err != nil {
 		t.Errorf("the corrupt index was not kept aside: %v", err)
+	}
+}
+
+// TestReferralHistoryReachesTheIndex: answering referrals re-indexes the
+// service, whose acceptance and attendance then show in its reasons and
+// lift its history signal.
+func TestReferralHistoryReachesTheIndex(t *testing.T) {
+	ctx := context.Background()
+	st := pgtest.NewStore(t)
+	if _, err := seed.Demo(ctx, directory.New(st, access.Open{}), st); err != nil {
+		t.Fatal(err)
+	}
+	x := open(t, st, filepath.Join(t.TempDir(), "index"))
+	defer x.Close()
+	run(t, x)
+	svcs, err := st.ServicesPage(ctx, store.ServiceFilter{NeedCodes: []string{"carers"}}, nil, 1)
+	if err != nil || len(svcs) == 0 {
+		t.Fatalf("no carers service: %v", err)
+	}
+	svc := svcs[0]
+	signal := func() (float64, []matcher.Reason) {
+		waitHead(t, st, x)
+		ms, err := x.Index().Rank(ctx, matcher.Profile{Needs: []string{"carers"}}, matcher.Options{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.ServiceID == svc.ID.String() {
+				return m.Signals["history"], m.Reasons
+			}
+		}
+		t.Fatal("the carers service is not ranked for carers")
+		return 0, nil
+	}
+	before, _ := signal()
+	team := &store.Team{ID: uuid.New(), Name: "History team"}
+	if err := st.InsertTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	cw := casework.New(st, access.Open{})
+	for i := range 4 {
+		c, err := cw.CreateClient(ctx, casework.ClientInput{TeamID: team.ID, FirstName: fmt.Sprint("Client ", i),
+			ConsentHold: true, ReferralSource: "SELF", PreferredContact: "POST"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := cw.CreateReferral(ctx, casework.ReferralInput{ClientID: c.ID, ServiceID: svc.ID, Send: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []string{casework.Accepted, casework.Attended} {
+			if r, err = cw.MoveReferral(ctx, r.ID, r.Version, to, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	after, reasons := signal()
+	if after <= before {
+		t.Errorf("history signal %.3f after four attended referrals, %.3f before", after, before)
+	}
+	found := false
+	for _, r := range reasons {
+		found = found || r.Kind == matcher.ReasonHistory && strings.Contains(r.Text, "Accepted 4 of 4")
+	}
+	if !found {
+		t.Errorf("no history reason: %+v", reasons)
 	}
 }

@@ -124,6 +124,16 @@ func build(ctx context.Context, q store.Queries, svcs []store.Service) ([]matche
 		d := docs[t.ServiceID]
 		d.Terms = append(d.Terms, matcher.Term{ID: t.ID.String(), Taxonomy: taxName[t.TaxonomyID], Code: t.Code, Label: t.Name})
 	}
+	// Referral history: acceptance and attendance feed the ranking.
+	hist, err := q.ReferralHistory(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hist {
+		if d := docs[h.ServiceID]; d != nil {
+			d.History = matcher.History{Sent: h.Sent, Accepted: h.Accepted, Attended: h.Attended}
+		}
+	}
 	for _, c := range costs {
 		d := docs[c.ServiceID]
 		if d.CostText != "" || d.Free {
