@@ -171,4 +171,3 @@ func DemoCasework(ctx context.Context, st *store.Store) (int, error) {
 	}
 	return len(clients), nil
 }
-
