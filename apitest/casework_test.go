@@ -119,7 +119,7 @@ func caseworkMatrix() map[string]op {
 		}, map[string]string{"anonymous": unauth, "link worker": ok, "partner A": forb, "partner B": forb,
 			"admin": ok, "revoked token": unauth, "expired session": unauth}},
 		"incomingReferrals": {func(f *fixture) (string, map[string]any) {
-			return `{ incomingReferrals { id } }`, nil
+			return `{ incomingReferrals { edges { node { id } } } }`, nil
 		}, map[string]string{"anonymous": unauth, "link worker": forb, "partner A": ok, "partner B": ok,
 			"admin": forb, "revoked token": unauth, "expired session": unauth}},
 	}
@@ -156,19 +156,23 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	// Partner A sees the referral with only a first name (no consent to share).
 	f.as("partner A")
 	var in struct {
-		IncomingReferrals []struct {
-			ID, Status, Message string
-			Person              struct {
-				FirstName, LastName, Phone string
-				LinkWorkerEmail            string
+		IncomingReferrals struct {
+			Edges []struct {
+				Node struct {
+					ID, Status, Message string
+					Person              struct {
+						FirstName, LastName, Phone string
+						LinkWorkerEmail            string
+					}
+				}
 			}
 		}
 	}
-	e.ok(`{ incomingReferrals(status: [SENT]) { id status message person { firstName lastName phone linkWorkerEmail } } }`, nil, &in)
-	if len(in.IncomingReferrals) != 1 {
-		t.Fatalf("partner A has %d incoming referrals", len(in.IncomingReferrals))
+	e.ok(`{ incomingReferrals(status: [SENT]) { edges { node { id status message person { firstName lastName phone linkWorkerEmail } } } } }`, nil, &in)
+	if len(in.IncomingReferrals.Edges) != 1 {
+		t.Fatalf("partner A has %d incoming referrals", len(in.IncomingReferrals.Edges))
 	}
-	p := in.IncomingReferrals[0]
+	p := in.IncomingReferrals.Edges[0].Node
 	if p.ID != ref || p.Person.FirstName != "Ruth" || p.Person.LastName != "" || p.Person.Phone != "" ||
 		p.Person.LinkWorkerEmail != "lw@test.example" {
 		t.Errorf("partner A's view: %+v", p)
@@ -348,9 +352,33 @@ func TestDemoCaseloadFillsEveryReport(t *testing.T) {
 		t.Errorf("demo report: %+v", r)
 	}
 	e.cookie = e.login(seed.DemoPartner, pw[seed.DemoPartner])
-	var in struct{ IncomingReferrals []struct{ Status string } }
-	e.ok(`{ incomingReferrals(first: 50) { status } }`, nil, &in)
-	if len(in.IncomingReferrals) != 7 {
-		t.Errorf("the demo partner has %d referrals, want every one but the draft", len(in.IncomingReferrals))
+	// Paged three at a time, newest first, each once.
+	seen := map[string]bool{}
+	var after *string
+	for page := 0; ; page++ {
+		var in struct {
+			IncomingReferrals struct {
+				Edges    []struct{ Node struct{ ID, Status string } }
+				PageInfo struct {
+					HasNextPage bool
+					EndCursor   *string
+				}
+			}
+		}
+		e.ok(`query($after: String) { incomingReferrals(first: 3, after: $after) { edges { node { id status } } pageInfo { hasNextPage endCursor } } }`,
+			map[string]any{"after": after}, &in)
+		for _, ed := range in.IncomingReferrals.Edges {
+			if seen[ed.Node.ID] || ed.Node.Status == "DRAFT" {
+				t.Errorf("page %d: %s %s seen twice or a draft", page, ed.Node.ID, ed.Node.Status)
+			}
+			seen[ed.Node.ID] = true
+		}
+		if !in.IncomingReferrals.PageInfo.HasNextPage || page > 5 {
+			break
+		}
+		after = in.IncomingReferrals.PageInfo.EndCursor
+	}
+	if len(seen) != 7 {
+		t.Errorf("the demo partner has %d referrals, want every one but the draft", len(seen))
 	}
 }

@@ -395,14 +395,14 @@ func TestDeclineNeedsAReasonAndStrangersSeeNothing(t *testing.T) {
 	if _, err := w.cw.Referral(as(w.partner), draft.ID); !errors.Is(err, fault.NotFound) {
 		t.Errorf("partner reading a draft: %v", err)
 	}
-	in, err := w.cw.IncomingReferrals(as(w.partner), nil, 100)
+	in, _, err := w.cw.IncomingReferrals(as(w.partner), nil, 100, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(in) != 1 || in[0].ID != r.ID {
 		t.Errorf("partner's incoming referrals: %d", len(in))
 	}
-	if in, err := w.cw.IncomingReferrals(as(w.stranger), nil, 100); err != nil || len(in) != 0 {
+	if in, _, err := w.cw.IncomingReferrals(as(w.stranger), nil, 100, nil); err != nil || len(in) != 0 {
 		t.Errorf("stranger's incoming referrals: %d, %v", len(in), err)
 	}
 }

@@ -203,14 +203,14 @@ func (cw *Casework) ClientReferrals(ctx context.Context, c *store.Client) ([]sto
 
 // IncomingReferrals lists the referrals sent to the caller's organisation,
 // newest first, optionally only in some statuses.
-func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, first int) ([]store.Referral, error) {
+func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, first int, after *store.SortKey) ([]store.Referral, bool, error) {
 	id := access.IdentityFrom(ctx)
 	org := uuid.Nil
 	if id.OrganisationID != nil {
 		org = *id.OrganisationID
 	}
 	if err := cw.policy.Authorize(ctx, access.AnswerReferral, access.Resource{Kind: "referral", OrganisationID: org}); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var ps fault.Problems
 	for i, s := range statuses {
@@ -222,9 +222,16 @@ func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, fi
 		ps.Add("first", "must be between 1 and 100")
 	}
 	if err := ps.Err(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return cw.st.Referrals(ctx, store.ReferralFilter{OrganisationID: &org, Statuses: statuses}, first)
+	rows, err := cw.st.Referrals(ctx, store.ReferralFilter{OrganisationID: &org, Statuses: statuses, Before: after}, first+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(rows) > first {
+		return rows[:first], true, nil
+	}
+	return rows, false, nil
 }
 
 // ReferralEvents is a referral's history, oldest first.

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/graph/model"
@@ -55,3 +57,7 @@ func sessionInput(in model.SessionInput) casework.SessionInput {
 }
 
 func clientKey(c *store.Client) (string, uuid.UUID) { return c.LastName + " " + c.FirstName, c.ID }
+
+func referralKey(r *store.Referral) (string, uuid.UUID) {
+	return r.CreatedAt.UTC().Format(time.RFC3339Nano), r.ID
+}

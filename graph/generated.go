@@ -400,7 +400,7 @@ type ComplexityRoot struct {
 		Client            func(childComplexity int, id string, reason *string) int
 		Clients           func(childComplexity int, first *int, after *string, status *string, reason *string) int
 		ExportClient      func(childComplexity int, id string, reason *string) int
-		IncomingReferrals func(childComplexity int, status []string, first *int) int
+		IncomingReferrals func(childComplexity int, status []string, first *int, after *string) int
 		MatchServices     func(childComplexity int, profile model.MatchProfileInput, first *int) int
 		Me                func(childComplexity int) int
 		Needs             func(childComplexity int) int
@@ -427,6 +427,16 @@ type ComplexityRoot struct {
 		Status       func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 		Version      func(childComplexity int) int
+	}
+
+	ReferralConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	ReferralEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ReferralEvent struct {
@@ -722,7 +732,7 @@ type QueryResolver interface {
 	Referral(ctx context.Context, id string) (*store.Referral, error)
 	ExportClient(ctx context.Context, id string, reason *string) (string, error)
 	CaseworkReport(ctx context.Context, from *time.Time, to *time.Time, teamID *string) (*casework.Report, error)
-	IncomingReferrals(ctx context.Context, status []string, first *int) ([]store.Referral, error)
+	IncomingReferrals(ctx context.Context, status []string, first *int, after *string) (*model.ReferralConnection, error)
 }
 type ReferralResolver interface {
 	ID(ctx context.Context, obj *store.Referral) (string, error)
@@ -2415,7 +2425,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.IncomingReferrals(childComplexity, args["status"].([]string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.IncomingReferrals(childComplexity, args["status"].([]string), args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.matchServices":
 		if e.ComplexityRoot.Query.MatchServices == nil {
@@ -2596,6 +2606,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Referral.Version(childComplexity), true
+
+	case "ReferralConnection.edges":
+		if e.ComplexityRoot.ReferralConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralConnection.Edges(childComplexity), true
+	case "ReferralConnection.pageInfo":
+		if e.ComplexityRoot.ReferralConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralConnection.PageInfo(childComplexity), true
+
+	case "ReferralEdge.cursor":
+		if e.ComplexityRoot.ReferralEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralEdge.Cursor(childComplexity), true
+	case "ReferralEdge.node":
+		if e.ComplexityRoot.ReferralEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReferralEdge.Node(childComplexity), true
 
 	case "ReferralEvent.by":
 		if e.ComplexityRoot.ReferralEvent.Actor == nil {
@@ -3601,7 +3637,9 @@ type Query {
     status: [ReferralStatus!]
     "How many to return, 1–100 (default 20)."
     first: Int
-  ): [Referral!]! @policy(rule: EDITOR)
+    "Return referrals after this cursor."
+    after: String
+  ): ReferralConnection! @policy(rule: EDITOR)
 }
 
 "A person who signs in."
@@ -5015,6 +5053,18 @@ type WellbeingReport {
   "Mean change of the total (SWEMWBS only)."
   meanTotalChange: Float
 }
+
+"A page of referrals."
+type ReferralConnection {
+  edges: [ReferralEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A referral in a list."
+type ReferralEdge {
+  cursor: String!
+  node: Referral!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5639,6 +5689,26 @@ func (ec *executionContext) childFields_Referral(ctx context.Context, field grap
 		return ec.fieldContext_Referral_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Referral", field.Name)
+}
+
+func (ec *executionContext) childFields_ReferralConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReferralConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReferralConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReferralConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReferralEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ReferralEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ReferralEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReferralEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ReferralEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6984,6 +7054,14 @@ func (ec *executionContext) field_Query_incomingReferrals_args(ctx context.Conte
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -14880,7 +14958,7 @@ func (ec *executionContext) _Query_incomingReferrals(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().IncomingReferrals(ctx, fc.Args["status"].([]string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().IncomingReferrals(ctx, fc.Args["status"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14888,11 +14966,11 @@ func (ec *executionContext) _Query_incomingReferrals(ctx context.Context, field 
 			directive1 := func(ctx context.Context) (any, error) {
 				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "EDITOR")
 				if err != nil {
-					var zeroVal []store.Referral
+					var zeroVal *model.ReferralConnection
 					return zeroVal, err
 				}
 				if ec.Directives.Policy == nil {
-					var zeroVal []store.Referral
+					var zeroVal *model.ReferralConnection
 					return zeroVal, errors.New("directive policy is not implemented")
 				}
 				return ec.Directives.Policy(ctx, nil, directive0, rule)
@@ -14901,8 +14979,8 @@ func (ec *executionContext) _Query_incomingReferrals(ctx context.Context, field 
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v []store.Referral) graphql.Marshaler {
-			return ec.marshalNReferral2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐReferralᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReferralConnection) graphql.Marshaler {
+			return ec.marshalNReferralConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐReferralConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14915,7 +14993,7 @@ func (ec *executionContext) fieldContext_Query_incomingReferrals(ctx context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Referral(ctx, field)
+			return ec.childFields_ReferralConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -15315,6 +15393,125 @@ func (ec *executionContext) fieldContext_Referral_history(_ context.Context, fie
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ReferralEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ReferralConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ReferralEdge) graphql.Marshaler {
+			return ec.marshalNReferralEdge2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐReferralEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReferralEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ReferralConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReferralEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ReferralEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReferralEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReferralEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReferralEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReferralEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Referral) graphql.Marshaler {
+			return ec.marshalNReferral2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐReferral(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReferralEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReferralEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Referral(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25050,6 +25247,92 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var referralConnectionImplementors = []string{"ReferralConnection"}
+
+func (ec *executionContext) _ReferralConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ReferralConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referralConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReferralConnection")
+		case "edges":
+			out.Values[i] = ec._ReferralConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReferralConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var referralEdgeImplementors = []string{"ReferralEdge"}
+
+func (ec *executionContext) _ReferralEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ReferralEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referralEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReferralEdge")
+		case "cursor":
+			out.Values[i] = ec._ReferralEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ReferralEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var referralEventImplementors = []string{"ReferralEvent"}
 
 func (ec *executionContext) _ReferralEvent(ctx context.Context, sel ast.SelectionSet, obj *store.ReferralEvent) graphql.Marshaler {
@@ -28667,6 +28950,36 @@ func (ec *executionContext) marshalNReferral2ᚖgithubᚗcomᚋsignpostᚋsignpo
 		return graphql.Null
 	}
 	return ec._Referral(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReferralConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐReferralConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReferralConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReferralConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReferralEdge2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐReferralEdge(ctx context.Context, sel ast.SelectionSet, v model.ReferralEdge) graphql.Marshaler {
+	return ec._ReferralEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReferralEdge2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐReferralEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ReferralEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReferralEdge2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐReferralEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNReferralEvent2githubᚗcomᚋsignpostᚋsignpostᚋstoreᚐReferralEvent(ctx context.Context, sel ast.SelectionSet, v store.ReferralEvent) graphql.Marshaler {

@@ -775,12 +775,24 @@ func (r *queryResolver) CaseworkReport(ctx context.Context, from *time.Time, to 
 }
 
 // IncomingReferrals is the resolver for the incomingReferrals field.
-func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, first *int) ([]store.Referral, error) {
+func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, first *int, after *string) (*model.ReferralConnection, error) {
 	n := directory.DefaultPageSize
 	if first != nil {
 		n = *first
 	}
-	return r.Casework.IncomingReferrals(ctx, status, n)
+	key, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	rows, more, err := r.Casework.IncomingReferrals(ctx, status, n, key)
+	if err != nil {
+		return nil, err
+	}
+	edges, info := connection(directory.Page[store.Referral]{Items: rows, HasNextPage: more}, after, referralKey,
+		func(cursor string, x *store.Referral) model.ReferralEdge {
+			return model.ReferralEdge{Cursor: cursor, Node: x}
+		})
+	return &model.ReferralConnection{Edges: edges, PageInfo: info}, nil
 }
 
 // ID is the resolver for the id field.

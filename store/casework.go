@@ -297,12 +297,17 @@ type ReferralFilter struct {
 	OrganisationID *uuid.UUID
 	TeamIDs        []uuid.UUID
 	Statuses       []string
+	// Before continues a list after this (created_at as RFC 3339, id) key.
+	Before *SortKey
 }
 
 // Referrals lists referrals, newest first.
 func (q Queries) Referrals(ctx context.Context, f ReferralFilter, limit int) ([]Referral, error) {
 	var out []Referral
-	sq := q.db.NewSelect().Model(&out).OrderExpr("r.created_at DESC, r.id").Limit(int64(limit))
+	sq := q.db.NewSelect().Model(&out).OrderExpr("r.created_at DESC, r.id DESC").Limit(int64(limit))
+	if f.Before != nil {
+		sq = sq.Where("(r.created_at, r.id) < (?::timestamptz, ?)", f.Before.Name, f.Before.ID)
+	}
 	if f.ClientID != nil {
 		sq = sq.Where("r.client_id = ?", *f.ClientID)
 	}

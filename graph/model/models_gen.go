@@ -373,6 +373,18 @@ type PlaceInput struct {
 type Query struct {
 }
 
+// A page of referrals.
+type ReferralConnection struct {
+	Edges    []ReferralEdge `json:"edges"`
+	PageInfo *PageInfo      `json:"pageInfo"`
+}
+
+// A referral in a list.
+type ReferralEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   *store.Referral `json:"node"`
+}
+
 // A referral to write.
 type ReferralInput struct {
 	ClientID  string  `json:"clientId"`
