@@ -57,15 +57,18 @@ func (q Queries) ClientsBySource(ctx context.Context, s ReportScope) ([]KeyCount
 // no accepted referral to a service that addresses it.
 func (q Queries) NeedCounts(ctx context.Context, s ReportScope) ([]NeedCount, error) {
 	var out []NeedCount
-	err := q.db.NewRaw(`SELECT cn.need, count(*) AS clients,
-		count(*) FILTER (WHERE NOT EXISTS (
-			SELECT 1 FROM referrals r
+	err := q.db.NewRaw(`WITH scoped AS (
+			SELECT cn.client_id, cn.need FROM client_needs cn JOIN clients c ON c.id = cn.client_id
+			WHERE c.team_id IN (?) AND c.created_at >= ? AND c.created_at < ?),
+		met AS (
+			SELECT DISTINCT r.client_id, tt.code FROM referrals r
 			JOIN service_terms st ON st.service_id = r.service_id
-			JOIN taxonomy_terms tt ON tt.id = st.term_id AND tt.taxonomy_id = ? AND tt.code = cn.need
-			WHERE r.client_id = c.id AND r.status IN ('ACCEPTED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED'))) AS unmet
-		FROM client_needs cn JOIN clients c ON c.id = cn.client_id
-		WHERE c.team_id IN (?) AND c.created_at >= ? AND c.created_at < ?
-		GROUP BY cn.need ORDER BY clients DESC, cn.need`, NeedsTaxonomyID, bun.List(s.TeamIDs), s.From, s.To).Scan(ctx, &out)
+			JOIN taxonomy_terms tt ON tt.id = st.term_id AND tt.taxonomy_id = ?
+			WHERE r.status IN ('ACCEPTED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED')
+			AND r.client_id IN (SELECT client_id FROM scoped))
+		SELECT s.need, count(*) AS clients, count(*) FILTER (WHERE m.client_id IS NULL) AS unmet
+		FROM scoped s LEFT JOIN met m ON m.client_id = s.client_id AND m.code = s.need
+		GROUP BY s.need ORDER BY clients DESC, s.need`, bun.List(s.TeamIDs), s.From, s.To, NeedsTaxonomyID).Scan(ctx, &out)
 	return out, err
 }
 
