@@ -324,10 +324,12 @@ func TestDemoCaseloadFillsEveryReport(t *testing.T) {
 			Services          []struct{ AcceptanceRate, AttendanceRate *float64 }
 			Organisations     []struct{ Sent int }
 			Wellbeing         []struct{ Pairs int }
+			Unverified        []struct{ ServiceName string } `json:"unverifiedServices"`
 		}
 	}
 	e.ok(`{ caseworkReport { clientsReferred bySource { key } needs { unmet } referralsByStatus { key }
-		services { acceptanceRate attendanceRate } organisations { sent } wellbeing { pairs } } }`, nil, &rep)
+		services { acceptanceRate attendanceRate } organisations { sent } wellbeing { pairs }
+		unverifiedServices { serviceName } } }`, nil, &rep)
 	r := rep.CaseworkReport
 	var statuses []string
 	for _, k := range r.ReferralsByStatus {
@@ -348,7 +350,7 @@ func TestDemoCaseloadFillsEveryReport(t *testing.T) {
 		}
 	}
 	if r.ClientsReferred != 4 || len(r.BySource) != 3 || unmet == 0 || rated == 0 || len(r.Organisations) != 1 ||
-		len(r.Wellbeing) != 2 || r.Wellbeing[1].Pairs != 2 {
+		len(r.Wellbeing) != 2 || r.Wellbeing[1].Pairs != 2 || len(r.Unverified) == 0 {
 		t.Errorf("demo report: %+v", r)
 	}
 	e.cookie = e.login(seed.DemoPartner, pw[seed.DemoPartner])
