@@ -280,6 +280,12 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 		t.Errorf("the service already referred to is suggested again: %v", ids)
 	}
 
+	// Suggestions for a whole page of clients cost too much to run at once.
+	r := e.do(`{ clients(first: 100) { edges { node { suggestedServices(first: 10) { service { id } } } } } }`, nil)
+	if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "complexity") {
+		t.Errorf("suggestions for 100 clients at once were not refused: %+v", r.Errors)
+	}
+
 	// The subject access export is JSON holding the record and its audit trail.
 	var x struct{ ExportClient string }
 	e.ok(`query($id: ID!) { exportClient(id: $id) }`, map[string]any{"id": client}, &x)

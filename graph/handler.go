@@ -105,6 +105,22 @@ func setComplexity(c *ComplexityRoot) {
 	c.Service.Needs = func(child int) int { return 1 + child*listItems }
 	c.Service.Costs = func(child int) int { return 1 + child*listItems }
 	c.Service.Contacts = func(child int) int { return 1 + child*listItems }
+	// Casework lists. A suggestion runs the matcher: costed like matchServices
+	// plus a fixed charge, so that asking for every client's suggestions on a
+	// page of clients is refused rather than run.
+	c.Query.Clients = func(child int, first *int, _ *string, _ *string, _ *string) int { return 1 + child*pageSize(first) }
+	c.Query.IncomingReferrals = func(child int, _ []string, first *int, _ *string) int { return 1 + child*pageSize(first) }
+	c.Client.SuggestedServices = func(child int, first *int) int {
+		n := 10
+		if first != nil && *first > 0 {
+			n = min(*first, matching.MaxResults)
+		}
+		return 500 + child*n
+	}
+	for _, f := range []*func(int) int{&c.Client.Sessions, &c.Client.Goals, &c.Client.Needs, &c.Client.Referrals,
+		&c.Client.Outcomes, &c.Referral.History} {
+		*f = func(child int) int { return 1 + child*listItems }
+	}
 }
 
 // operationMetrics counts GraphQL operations and their latency by name.
