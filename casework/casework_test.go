@@ -240,6 +240,11 @@ func TestOnlyTheTeamAndAdminsWithAReasonSeeAClient(t *testing.T) {
 	if allowed != 2 || denied != 4 {
 		t.Errorf("audit trail has %d allowed and %d denied reads, want 2 and 4", allowed, denied)
 	}
+	// An administrator with a reason lists every team's clients.
+	all, _, err := w.cw.Clients(as(w.admin), store.ClientFilter{}, nil, 10, "audit of records")
+	if err != nil || len(all) != 1 {
+		t.Errorf("admin lists %d clients, %v", len(all), err)
+	}
 	// A partner's list of clients is empty; another team's worker sees none.
 	rows, _, err := w.cw.Clients(as(w.outsider), store.ClientFilter{}, nil, 10, "")
 	if err != nil || len(rows) != 0 {

@@ -103,6 +103,13 @@ func (cw *Casework) Clients(ctx context.Context, f store.ClientFilter, after *st
 	if err := cw.policy.Authorize(ctx, access.ReadClient, access.Resource{Kind: "client", TeamID: teamOf(id), Reason: reason}); err != nil {
 		return nil, false, err
 	}
+	if id.Role == access.RoleAdmin {
+		all, err := cw.st.AllTeamIDs(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		f.TeamIDs = append(all, uuid.Nil) // never an empty list
+	}
 	if first < 1 || first > 100 {
 		return nil, false, fault.InvalidField("first", "must be between 1 and 100")
 	}
