@@ -73,19 +73,19 @@ type APIToken struct {
 type AuditEntry struct {
 	bun.BaseModel `bun:"table:audit_log" json:"-"`
 
-	ID         int64      `bun:"id,pk,autoincrement"`
-	At         time.Time  `bun:"at"`
-	ActorKind  string     `bun:"actor_kind"`
-	ActorID    *uuid.UUID `bun:"actor_id,type:uuid"`
-	Actor      string     `bun:"actor"`
-	Action     string     `bun:"action"`
-	ObjectType string     `bun:"object_type"`
-	ObjectID   string     `bun:"object_id"`
-	Outcome    string     `bun:"outcome"`
-	Reason     string     `bun:"reason"`
-	Address    string     `bun:"address"`
-	UserAgent  string     `bun:"user_agent"`
-	RequestID  string     `bun:"request_id"`
+	ID         int64      `bun:"id,pk,autoincrement" json:"id"`
+	At         time.Time  `bun:"at" json:"at"`
+	ActorKind  string     `bun:"actor_kind" json:"actorKind"`
+	ActorID    *uuid.UUID `bun:"actor_id,type:uuid" json:"actorId"`
+	Actor      string     `bun:"actor" json:"actor"`
+	Action     string     `bun:"action" json:"action"`
+	ObjectType string     `bun:"object_type" json:"objectType"`
+	ObjectID   string     `bun:"object_id" json:"objectId"`
+	Outcome    string     `bun:"outcome" json:"outcome"`
+	Reason     string     `bun:"reason" json:"reason"`
+	Address    string     `bun:"address" json:"address"`
+	UserAgent  string     `bun:"user_agent" json:"userAgent"`
+	RequestID  string     `bun:"request_id" json:"requestId"`
 }
 
 // AccountByEmail finds an account by e-mail, ignoring case.

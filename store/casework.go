@@ -19,123 +19,123 @@ type Availability struct {
 type Client struct {
 	bun.BaseModel `bun:"table:clients,alias:c" json:"-"`
 
-	ID                 uuid.UUID      `bun:"id,pk,type:uuid"`
-	TeamID             uuid.UUID      `bun:"team_id,type:uuid"`
-	LinkWorkerID       *uuid.UUID     `bun:"link_worker_id,type:uuid"`
-	FirstName          string         `bun:"first_name"`
-	LastName           string         `bun:"last_name"`
-	DateOfBirth        *time.Time     `bun:"date_of_birth,type:date"`
-	Postcode           string         `bun:"postcode"`
-	Latitude           *float64       `bun:"latitude"`
-	Longitude          *float64       `bun:"longitude"`
-	NHSNumber          string         `bun:"nhs_number"`
-	Email              string         `bun:"email"`
-	Phone              string         `bun:"phone"`
-	PreferredContact   string         `bun:"preferred_contact"`
-	ReferralSource     string         `bun:"referral_source"`
-	ReferralDetail     string         `bun:"referral_detail"`
-	ConsentHold        bool           `bun:"consent_hold"`
-	ConsentShare       bool           `bun:"consent_share"`
-	Status             string         `bun:"status"`
-	ClosedReason       string         `bun:"closed_reason"`
-	Availability       []Availability `bun:"availability,type:jsonb"`
-	MaxDistanceKm      *float64       `bun:"max_distance_km"`
-	RemoteOK           bool           `bun:"remote_ok"`
-	FreeOnly           bool           `bun:"free_only"`
-	Languages          []string       `bun:"languages,array"`
-	Accessibility      []string       `bun:"accessibility,array"`
-	Interests          []string       `bun:"interests,array"`
-	SessionLimitReason string         `bun:"session_limit_reason"`
-	ErasedAt           *time.Time     `bun:"erased_at"`
-	Version            int            `bun:"version"`
-	CreatedAt          time.Time      `bun:"created_at"`
-	UpdatedAt          time.Time      `bun:"updated_at"`
+	ID                 uuid.UUID      `bun:"id,pk,type:uuid" json:"id"`
+	TeamID             uuid.UUID      `bun:"team_id,type:uuid" json:"teamId"`
+	LinkWorkerID       *uuid.UUID     `bun:"link_worker_id,type:uuid" json:"linkWorkerId"`
+	FirstName          string         `bun:"first_name" json:"firstName"`
+	LastName           string         `bun:"last_name" json:"lastName"`
+	DateOfBirth        *time.Time     `bun:"date_of_birth,type:date" json:"dateOfBirth"`
+	Postcode           string         `bun:"postcode" json:"postcode"`
+	Latitude           *float64       `bun:"latitude" json:"latitude"`
+	Longitude          *float64       `bun:"longitude" json:"longitude"`
+	NHSNumber          string         `bun:"nhs_number" json:"nhsNumber"`
+	Email              string         `bun:"email" json:"email"`
+	Phone              string         `bun:"phone" json:"phone"`
+	PreferredContact   string         `bun:"preferred_contact" json:"preferredContact"`
+	ReferralSource     string         `bun:"referral_source" json:"referralSource"`
+	ReferralDetail     string         `bun:"referral_detail" json:"referralDetail"`
+	ConsentHold        bool           `bun:"consent_hold" json:"consentHold"`
+	ConsentShare       bool           `bun:"consent_share" json:"consentShare"`
+	Status             string         `bun:"status" json:"status"`
+	ClosedReason       string         `bun:"closed_reason" json:"closedReason"`
+	Availability       []Availability `bun:"availability,type:jsonb" json:"availability"`
+	MaxDistanceKm      *float64       `bun:"max_distance_km" json:"maxDistanceKm"`
+	RemoteOK           bool           `bun:"remote_ok" json:"remoteOk"`
+	FreeOnly           bool           `bun:"free_only" json:"freeOnly"`
+	Languages          []string       `bun:"languages,array" json:"languages"`
+	Accessibility      []string       `bun:"accessibility,array" json:"accessibility"`
+	Interests          []string       `bun:"interests,array" json:"interests"`
+	SessionLimitReason string         `bun:"session_limit_reason" json:"sessionLimitReason"`
+	ErasedAt           *time.Time     `bun:"erased_at" json:"erasedAt"`
+	Version            int            `bun:"version" json:"version"`
+	CreatedAt          time.Time      `bun:"created_at" json:"createdAt"`
+	UpdatedAt          time.Time      `bun:"updated_at" json:"updatedAt"`
 }
 
 // ClientNeed is a need with a priority (1 highest).
 type ClientNeed struct {
 	bun.BaseModel `bun:"table:client_needs" json:"-"`
 
-	ClientID uuid.UUID `bun:"client_id,type:uuid"`
-	Need     string    `bun:"need"`
-	Priority int       `bun:"priority"`
+	ClientID uuid.UUID `bun:"client_id,type:uuid" json:"clientId"`
+	Need     string    `bun:"need" json:"need"`
+	Priority int       `bun:"priority" json:"priority"`
 }
 
 // Goal is what a client wants, in their words.
 type Goal struct {
 	bun.BaseModel `bun:"table:goals" json:"-"`
 
-	ID        uuid.UUID `bun:"id,pk,type:uuid"`
-	ClientID  uuid.UUID `bun:"client_id,type:uuid"`
-	Text      string    `bun:"text"`
-	Needs     []string  `bun:"needs,array"`
-	Status    string    `bun:"status"`
-	Progress  int       `bun:"progress"`
-	Version   int       `bun:"version"`
-	CreatedAt time.Time `bun:"created_at"`
-	UpdatedAt time.Time `bun:"updated_at"`
+	ID        uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
+	ClientID  uuid.UUID `bun:"client_id,type:uuid" json:"clientId"`
+	Text      string    `bun:"text" json:"text"`
+	Needs     []string  `bun:"needs,array" json:"needs"`
+	Status    string    `bun:"status" json:"status"`
+	Progress  int       `bun:"progress" json:"progress"`
+	Version   int       `bun:"version" json:"version"`
+	CreatedAt time.Time `bun:"created_at" json:"createdAt"`
+	UpdatedAt time.Time `bun:"updated_at" json:"updatedAt"`
 }
 
 // ClientSession is a meeting with the link worker.
 type ClientSession struct {
 	bun.BaseModel `bun:"table:client_sessions" json:"-"`
 
-	ID              uuid.UUID `bun:"id,pk,type:uuid"`
-	ClientID        uuid.UUID `bun:"client_id,type:uuid"`
-	Number          int       `bun:"number"`
-	Date            time.Time `bun:"date,type:date"`
-	Kind            string    `bun:"kind"`
-	DurationMinutes *int      `bun:"duration_minutes"`
-	Notes           string    `bun:"notes"`
-	Attended        *bool     `bun:"attended"`
-	Version         int       `bun:"version"`
-	CreatedAt       time.Time `bun:"created_at"`
+	ID              uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
+	ClientID        uuid.UUID `bun:"client_id,type:uuid" json:"clientId"`
+	Number          int       `bun:"number" json:"number"`
+	Date            time.Time `bun:"date,type:date" json:"date"`
+	Kind            string    `bun:"kind" json:"kind"`
+	DurationMinutes *int      `bun:"duration_minutes" json:"durationMinutes"`
+	Notes           string    `bun:"notes" json:"notes"`
+	Attended        *bool     `bun:"attended" json:"attended"`
+	Version         int       `bun:"version" json:"version"`
+	CreatedAt       time.Time `bun:"created_at" json:"createdAt"`
 }
 
 // Referral is a social prescription.
 type Referral struct {
 	bun.BaseModel `bun:"table:referrals,alias:r" json:"-"`
 
-	ID             uuid.UUID  `bun:"id,pk,type:uuid"`
-	ClientID       uuid.UUID  `bun:"client_id,type:uuid"`
-	ServiceID      uuid.UUID  `bun:"service_id,type:uuid"`
-	OrganisationID uuid.UUID  `bun:"organisation_id,type:uuid"`
-	Message        string     `bun:"message"`
-	ShareDetails   bool       `bun:"share_details"`
-	Status         string     `bun:"status"`
-	CreatedBy      *uuid.UUID `bun:"created_by,type:uuid"`
-	SentAt         *time.Time `bun:"sent_at"`
-	Version        int        `bun:"version"`
-	CreatedAt      time.Time  `bun:"created_at"`
-	UpdatedAt      time.Time  `bun:"updated_at"`
+	ID             uuid.UUID  `bun:"id,pk,type:uuid" json:"id"`
+	ClientID       uuid.UUID  `bun:"client_id,type:uuid" json:"clientId"`
+	ServiceID      uuid.UUID  `bun:"service_id,type:uuid" json:"serviceId"`
+	OrganisationID uuid.UUID  `bun:"organisation_id,type:uuid" json:"organisationId"`
+	Message        string     `bun:"message" json:"message"`
+	ShareDetails   bool       `bun:"share_details" json:"shareDetails"`
+	Status         string     `bun:"status" json:"status"`
+	CreatedBy      *uuid.UUID `bun:"created_by,type:uuid" json:"createdBy"`
+	SentAt         *time.Time `bun:"sent_at" json:"sentAt"`
+	Version        int        `bun:"version" json:"version"`
+	CreatedAt      time.Time  `bun:"created_at" json:"createdAt"`
+	UpdatedAt      time.Time  `bun:"updated_at" json:"updatedAt"`
 }
 
 // ReferralEvent is one transition of a referral.
 type ReferralEvent struct {
 	bun.BaseModel `bun:"table:referral_events" json:"-"`
 
-	ID         int64      `bun:"id,pk,autoincrement"`
-	ReferralID uuid.UUID  `bun:"referral_id,type:uuid"`
-	FromStatus string     `bun:"from_status"`
-	ToStatus   string     `bun:"to_status"`
-	ActorID    *uuid.UUID `bun:"actor_id,type:uuid"`
-	Actor      string     `bun:"actor"`
-	Reason     string     `bun:"reason"`
-	At         time.Time  `bun:"at"`
+	ID         int64      `bun:"id,pk,autoincrement" json:"id"`
+	ReferralID uuid.UUID  `bun:"referral_id,type:uuid" json:"referralId"`
+	FromStatus string     `bun:"from_status" json:"fromStatus"`
+	ToStatus   string     `bun:"to_status" json:"toStatus"`
+	ActorID    *uuid.UUID `bun:"actor_id,type:uuid" json:"actorId"`
+	Actor      string     `bun:"actor" json:"actor"`
+	Reason     string     `bun:"reason" json:"reason"`
+	At         time.Time  `bun:"at" json:"at"`
 }
 
 // OutcomeMeasure is a wellbeing score.
 type OutcomeMeasure struct {
 	bun.BaseModel `bun:"table:outcome_measures" json:"-"`
 
-	ID         uuid.UUID `bun:"id,pk,type:uuid"`
-	ClientID   uuid.UUID `bun:"client_id,type:uuid"`
-	Instrument string    `bun:"instrument"`
-	Kind       string    `bun:"kind"`
-	Date       time.Time `bun:"date,type:date"`
-	Scores     []int     `bun:"scores,array"`
-	Total      int       `bun:"total"`
-	CreatedAt  time.Time `bun:"created_at"`
+	ID         uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
+	ClientID   uuid.UUID `bun:"client_id,type:uuid" json:"clientId"`
+	Instrument string    `bun:"instrument" json:"instrument"`
+	Kind       string    `bun:"kind" json:"kind"`
+	Date       time.Time `bun:"date,type:date" json:"date"`
+	Scores     []int     `bun:"scores,array" json:"scores"`
+	Total      int       `bun:"total" json:"total"`
+	CreatedAt  time.Time `bun:"created_at" json:"createdAt"`
 }
 
 // ClientByID returns one client.
