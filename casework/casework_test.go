@@ -497,7 +497,7 @@ func TestOutcomeScoringAndChange(t *testing.T) {
 		{casework.ONS4, []int{0, 11, 5, 7}, 0, true},
 		{"WEMWBS", []int{1}, 0, true},
 	} {
-		total, problem := casework.ScoreOutcome(c.inst, c.scores)
+		total, _, problem := casework.ScoreOutcome(c.inst, c.scores)
 		if total != c.total || (problem != "") != c.problem {
 			t.Errorf("%s %v: total %d problem %q", c.inst, c.scores, total, problem)
 		}

@@ -33,12 +33,9 @@ func (cw *Casework) RecordOutcome(ctx context.Context, client uuid.UUID, in Outc
 	var ps fault.Problems
 	in.Instrument = strings.ToUpper(strings.TrimSpace(in.Instrument))
 	in.Kind = strings.ToUpper(strings.TrimSpace(in.Kind))
-	total, problem := ScoreOutcome(in.Instrument, in.Scores)
-	switch {
-	case problem == "must be ONS4 or SWEMWBS":
-		ps.Add("input.instrument", "%s", problem)
-	case problem != "":
-		ps.Add("input.scores", "%s %s", in.Instrument, problem)
+	total, field, problem := ScoreOutcome(in.Instrument, in.Scores)
+	if problem != "" {
+		ps.Add("input."+field, "%s", problem)
 	}
 	if !slices.Contains(measureKinds, in.Kind) {
 		ps.Add("input.kind", "must be one of %s", strings.Join(measureKinds, ", "))

@@ -137,7 +137,7 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 		if err := cw.policy.Authorize(ctx, access.ReadReferral, res); err != nil {
 			return hide(ctx, err, "referral", id)
 		}
-		if r.Status == Draft && !linkWorkerOf(ctx, c) {
+		if hiddenDraft(ctx, r) {
 			return fmt.Errorf("referral %s: %w", id, fault.NotFound)
 		}
 		if r.Version != version {
@@ -170,9 +170,10 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 	return r, nil
 }
 
-func linkWorkerOf(ctx context.Context, c *store.Client) bool {
-	id := access.IdentityFrom(ctx)
-	return id.Role != access.RolePartner && access.Decide(id, access.ReadClient, access.Resource{TeamID: c.TeamID, Reason: "x"}) == nil
+// hiddenDraft reports whether a referral the caller may read is still a
+// draft that the receiving organisation must not see yet.
+func hiddenDraft(ctx context.Context, r *store.Referral) bool {
+	return r.Status == Draft && access.IdentityFrom(ctx).Role == access.RolePartner
 }
 
 // Referral returns a referral the caller may see: its client's link
@@ -189,7 +190,7 @@ func (cw *Casework) Referral(ctx context.Context, id uuid.UUID) (*store.Referral
 	if err := cw.policy.Authorize(ctx, access.ReadReferral, referralResource(r, c)); err != nil {
 		return nil, hide(ctx, err, "referral", id)
 	}
-	if r.Status == Draft && !linkWorkerOf(ctx, c) {
+	if hiddenDraft(ctx, r) {
 		return nil, fmt.Errorf("referral %s: %w", id, fault.NotFound)
 	}
 	return r, nil

@@ -6,6 +6,7 @@
 package casework
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 )
@@ -100,8 +101,9 @@ const (
 // ScoreOutcome checks an instrument's item scores and returns the total:
 // ONS4 has four items of 0–10 (life satisfaction, worthwhile, happiness,
 // anxiety; the total is only a sum for storage, items are reported one by
-// one); SWEMWBS has seven items of 1–5, raw total 7–35.
-func ScoreOutcome(instrument string, scores []int) (int, string) {
+// one); SWEMWBS has seven items of 1–5, raw total 7–35. A problem names
+// the part at fault: "instrument" or "scores".
+func ScoreOutcome(instrument string, scores []int) (total int, field, problem string) {
 	var n, lo, hi int
 	switch instrument {
 	case ONS4:
@@ -109,24 +111,16 @@ func ScoreOutcome(instrument string, scores []int) (int, string) {
 	case SWEMWBS:
 		n, lo, hi = 7, 1, 5
 	default:
-		return 0, "must be ONS4 or SWEMWBS"
+		return 0, "instrument", "must be ONS4 or SWEMWBS"
 	}
 	if len(scores) != n {
-		return 0, "needs exactly " + itoa(n) + " item scores"
+		return 0, "scores", fmt.Sprintf("%s needs exactly %d item scores", instrument, n)
 	}
-	total := 0
 	for _, s := range scores {
 		if s < lo || s > hi {
-			return 0, "each item score must be from " + itoa(lo) + " to " + itoa(hi)
+			return 0, "scores", fmt.Sprintf("each %s item score must be from %d to %d", instrument, lo, hi)
 		}
 		total += s
 	}
-	return total, ""
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return string(rune('0'+n/10)) + string(rune('0'+n%10))
+	return total, "", ""
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Profile describes the person services are ranked for.
@@ -387,14 +386,7 @@ func better(a, b *candidate) bool {
 // textScores runs the goals and interests against the index and returns
 // each hit's BM25 score divided by the best.
 func (ix *Index) textScores(ctx context.Context, text string, size int) (map[string]float64, error) {
-	field := func(f string, boost float64) query.Query {
-		q := query.NewMatchQuery(text)
-		q.SetField(f)
-		q.SetBoost(boost)
-		return q
-	}
-	q := query.NewDisjunctionQuery([]query.Query{field("name", 3), field("labels", 2), field("description", 1), field("organisation", 0.5)})
-	req := bleve.NewSearchRequestOptions(q, size, 0, false)
+	req := bleve.NewSearchRequestOptions(textQuery(text), size, 0, false)
 	res, err := ix.bl.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err

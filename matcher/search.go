@@ -10,14 +10,7 @@ import (
 // SearchIDs returns the services whose name, taxonomy labels, description
 // or organisation match text, most relevant first, at most limit.
 func (ix *Index) SearchIDs(ctx context.Context, text string, limit int) ([]string, error) {
-	field := func(f string, boost float64) query.Query {
-		q := query.NewMatchQuery(text)
-		q.SetField(f)
-		q.SetBoost(boost)
-		return q
-	}
-	q := query.NewDisjunctionQuery([]query.Query{field("name", 3), field("labels", 2), field("description", 1), field("organisation", 0.5)})
-	req := bleve.NewSearchRequestOptions(q, limit, 0, false)
+	req := bleve.NewSearchRequestOptions(textQuery(text), limit, 0, false)
 	res, err := ix.bl.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
@@ -68,4 +61,15 @@ func (ix *Index) Facets(ids []string) Facets {
 		}
 	}
 	return f
+}
+
+// textQuery matches text against the text fields, names weighing most.
+func textQuery(text string) query.Query {
+	field := func(f string, boost float64) query.Query {
+		q := query.NewMatchQuery(text)
+		q.SetField(f)
+		q.SetBoost(boost)
+		return q
+	}
+	return query.NewDisjunctionQuery([]query.Query{field("name", 3), field("labels", 2), field("description", 1), field("organisation", 0.5)})
 }
