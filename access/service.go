@@ -279,7 +279,7 @@ func (s *Service) UpdateAccount(ctx context.Context, id uuid.UUID, version int, 
 	}
 	cur, err := s.st.AccountByID(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "account", id)
+		return nil, store.Fault(err, "account", id)
 	}
 	if err := s.checkAccount(ctx, &in, false, &id); err != nil {
 		return nil, err
@@ -291,7 +291,7 @@ func (s *Service) UpdateAccount(ctx context.Context, id uuid.UUID, version int, 
 		}
 	}
 	if err := s.st.UpdateAccount(ctx, cur, version); err != nil {
-		return nil, notFound(err, "account", id)
+		return nil, store.Fault(err, "account", id)
 	}
 	if in.Password != "" {
 		err = s.st.DeleteSessionsOf(ctx, id)
@@ -306,24 +306,14 @@ func (s *Service) DisableAccount(ctx context.Context, id uuid.UUID, version int)
 	}
 	cur, err := s.st.AccountByID(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "account", id)
+		return nil, store.Fault(err, "account", id)
 	}
 	now := s.now()
 	cur.DisabledAt = &now
 	if err := s.st.UpdateAccount(ctx, cur, version); err != nil {
-		return nil, notFound(err, "account", id)
+		return nil, store.Fault(err, "account", id)
 	}
 	return cur, s.st.DeleteSessionsOf(ctx, id)
-}
-
-func notFound(err error, what string, id uuid.UUID) error {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("%s %s: %w", what, id, fault.NotFound)
-	case errors.Is(err, store.ErrVersionMismatch):
-		return fmt.Errorf("%s %s was changed by someone else: %w", what, id, fault.Conflict)
-	}
-	return err
 }
 
 // Accounts lists every account (admins).
@@ -374,7 +364,7 @@ func (s *Service) SetTeamMember(ctx context.Context, team, account uuid.UUID, me
 	}
 	t, err := s.st.TeamByID(ctx, team)
 	if err != nil {
-		return nil, notFound(err, "team", team)
+		return nil, store.Fault(err, "team", team)
 	}
 	a, err := s.st.AccountByID(ctx, account)
 	if err != nil {
@@ -423,11 +413,11 @@ func (s *Service) CreateAPIToken(ctx context.Context, org uuid.UUID, name string
 func (s *Service) RevokeAPIToken(ctx context.Context, id uuid.UUID) (*store.APIToken, error) {
 	t, err := s.st.APITokenByID(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "token", id)
+		return nil, store.Fault(err, "token", id)
 	}
 	if err := s.policy.Authorize(ctx, ManageTokens, Resource{Kind: "api_token", ID: id, OrganisationID: t.OrganisationID}); err != nil {
 		if errors.Is(err, fault.Forbidden) && IdentityFrom(ctx).Role == RolePartner {
-			return nil, notFound(store.ErrNotFound, "token", id)
+			return nil, store.Fault(store.ErrNotFound, "token", id)
 		}
 		return nil, err
 	}
@@ -478,5 +468,5 @@ func (s *Service) ResetPassword(ctx context.Context, id uuid.UUID, password stri
 // Account returns one account (for resolvers already authorised).
 func (s *Service) Account(ctx context.Context, id uuid.UUID) (*store.Account, error) {
 	a, err := s.st.AccountByID(ctx, id)
-	return a, notFound(err, "account", id)
+	return a, store.Fault(err, "account", id)
 }

@@ -90,7 +90,7 @@ func (cw *Casework) EraseClient(ctx context.Context, id uuid.UUID, reason string
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		var err error
 		if c, err = q.ClientForUpdate(ctx, id); err != nil {
-			return mapErr(err, "client", id)
+			return store.Fault(err, "client", id)
 		}
 		if err := cw.policy.Authorize(ctx, access.EditClient, clientResource(c, reason)); err != nil {
 			return hide(ctx, err, "client", id)

@@ -103,7 +103,7 @@ func (cw *Casework) move(ctx context.Context, q store.Queries, r *store.Referral
 		ev.ActorID = &aid
 	}
 	if err := q.MoveReferral(ctx, r, version, from, ev); err != nil {
-		return mapErr(err, "referral", r.ID)
+		return store.Fault(err, "referral", r.ID)
 	}
 	// Acceptance and attendance feed the matcher's ranking.
 	return q.AddToOutbox(ctx, store.EntityService, r.ServiceID)
@@ -127,7 +127,7 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		var err error
 		if r, err = q.ReferralByID(ctx, id); err != nil {
-			return mapErr(err, "referral", id)
+			return store.Fault(err, "referral", id)
 		}
 		c, err := q.ClientByID(ctx, r.ClientID)
 		if err != nil {
@@ -181,7 +181,7 @@ func hiddenDraft(ctx context.Context, r *store.Referral) bool {
 func (cw *Casework) Referral(ctx context.Context, id uuid.UUID) (*store.Referral, error) {
 	r, err := cw.st.ReferralByID(ctx, id)
 	if err != nil {
-		return nil, mapErr(err, "referral", id)
+		return nil, store.Fault(err, "referral", id)
 	}
 	c, err := cw.st.ClientByID(ctx, r.ClientID)
 	if err != nil {

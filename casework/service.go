@@ -35,16 +35,6 @@ func New(st *store.Store, policy access.Policy) *Casework {
 
 func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 
-func mapErr(err error, what string, id uuid.UUID) error {
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("%s %s: %w", what, id, fault.NotFound)
-	case errors.Is(err, store.ErrVersionMismatch):
-		return fmt.Errorf("%s %s was changed by someone else; reload it and try again: %w", what, id, fault.Conflict)
-	}
-	return err
-}
-
 // clientResource names a client for the policy.
 func clientResource(c *store.Client, reason string) access.Resource {
 	return access.Resource{Kind: "client", ID: c.ID, TeamID: c.TeamID, Reason: reason}
@@ -56,7 +46,7 @@ func clientResource(c *store.Client, reason string) access.Resource {
 func (cw *Casework) Client(ctx context.Context, id uuid.UUID, reason string) (*store.Client, error) {
 	c, err := cw.st.ClientByID(ctx, id)
 	if err != nil {
-		return nil, mapErr(err, "client", id)
+		return nil, store.Fault(err, "client", id)
 	}
 	if err := cw.policy.Authorize(ctx, access.ReadClient, clientResource(c, reason)); err != nil {
 		return nil, hide(ctx, err, "client", id)
@@ -79,7 +69,7 @@ func hide(ctx context.Context, err error, what string, id uuid.UUID) error {
 func (cw *Casework) clientForEdit(ctx context.Context, q store.Queries, id uuid.UUID, reason string) (*store.Client, error) {
 	c, err := q.ClientForUpdate(ctx, id)
 	if err != nil {
-		return nil, mapErr(err, "client", id)
+		return nil, store.Fault(err, "client", id)
 	}
 	if err := cw.policy.Authorize(ctx, access.EditClient, clientResource(c, reason)); err != nil {
 		return nil, hide(ctx, err, "client", id)
@@ -192,7 +182,7 @@ func (cw *Casework) UpdateClient(ctx context.Context, id uuid.UUID, version int,
 			return err
 		}
 		if err := q.UpdateClient(ctx, c, version); err != nil {
-			return mapErr(err, "client", id)
+			return store.Fault(err, "client", id)
 		}
 		return q.SetClientNeeds(ctx, id, withClient(needs, id))
 	})
@@ -222,7 +212,7 @@ func (cw *Casework) SetClientStatus(ctx context.Context, id uuid.UUID, version i
 		if status == StatusClosed {
 			c.ClosedReason = reason
 		}
-		return mapErr(q.UpdateClient(ctx, c, version), "client", id)
+		return store.Fault(q.UpdateClient(ctx, c, version), "client", id)
 	})
 	if err != nil {
 		return nil, err
@@ -339,7 +329,7 @@ func (cw *Casework) UpdateGoal(ctx context.Context, id uuid.UUID, version int, i
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		var err error
 		if g, err = q.GoalByID(ctx, id); err != nil {
-			return mapErr(err, "goal", id)
+			return store.Fault(err, "goal", id)
 		}
 		c, err := cw.clientForEdit(ctx, q, g.ClientID, "")
 		if err != nil {
@@ -348,7 +338,7 @@ func (cw *Casework) UpdateGoal(ctx context.Context, id uuid.UUID, version int, i
 		if err := cw.applyGoal(ctx, q, c, g, in); err != nil {
 			return err
 		}
-		return mapErr(q.UpdateGoal(ctx, g, version), "goal", id)
+		return store.Fault(q.UpdateGoal(ctx, g, version), "goal", id)
 	})
 	if err != nil {
 		return nil, err
@@ -435,7 +425,7 @@ func (cw *Casework) RecordSession(ctx context.Context, client uuid.UUID, in Sess
 			}
 			c.SessionLimitReason = extend
 			if err := q.UpdateClient(ctx, c, c.Version); err != nil {
-				return mapErr(err, "client", client)
+				return store.Fault(err, "client", client)
 			}
 		}
 		in.apply(s)
@@ -458,13 +448,13 @@ func (cw *Casework) UpdateSession(ctx context.Context, id uuid.UUID, version int
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		var err error
 		if s, err = q.ClientSessionByID(ctx, id); err != nil {
-			return mapErr(err, "session", id)
+			return store.Fault(err, "session", id)
 		}
 		if _, err := cw.clientForEdit(ctx, q, s.ClientID, ""); err != nil {
 			return hideAs(err, "session", id)
 		}
 		in.apply(s)
-		return mapErr(q.UpdateClientSession(ctx, s, version), "session", id)
+		return store.Fault(q.UpdateClientSession(ctx, s, version), "session", id)
 	})
 	if err != nil {
 		return nil, err

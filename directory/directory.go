@@ -6,7 +6,6 @@ package directory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -96,23 +95,13 @@ func KeyOf(name string, id uuid.UUID) store.SortKey {
 	return store.SortKey{Name: name, ID: id}
 }
 
-func mapNotFound(err error, what string, id uuid.UUID) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%s %s: %w", what, id, fault.NotFound)
-	}
-	if errors.Is(err, store.ErrVersionMismatch) {
-		return fmt.Errorf("%s %s was changed by someone else; reload it and apply your edit again: %w", what, id, fault.Conflict)
-	}
-	return err
-}
-
 // Organisation returns one organisation, archived or not.
 func (d *Directory) Organisation(ctx context.Context, id uuid.UUID) (*store.Organisation, error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "organisation", ID: id}); err != nil {
 		return nil, err
 	}
 	o, err := d.st.OrganisationByID(ctx, id)
-	return o, mapNotFound(err, "organisation", id)
+	return o, store.Fault(err, "organisation", id)
 }
 
 // Organisations lists organisations in name order.
@@ -139,7 +128,7 @@ func (d *Directory) Service(ctx context.Context, id uuid.UUID) (*store.Service, 
 		return nil, err
 	}
 	s, err := d.st.ServiceByID(ctx, id)
-	return s, mapNotFound(err, "service", id)
+	return s, store.Fault(err, "service", id)
 }
 
 // Near asks for services within a distance of a postcode or a point.
@@ -269,7 +258,7 @@ func (d *Directory) Location(ctx context.Context, id uuid.UUID) (*store.Location
 		return nil, err
 	}
 	l, err := d.st.LocationByID(ctx, id)
-	return l, mapNotFound(err, "location", id)
+	return l, store.Fault(err, "location", id)
 }
 
 // Taxonomy returns one taxonomy.
@@ -278,7 +267,7 @@ func (d *Directory) Taxonomy(ctx context.Context, id uuid.UUID) (*store.Taxonomy
 		return nil, err
 	}
 	t, err := d.st.TaxonomyByID(ctx, id)
-	return t, mapNotFound(err, "taxonomy", id)
+	return t, store.Fault(err, "taxonomy", id)
 }
 
 // Taxonomies lists taxonomies in name order.
@@ -305,7 +294,7 @@ func (d *Directory) Term(ctx context.Context, id uuid.UUID) (*store.TaxonomyTerm
 		return nil, err
 	}
 	t, err := d.st.TermByID(ctx, id)
-	return t, mapNotFound(err, "taxonomy term", id)
+	return t, store.Fault(err, "taxonomy term", id)
 }
 
 // Terms lists a taxonomy's terms in name order.

@@ -58,7 +58,7 @@ func (d *Directory) UpdateOrganisation(ctx context.Context, id uuid.UUID, versio
 	applyOrganisation(o, in)
 	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		if err := q.UpdateOrganisation(ctx, o, version); err != nil {
-			return mapNotFound(err, "organisation", id)
+			return store.Fault(err, "organisation", id)
 		}
 		return q.AddToOutbox(ctx, store.EntityOrganisation, id)
 	})
@@ -77,7 +77,7 @@ func (d *Directory) ArchiveOrganisation(ctx context.Context, id uuid.UUID, versi
 	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		var err error
 		if o, err = q.ArchiveOrganisation(ctx, id, version); err != nil {
-			return mapNotFound(err, "organisation", id)
+			return store.Fault(err, "organisation", id)
 		}
 		ids, err := q.ArchiveServicesOfOrganisation(ctx, id)
 		if err != nil {
@@ -144,13 +144,13 @@ func (d *Directory) UpdateService(ctx context.Context, id uuid.UUID, version int
 	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		cur, err := q.ServiceForUpdate(ctx, id)
 		if err != nil {
-			return mapNotFound(err, "service", id)
+			return store.Fault(err, "service", id)
 		}
 		if err := d.policy.Authorize(ctx, access.EditService, access.Resource{Kind: "service", ID: id, OrganisationID: cur.OrganisationID}); err != nil {
 			return err
 		}
 		if cur.Version != version {
-			return mapNotFound(store.ErrVersionMismatch, "service", id)
+			return store.Fault(store.ErrVersionMismatch, "service", id)
 		}
 		ps := in.validate("input.")
 		parts, dbProblems, err := d.resolveParts(ctx, q, id, cur.OrganisationID, in)
@@ -163,7 +163,7 @@ func (d *Directory) UpdateService(ctx context.Context, id uuid.UUID, version int
 		s = cur
 		applyService(s, in)
 		if err := q.UpdateService(ctx, s, version); err != nil {
-			return mapNotFound(err, "service", id)
+			return store.Fault(err, "service", id)
 		}
 		if err := d.writeParts(ctx, q, id, cur.OrganisationID, in, parts); err != nil {
 			return err
@@ -214,13 +214,13 @@ func (d *Directory) lockedServiceWrite(ctx context.Context, id uuid.UUID, versio
 	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		cur, err := q.ServiceForUpdate(ctx, id)
 		if err != nil {
-			return mapNotFound(err, "service", id)
+			return store.Fault(err, "service", id)
 		}
 		if err := d.policy.Authorize(ctx, action, access.Resource{Kind: "service", ID: id, OrganisationID: cur.OrganisationID}); err != nil {
 			return err
 		}
 		if out, err = write(ctx, q, cur); err != nil {
-			return mapNotFound(err, "service", id)
+			return store.Fault(err, "service", id)
 		}
 		return q.AddToOutbox(ctx, store.EntityService, id)
 	})
