@@ -360,6 +360,29 @@ func TestDemoCaseloadFillsEveryReport(t *testing.T) {
 		t.Errorf("demo report: %+v", r)
 	}
 	e.cookie = e.login(seed.DemoPartner, pw[seed.DemoPartner])
+	// The partner's inbox costs the same number of statements for one
+	// referral as for seven: services, organisations, people and link
+	// workers are loaded a page at a time.
+	stmts := map[int]int64{}
+	for _, n := range []int{1, 7} {
+		before := e.queries.n.Load()
+		var in struct {
+			IncomingReferrals struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		e.ok(`query($n: Int) { incomingReferrals(first: $n) { edges { node { id service { name } organisation { name }
+			person { firstName linkWorkerEmail } } } } }`, map[string]any{"n": n}, &in)
+		if len(in.IncomingReferrals.Edges) != n {
+			t.Fatalf("%d referrals, want %d", len(in.IncomingReferrals.Edges), n)
+		}
+		stmts[n] = e.queries.n.Load() - before
+	}
+	t.Logf("statements for an inbox page of 1 and 7: %v", stmts)
+	if stmts[1] != stmts[7] {
+		t.Errorf("the inbox's statements grow with its size: %v", stmts)
+	}
+
 	// Paged three at a time, newest first, each once.
 	seen := map[string]bool{}
 	var after *string

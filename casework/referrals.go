@@ -260,26 +260,38 @@ func (cw *Casework) Shared(ctx context.Context, r *store.Referral) (*SharedClien
 	if err != nil {
 		return nil, err
 	}
-	out := &SharedClient{FirstName: c.FirstName}
-	if c.ErasedAt != nil {
-		out.FirstName = ""
-	}
-	if r.ShareDetails && c.ConsentShare && c.ErasedAt == nil {
-		out.LastName, out.Phone, out.Email = c.LastName, c.Phone, c.Email
-		out.Postcode, out.PreferredContact = c.Postcode, c.PreferredContact
-	}
-	worker := r.CreatedBy
-	if c.LinkWorkerID != nil {
-		worker = c.LinkWorkerID
-	}
-	if worker != nil {
-		a, err := cw.st.AccountByID(ctx, *worker)
+	var worker *store.Account
+	if id := WorkerOf(r, c); id != nil {
+		a, err := cw.st.AccountByID(ctx, *id)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
 		if err == nil {
-			out.LinkWorkerName, out.LinkWorkerEmail = a.Name, a.Email
+			worker = a
 		}
 	}
-	return out, nil
+	return SharedFrom(r, c, worker), nil
+}
+
+// WorkerOf is the link worker a provider should contact about a referral:
+// the client's assigned worker, else whoever wrote the referral.
+func WorkerOf(r *store.Referral, c *store.Client) *uuid.UUID {
+	if c.LinkWorkerID != nil {
+		return c.LinkWorkerID
+	}
+	return r.CreatedBy
+}
+
+// SharedFrom applies the sharing rules to a referral's client and link
+// worker (nil when unknown).
+func SharedFrom(r *store.Referral, c *store.Client, worker *store.Account) *SharedClient {
+	out := &SharedClient{FirstName: c.FirstName}
+	if r.ShareDetails && c.ConsentShare && c.ErasedAt == nil {
+		out.LastName, out.Phone, out.Email = c.LastName, c.Phone, c.Email
+		out.Postcode, out.PreferredContact = c.Postcode, c.PreferredContact
+	}
+	if worker != nil {
+		out.LinkWorkerName, out.LinkWorkerEmail = worker.Name, worker.Email
+	}
+	return out
 }

@@ -18,6 +18,11 @@ type loaders struct {
 	serviceTerms     *loader[uuid.UUID, []store.TaxonomyTerm]
 	costs            *loader[uuid.UUID, []store.CostOption]
 	contacts         *loader[uuid.UUID, []store.Contact]
+	// Casework lists: the services, clients and link workers of a page of
+	// referrals.
+	service *loader[uuid.UUID, store.Service]
+	client  *loader[uuid.UUID, store.Client]
+	account *loader[uuid.UUID, store.Account]
 }
 
 type loadersKey struct{}
@@ -91,7 +96,55 @@ func newLoaders(st *store.Store) *loaders {
 		rows, err := st.ContactsOfServices(ctx, ids)
 		return groupBy(rows, func(r *store.Contact) uuid.UUID { return deref(r.ServiceID) }), err
 	})
+	l.service = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]store.Service, error) {
+		rows, err := st.ServicesByIDs(ctx, ids)
+		return byID(rows, func(s *store.Service) uuid.UUID { return s.ID }), err
+	})
+	l.client = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]store.Client, error) {
+		rows, err := st.ClientsByIDs(ctx, ids)
+		var workers []uuid.UUID
+		for _, c := range rows {
+			if c.LinkWorkerID != nil {
+				workers = append(workers, *c.LinkWorkerID)
+			}
+		}
+		l.account.hint(workers)
+		return byID(rows, func(c *store.Client) uuid.UUID { return c.ID }), err
+	})
+	l.account = newLoader(func(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]store.Account, error) {
+		rows, err := st.AccountsByIDs(ctx, ids)
+		return byID(rows, func(a *store.Account) uuid.UUID { return a.ID }), err
+	})
 	return l
+}
+
+// hintReferrals tells the loaders which referrals share a page. Only
+// referrals the caller may read reach here, so their clients may be loaded
+// for what the referral shares.
+func (l *loaders) hintReferrals(refs []store.Referral) {
+	var svcs, orgs, clients, creators []uuid.UUID
+	for _, r := range refs {
+		svcs, orgs, clients = append(svcs, r.ServiceID), append(orgs, r.OrganisationID), append(clients, r.ClientID)
+		if r.CreatedBy != nil {
+			creators = append(creators, *r.CreatedBy)
+		}
+	}
+	l.service.hint(svcs)
+	l.organisation.hint(orgs)
+	l.client.hint(clients)
+	l.account.hint(creators)
+}
+
+// one loads a key that must exist.
+func one[V any](ctx context.Context, l *loader[uuid.UUID, V], what string, id uuid.UUID) (*V, error) {
+	v, ok, err := l.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, store.Fault(store.ErrNotFound, what, id)
+	}
+	return &v, nil
 }
 
 func withLoaders(ctx context.Context, st *store.Store) context.Context {

@@ -135,7 +135,9 @@ func (r *clientResolver) Sessions(ctx context.Context, obj *store.Client) ([]sto
 
 // Referrals is the resolver for the referrals field.
 func (r *clientResolver) Referrals(ctx context.Context, obj *store.Client) ([]store.Referral, error) {
-	return r.Casework.ClientReferrals(ctx, obj)
+	refs, err := r.Casework.ClientReferrals(ctx, obj)
+	r.loadersFor(ctx).hintReferrals(refs)
+	return refs, err
 }
 
 // Outcomes is the resolver for the outcomes field.
@@ -539,7 +541,7 @@ func (r *organisationConnectionResolver) TotalCount(ctx context.Context, obj *mo
 
 // Organisation is the resolver for the organisation field.
 func (r *organisationReferralReportResolver) Organisation(ctx context.Context, obj *casework.OrganisationStats) (*store.Organisation, error) {
-	return r.Directory.Organisation(ctx, obj.OrganisationID)
+	return one(ctx, r.loadersFor(ctx).organisation, "organisation", obj.OrganisationID)
 }
 
 // ID is the resolver for the id field.
@@ -771,7 +773,18 @@ func (r *queryResolver) CaseworkReport(ctx context.Context, from *time.Time, to 
 		}
 		team = &id
 	}
-	return r.Casework.Report(ctx, from, to, team)
+	rep, err := r.Casework.Report(ctx, from, to, team)
+	if err != nil {
+		return nil, err
+	}
+	var svcs, orgs []uuid.UUID
+	for _, s := range rep.Services {
+		svcs, orgs = append(svcs, s.ServiceID), append(orgs, s.OrganisationID)
+	}
+	l := r.loadersFor(ctx)
+	l.service.hint(svcs)
+	l.organisation.hint(orgs)
+	return rep, nil
 }
 
 // IncomingReferrals is the resolver for the incomingReferrals field.
@@ -788,6 +801,7 @@ func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, 
 	if err != nil {
 		return nil, err
 	}
+	r.loadersFor(ctx).hintReferrals(rows)
 	edges, info := connection(directory.Page[store.Referral]{Items: rows, HasNextPage: more}, after, referralKey,
 		func(cursor string, x *store.Referral) model.ReferralEdge {
 			return model.ReferralEdge{Cursor: cursor, Node: x}
@@ -802,17 +816,32 @@ func (r *referralResolver) ID(ctx context.Context, obj *store.Referral) (string,
 
 // Service is the resolver for the service field.
 func (r *referralResolver) Service(ctx context.Context, obj *store.Referral) (*store.Service, error) {
-	return r.Directory.Service(ctx, obj.ServiceID)
+	return one(ctx, r.loadersFor(ctx).service, "service", obj.ServiceID)
 }
 
 // Organisation is the resolver for the organisation field.
 func (r *referralResolver) Organisation(ctx context.Context, obj *store.Referral) (*store.Organisation, error) {
-	return r.Directory.Organisation(ctx, obj.OrganisationID)
+	return one(ctx, r.loadersFor(ctx).organisation, "organisation", obj.OrganisationID)
 }
 
 // Person is the resolver for the person field.
 func (r *referralResolver) Person(ctx context.Context, obj *store.Referral) (*casework.SharedClient, error) {
-	return r.Casework.Shared(ctx, obj)
+	l := r.loadersFor(ctx)
+	c, err := one(ctx, l.client, "client", obj.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	var worker *store.Account
+	if id := casework.WorkerOf(obj, c); id != nil {
+		a, ok, err := l.account.load(ctx, *id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			worker = &a
+		}
+	}
+	return casework.SharedFrom(obj, c, worker), nil
 }
 
 // History is the resolver for the history field.
@@ -945,7 +974,7 @@ func (r *serviceLocationResolver) Location(ctx context.Context, obj *store.Servi
 
 // Service is the resolver for the service field.
 func (r *serviceReferralReportResolver) Service(ctx context.Context, obj *casework.ServiceStats) (*store.Service, error) {
-	return r.Directory.Service(ctx, obj.ServiceID)
+	return one(ctx, r.loadersFor(ctx).service, "service", obj.ServiceID)
 }
 
 // Sent is the resolver for the sent field.

@@ -298,3 +298,10 @@ func (q Queries) AuditPage(ctx context.Context, f AuditFilter, before int64, lim
 	err := sq.Scan(ctx)
 	return out, err
 }
+
+// AccountsByIDs returns the accounts with these ids.
+func (q Queries) AccountsByIDs(ctx context.Context, ids []uuid.UUID) ([]Account, error) {
+	var out []Account
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
+	return out, err
+}

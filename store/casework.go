@@ -395,3 +395,10 @@ func (q Queries) AuditFor(ctx context.Context, objectType, objectID string) ([]A
 	err := q.db.NewSelect().Model(&out).Where("object_type = ? AND object_id = ?", objectType, objectID).Order("id").Scan(ctx)
 	return out, err
 }
+
+// ClientsByIDs returns the clients with these ids.
+func (q Queries) ClientsByIDs(ctx context.Context, ids []uuid.UUID) ([]Client, error) {
+	var out []Client
+	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
+	return out, err
+}
