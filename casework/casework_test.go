@@ -440,6 +440,15 @@ func TestConcurrentAnswersHaveOneWinner(t *testing.T) {
 		if wins != 1 || conflicts != 1 {
 			t.Fatalf("round %d: %d wins, %d conflicts", round, wins, conflicts)
 		}
+		// The database guard on its own, without the service's version
+		// check: a write expecting the old version changes nothing.
+		stale := *r
+		stale.Status = casework.Withdrawn
+		err := w.st.MoveReferral(context.Background(), &stale, r.Version, casework.Sent,
+			&store.ReferralEvent{ReferralID: r.ID, FromStatus: casework.Sent, ToStatus: casework.Withdrawn})
+		if !errors.Is(err, store.ErrVersionMismatch) {
+			t.Fatalf("round %d: a stale write to the store: %v", round, err)
+		}
 		got, _ := w.cw.Referral(as(w.worker), r.ID)
 		events, _ := w.cw.ReferralEvents(context.Background(), got)
 		if len(events) != 2 {
@@ -461,6 +470,11 @@ func TestSharingNeedsConsent(t *testing.T) {
 	}
 	if _, err := w.cw.CreateReferral(as(w.worker), casework.ReferralInput{ClientID: c.ID, ServiceID: w.service.ID}); problems(t, err)["input.serviceId"] == "" {
 		t.Errorf("a second open referral to the same service: %v", err)
+	}
+	// The database holds the rule too, for two referrals made at once.
+	dup := &store.Referral{ID: uuid.New(), ClientID: c.ID, ServiceID: w.service.ID, OrganisationID: w.service.OrganisationID, Status: casework.Draft}
+	if err := w.st.InsertReferral(context.Background(), dup); err == nil {
+		t.Error("the database took a second open referral to the same service")
 	}
 	shared, err := w.cw.Shared(as(w.partner), r)
 	if err != nil {

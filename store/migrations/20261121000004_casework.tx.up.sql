@@ -90,6 +90,9 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_client ON referrals (client_id);
 CREATE INDEX referrals_service ON referrals (service_id);
 CREATE INDEX referrals_organisation ON referrals (organisation_id, status);
+-- One open referral per client and service, even when two are made at once.
+CREATE UNIQUE INDEX referrals_one_open ON referrals (client_id, service_id)
+    WHERE status IN ('DRAFT', 'SENT', 'ACCEPTED', 'ATTENDED');
 
 CREATE TABLE referral_events (
     id          bigserial PRIMARY KEY,
