@@ -265,7 +265,7 @@ func TestSessionLimit(t *testing.T) {
 		if err != nil {
 			t.Fatalf("session %d: %v", i, err)
 		}
-		if s.Number != i || s.Kind != "TELEPHONE" {
+		if s.Number != i || s.Episode != 1 || s.Kind != "TELEPHONE" {
 			t.Errorf("session %d numbered %d kind %s", i, s.Number, s.Kind)
 		}
 	}
@@ -288,6 +288,27 @@ func TestSessionLimit(t *testing.T) {
 	held, _ := w.cw.Sessions(ctx, got)
 	if len(held) != 14 {
 		t.Errorf("%d sessions held", len(held))
+	}
+	// Closing and reopening starts a new episode with a fresh allowance.
+	closed, err := w.cw.SetClientStatus(ctx, c.ID, got.Version, casework.StatusClosed, "goals met")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: day, Kind: "VIDEO"}); problems(t, err)["clientId"] == "" {
+		t.Errorf("a session for a closed client: %v", err)
+	}
+	reopened, err := w.cw.SetClientStatus(ctx, c.ID, closed.Version, casework.StatusOpen, "")
+	if err != nil || reopened.Episode != 2 || reopened.SessionLimitReason != "" {
+		t.Fatalf("reopened: %+v %v", reopened, err)
+	}
+	for i := 1; i <= casework.SessionLimit; i++ {
+		s, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: day.AddDate(1, 0, i), Kind: "VIDEO"})
+		if err != nil || s.Episode != 2 || s.Number != i {
+			t.Fatalf("episode 2 session %d: %+v %v", i, s, err)
+		}
+	}
+	if _, err := w.cw.RecordSession(ctx, c.ID, casework.SessionInput{Date: day.AddDate(1, 1, 0), Kind: "VIDEO"}); problems(t, err)["input.extensionReason"] == "" {
+		t.Errorf("the 13th session of episode 2 without a reason: %v", err)
 	}
 	if _, err := w.cw.RecordSession(as(w.outsider), c.ID, casework.SessionInput{Date: day, Kind: "VIDEO"}); !errors.Is(err, fault.NotFound) {
 		t.Errorf("another team's session: %v", err)

@@ -133,7 +133,7 @@ func (cw *Casework) CreateClient(ctx context.Context, in ClientInput) (*store.Cl
 	if err != nil {
 		return nil, err
 	}
-	c := &store.Client{ID: newID(), TeamID: in.TeamID, Status: StatusOpen}
+	c := &store.Client{ID: newID(), TeamID: in.TeamID, Status: StatusOpen, Episode: 1}
 	if err := cw.apply(ctx, &ps, c, in); err != nil {
 		return nil, err
 	}
@@ -207,6 +207,11 @@ func (cw *Casework) SetClientStatus(ctx context.Context, id uuid.UUID, version i
 		var err error
 		if c, err = cw.clientForEdit(ctx, q, id, ""); err != nil {
 			return err
+		}
+		if c.Status == StatusClosed && status != StatusClosed {
+			// Reopening starts a new episode with its own sessions.
+			c.Episode++
+			c.SessionLimitReason = ""
 		}
 		c.Status, c.ClosedReason = status, ""
 		if status == StatusClosed {
@@ -394,9 +399,10 @@ func (cw *Casework) Sessions(ctx context.Context, c *store.Client) ([]store.Clie
 	return cw.st.ClientSessions(ctx, c.ID)
 }
 
-// RecordSession plans or records a session. Sessions are numbered in
-// order; past the SessionLimit one is refused unless the client's record
-// holds a reason to extend, given now or before.
+// RecordSession plans or records a session of the client's current
+// episode. Sessions are numbered in order within it; past the SessionLimit
+// one is refused unless the client's record holds a reason to extend the
+// episode, given now or before.
 func (cw *Casework) RecordSession(ctx context.Context, client uuid.UUID, in SessionInput) (*store.ClientSession, error) {
 	var ps fault.Problems
 	in.check(&ps)
@@ -416,7 +422,12 @@ func (cw *Casework) RecordSession(ctx context.Context, client uuid.UUID, in Sess
 		if err != nil {
 			return err
 		}
-		s.Number = len(held) + 1
+		s.Episode, s.Number = c.Episode, 1
+		for _, h := range held {
+			if h.Episode == c.Episode {
+				s.Number++
+			}
+		}
 		extend := strings.TrimSpace(in.ExtensionReason)
 		if s.Number > SessionLimit && c.SessionLimitReason == "" {
 			if extend == "" {

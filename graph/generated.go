@@ -140,6 +140,7 @@ type ComplexityRoot struct {
 		CreatedAt          func(childComplexity int) int
 		DateOfBirth        func(childComplexity int) int
 		Email              func(childComplexity int) int
+		Episode            func(childComplexity int) int
 		FirstName          func(childComplexity int) int
 		Goals              func(childComplexity int) int
 		ID                 func(childComplexity int) int
@@ -196,6 +197,7 @@ type ComplexityRoot struct {
 		Attended        func(childComplexity int) int
 		Date            func(childComplexity int) int
 		DurationMinutes func(childComplexity int) int
+		Episode         func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Kind            func(childComplexity int) int
 		Notes           func(childComplexity int) int
@@ -1139,6 +1141,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.Email(childComplexity), true
+	case "Client.episode":
+		if e.ComplexityRoot.Client.Episode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.Episode(childComplexity), true
 	case "Client.firstName":
 		if e.ComplexityRoot.Client.FirstName == nil {
 			break
@@ -1395,6 +1403,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClientSession.DurationMinutes(childComplexity), true
+	case "ClientSession.episode":
+		if e.ComplexityRoot.ClientSession.Episode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientSession.Episode(childComplexity), true
 	case "ClientSession.id":
 		if e.ComplexityRoot.ClientSession.ID == nil {
 			break
@@ -4030,7 +4044,7 @@ type Mutation {
 
   """
   Plans or records the client's next session. An episode has up to 12; a
-  13th needs ` + "`" + `extensionReason` + "`" + `.
+  13th needs ` + "`" + `extensionReason` + "`" + `. Reopening a closed client starts a new episode.
   """
   recordSession("The client." clientId: ID!, input: SessionInput!): ClientSession! @policy(rule: STAFF)
 
@@ -4699,10 +4713,12 @@ type Client {
   needs: [ClientNeed!]!
   goals: [Goal!]!
   preferences: ClientPreferences!
-  "Sessions in order."
+  "Sessions of every episode, in order."
   sessions: [ClientSession!]!
   "Why the client may have more than 12 sessions, once recorded."
   sessionLimitReason: String
+  "The current episode: 1, and one more each time a closed client is reopened."
+  episode: Int!
   "Referrals, newest first."
   referrals: [Referral!]!
   "Wellbeing measures by instrument and date."
@@ -4792,6 +4808,8 @@ enum SessionKind {
 type ClientSession {
   id: ID!
   version: Int!
+  "The client's episode the session belongs to."
+  episode: Int!
   "1 for the first session of the episode."
   number: Int!
   date: Date!
@@ -5257,6 +5275,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_sessions(ctx, field)
 	case "sessionLimitReason":
 		return ec.fieldContext_Client_sessionLimitReason(ctx, field)
+	case "episode":
+		return ec.fieldContext_Client_episode(ctx, field)
 	case "referrals":
 		return ec.fieldContext_Client_referrals(ctx, field)
 	case "outcomes":
@@ -5329,6 +5349,8 @@ func (ec *executionContext) childFields_ClientSession(ctx context.Context, field
 		return ec.fieldContext_ClientSession_id(ctx, field)
 	case "version":
 		return ec.fieldContext_ClientSession_version(ctx, field)
+	case "episode":
+		return ec.fieldContext_ClientSession_episode(ctx, field)
 	case "number":
 		return ec.fieldContext_ClientSession_number(ctx, field)
 	case "date":
@@ -9104,6 +9126,29 @@ func (ec *executionContext) fieldContext_Client_sessionLimitReason(_ context.Con
 	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Client_episode(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_episode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_episode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _Client_referrals(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9668,6 +9713,29 @@ func (ec *executionContext) _ClientSession_version(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ClientSession_episode(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientSession_episode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Episode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientSession_episode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
@@ -22214,6 +22282,11 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "episode":
+			out.Values[i] = ec._Client_episode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "referrals":
 			field := field
 
@@ -22646,6 +22719,11 @@ func (ec *executionContext) _ClientSession(ctx context.Context, sel ast.Selectio
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._ClientSession_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "episode":
+			out.Values[i] = ec._ClientSession_episode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

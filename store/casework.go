@@ -45,6 +45,7 @@ type Client struct {
 	Languages          []string       `bun:"languages,array" json:"languages"`
 	Accessibility      []string       `bun:"accessibility,array" json:"accessibility"`
 	Interests          []string       `bun:"interests,array" json:"interests"`
+	Episode            int            `bun:"episode" json:"episode"`
 	SessionLimitReason string         `bun:"session_limit_reason" json:"sessionLimitReason"`
 	ErasedAt           *time.Time     `bun:"erased_at" json:"erasedAt"`
 	Version            int            `bun:"version" json:"version"`
@@ -82,6 +83,7 @@ type ClientSession struct {
 
 	ID              uuid.UUID `bun:"id,pk,type:uuid" json:"id"`
 	ClientID        uuid.UUID `bun:"client_id,type:uuid" json:"clientId"`
+	Episode         int       `bun:"episode" json:"episode"`
 	Number          int       `bun:"number" json:"number"`
 	Date            time.Time `bun:"date,type:date" json:"date"`
 	Kind            string    `bun:"kind" json:"kind"`
@@ -181,7 +183,7 @@ func (q Queries) InsertClient(ctx context.Context, c *Client) error {
 var clientEditable = []string{"team_id", "link_worker_id", "first_name", "last_name", "date_of_birth", "postcode", "latitude",
 	"longitude", "nhs_number", "email", "phone", "preferred_contact", "referral_source", "referral_detail", "consent_hold",
 	"consent_share", "status", "closed_reason", "availability", "max_distance_km", "remote_ok", "free_only", "languages",
-	"accessibility", "interests", "session_limit_reason", "erased_at"}
+	"accessibility", "interests", "episode", "session_limit_reason", "erased_at"}
 
 // UpdateClient writes a client if its version is still expected.
 func (q Queries) UpdateClient(ctx context.Context, c *Client, expected int) error {
@@ -241,7 +243,7 @@ func (q Queries) UpdateGoal(ctx context.Context, g *Goal, expected int) error {
 // ClientSessions returns a client's sessions in order.
 func (q Queries) ClientSessions(ctx context.Context, client uuid.UUID) ([]ClientSession, error) {
 	var out []ClientSession
-	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("number").Scan(ctx)
+	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("episode", "number").Scan(ctx)
 	return out, err
 }
 

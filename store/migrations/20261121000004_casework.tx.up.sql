@@ -30,6 +30,9 @@ CREATE TABLE clients (
     languages         text[] NOT NULL DEFAULT '{}',
     accessibility     text[] NOT NULL DEFAULT '{}',
     interests         text[] NOT NULL DEFAULT '{}',
+    -- An episode runs from opening to closing; reopening starts the next,
+    -- with a fresh allowance of sessions.
+    episode           integer NOT NULL DEFAULT 1,
     session_limit_reason text NOT NULL DEFAULT '',
     erased_at         timestamptz,
     version           integer NOT NULL DEFAULT 1,
@@ -61,6 +64,7 @@ CREATE INDEX goals_client ON goals (client_id);
 CREATE TABLE client_sessions (
     id               uuid PRIMARY KEY,
     client_id        uuid NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
+    episode          integer NOT NULL DEFAULT 1,
     number           integer NOT NULL,
     date             date NOT NULL,
     kind             text NOT NULL CHECK (kind IN ('FACE_TO_FACE', 'TELEPHONE', 'VIDEO', 'HOME_VISIT')),
@@ -69,7 +73,7 @@ CREATE TABLE client_sessions (
     attended         boolean,
     version          integer NOT NULL DEFAULT 1,
     created_at       timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (client_id, number)
+    UNIQUE (client_id, episode, number)
 );
 
 CREATE TABLE referrals (
