@@ -68,8 +68,15 @@ func CheckPassword(encoded, password string) bool {
 }
 
 // dummyHash is checked against when no account matches, so that a wrong
-// e-mail takes as long as a wrong password.
-var dummyHash, _ = HashPassword("no account has this password")
+// e-mail takes as long as a wrong password. It is made on first use, with
+// the parameters real hashes are made with.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("no account has this password")
+	if err != nil {
+		panic(fmt.Sprintf("hashing the dummy password: %v", err))
+	}
+	return h
+})
 
 // contextWords are passwords an attacker tries first on this service
 // (NIST SP 800-63B asks for the service's own name among them).

@@ -115,7 +115,7 @@ func (s *Service) checkCredentials(ctx context.Context, action Action, email, pa
 		return nil, err
 	}
 	a, err := s.st.AccountByEmail(ctx, email)
-	hash := dummyHash
+	hash := dummyHash()
 	if err == nil {
 		hash = a.PasswordHash
 	} else if !errors.Is(err, store.ErrNotFound) {
