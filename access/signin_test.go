@@ -406,7 +406,7 @@ func TestBreachedPasswordsAreRefused(t *testing.T) {
 
 func TestAdminReasons(t *testing.T) {
 	for reason, ok := range map[string]bool{
-		"subject access request 2026-114": true,
+		"subject access request 2026-114":  true,
 		" ":                                false,
 		"because":                          false,
 		"          because   ":             false,
