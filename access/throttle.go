@@ -79,8 +79,8 @@ func (s *Service) reserveAttempt(ctx context.Context, email string) ([]store.Thr
 		return nil, err
 	}
 	if !ok {
-		wait := int(math.Ceil(retry.Sub(now).Seconds()))
-		return nil, fmt.Errorf("%w: try again in %d seconds: %w", ErrThrottled, max(wait, 1), fault.Unauthenticated)
+		wait := max(time.Duration(math.Ceil(retry.Sub(now).Seconds()))*time.Second, time.Second)
+		return nil, fmt.Errorf("%w: try again in %s: %w", ErrThrottled, wait, fault.Unauthenticated)
 	}
 	return keys, nil
 }

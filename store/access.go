@@ -370,9 +370,9 @@ func (q Queries) reserve(ctx context.Context, k ThrottleKey, now, forgotten time
 	err := q.db.NewRaw(`INSERT INTO login_throttle AS t (kind, key, failures, last_at) VALUES (?, ?, 1, ?)
 		ON CONFLICT (kind, key) DO UPDATE
 		SET failures = CASE WHEN t.last_at < ? THEN 1 ELSE t.failures + 1 END, last_at = excluded.last_at
-		WHERE t.last_at < ? OR excluded.last_at >= t.last_at + `+delaySQL+`
+		WHERE t.failures < ? OR t.last_at < ? OR excluded.last_at >= t.last_at + `+delaySQL+`
 		RETURNING failures`,
-		k.Kind, k.Key, now, forgotten, forgotten, k.Free, k.Base.Seconds(), k.Free, k.Cap.Seconds()).Scan(ctx, &failures)
+		k.Kind, k.Key, now, forgotten, k.Free, forgotten, k.Free, k.Base.Seconds(), k.Free, k.Cap.Seconds()).Scan(ctx, &failures)
 	if err == nil {
 		return true, time.Time{}, nil
 	}
