@@ -32,6 +32,9 @@ const (
 	ReadAudit      Action = "audit.read"
 	SignIn         Action = "session.login"
 	SignOut        Action = "session.logout"
+	// ManageTwoFactor is an administrator turning their own TOTP
+	// two-factor sign-in on or off.
+	ManageTwoFactor Action = "account.totp"
 
 	// Casework, designed now so that it slots in: clients belong to a team;
 	// referrals are sent to a service of an organisation.
@@ -52,7 +55,8 @@ type Resource struct {
 	OrganisationID uuid.UUID
 	// TeamID is the team that owns a client (casework).
 	TeamID uuid.UUID
-	// Reason is why an admin looks at a client's record; required.
+	// Reason is why an admin looks at a client's record; required, and
+	// checked by CheckReason.
 	Reason string
 }
 

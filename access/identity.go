@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"sync"
 
 	"github.com/google/uuid"
 )
@@ -61,15 +62,51 @@ func IdentityFrom(ctx context.Context) *Identity {
 	return anonymous
 }
 
-// WithRequest attaches where a call came from.
+// requestRecord is one request's facts and what the audit trail has
+// seen of it.
+type requestRecord struct {
+	req      Request
+	mu       sync.Mutex
+	refusals int
+}
+
+// refused counts a refusal, reporting whether it is the first and how
+// many came after the first (this one included).
+func (r *requestRecord) refused() (first bool, later int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refusals++
+	return r.refusals == 1, r.refusals - 1
+}
+
+// unrecorded is how many refusals after the first the request had.
+func (r *requestRecord) unrecorded() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return max(r.refusals-1, 0)
+}
+
+// WithRequest attaches where a call came from, and starts the request's
+// record: the audit trail writes only its first refusal.
 func WithRequest(ctx context.Context, r Request) context.Context {
-	return context.WithValue(ctx, requestKey{}, r)
+	return context.WithValue(ctx, requestKey{}, &requestRecord{req: r})
 }
 
 // RequestFrom returns where a call came from.
 func RequestFrom(ctx context.Context) Request {
-	r, _ := ctx.Value(requestKey{}).(Request)
-	return r
+	if rec, ok := ctx.Value(requestKey{}).(*requestRecord); ok {
+		return rec.req
+	}
+	return Request{}
+}
+
+// UnrecordedRefusals is how many refusals in the request in ctx were
+// counted but not written to the audit trail (all but the first).
+func UnrecordedRefusals(ctx context.Context) int {
+	if rec, ok := ctx.Value(requestKey{}).(*requestRecord); ok {
+		return rec.unrecorded()
+	}
+	return 0
 }
 
 // Partner reports whether the caller speaks for the organisation.

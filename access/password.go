@@ -1,12 +1,20 @@
 package access
 
 import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"unicode"
+
+	_ "embed" // the breached-password list
 
 	"golang.org/x/crypto/argon2"
 )
@@ -60,17 +68,73 @@ func CheckPassword(encoded, password string) bool {
 }
 
 // dummyHash is checked against when no account matches, so that a wrong
-// e-mail takes as long as a wrong password.
-var dummyHash, _ = HashPassword("no account has this password")
-
-var commonPasswords = map[string]bool{}
-
-func init() {
-	for _, p := range strings.Fields(`password password1 password12 password123 passw0rd 123456789012 1234567890ab
-		qwertyuiop qwertyuiop12 letmein12345 iloveyou1234 welcome12345 changeme1234 adminadmin12 abcdefghijkl
-		football1234 monkey123456 dragon123456 sunshine1234 princess1234 trustno11234 signpost1234 signpostsignpost`) {
-		commonPasswords[p] = true
+// e-mail takes as long as a wrong password. It is made on first use, with
+// the parameters real hashes are made with.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("no account has this password")
+	if err != nil {
+		panic(fmt.Sprintf("hashing the dummy password: %v", err))
 	}
+	return h
+})
+
+// contextWords are passwords an attacker tries first on this service
+// (NIST SP 800-63B asks for the service's own name among them).
+var contextWords = map[string]bool{"signpost": true, "signpostsignpost": true, "socialprescribing": true,
+	"linkworker": true}
+
+//go:embed breached/top-100000.txt.gz
+var breachedGzip []byte
+
+// breachedPasswords is the embedded list (see breached/README.md),
+// lower-cased, sorted and without duplicates, read on first use.
+var breachedPasswords = sync.OnceValue(func() []string {
+	zr, err := gzip.NewReader(bytes.NewReader(breachedGzip))
+	if err != nil {
+		panic(fmt.Sprintf("the embedded breached-password list is unreadable: %v", err))
+	}
+	var list []string
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		if w := strings.ToLower(strings.TrimSpace(sc.Text())); w != "" {
+			list = append(list, w)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		panic(fmt.Sprintf("the embedded breached-password list is unreadable: %v", err))
+	}
+	slices.Sort(list)
+	return slices.Compact(list)
+})
+
+// listed reports whether a lower-cased password is a breached or
+// context-specific one.
+func listed(p string) bool {
+	if contextWords[p] {
+		return true
+	}
+	_, found := slices.BinarySearch(breachedPasswords(), p)
+	return found
+}
+
+// leet undoes the commonest letter-for-symbol swaps (p@ssw0rd).
+var leet = strings.NewReplacer("@", "a", "4", "a", "3", "e", "1", "i", "!", "i", "0", "o", "$", "s", "5", "s", "7", "t")
+
+// notLetter is what people add before or after a word: digits, symbols, spaces.
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }
+
+// breachedVariant reports whether a lower-cased password is listed, or is a
+// listed one with digits, symbols or a year added before or after it
+// ("summer2024!!", "password12345678"), or with letters swapped for
+// look-alike symbols.
+func breachedVariant(p string) bool {
+	core := strings.TrimFunc(p, notLetter)
+	for _, c := range []string{p, core, leet.Replace(p), leet.Replace(core)} {
+		if c != "" && listed(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrWeakPassword wraps the reason a password is refused.
@@ -93,8 +157,10 @@ func CheckStrength(password, email string) error {
 		return fmt.Errorf("%w: use at least 12 characters (a few unrelated words work well)", ErrWeakPassword)
 	case len([]rune(password)) > 256:
 		return fmt.Errorf("%w: use at most 256 characters", ErrWeakPassword)
-	case commonPasswords[p]:
-		return fmt.Errorf("%w: it is one of the most common passwords", ErrWeakPassword)
+	case listed(p):
+		return fmt.Errorf("%w: it is on a list of passwords known from data breaches", ErrWeakPassword)
+	case breachedVariant(p):
+		return fmt.Errorf("%w: it is a password known from data breaches with a little changed or added", ErrWeakPassword)
 	case builtOnCommon(p):
 		return fmt.Errorf("%w: it is a common password with a little added", ErrWeakPassword)
 	case len(local) >= 3 && strings.Contains(p, local):

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/fault"
@@ -51,7 +54,7 @@ func (p *RolePolicy) Authorize(ctx context.Context, a Action, r Resource) error 
 	}
 	id := IdentityFrom(ctx)
 	err := Decide(id, a, r)
-	reason := r.Reason // an administrator's reason for looking at a client
+	reason := strings.TrimSpace(r.Reason) // an administrator's reason for looking at a client
 	if err != nil {
 		reason = err.Error()
 	}
@@ -72,8 +75,14 @@ func objectID(r Resource) string {
 	return ""
 }
 
-// Record appends an entry to the audit trail for the caller in ctx.
+// Record appends an entry to the audit trail for the caller in ctx. Of
+// the refusals in one request (see WithRequest) only the first is
+// written: the others are counted, so that one request of many refused
+// fields cannot flood the trail; the count is logged when the request ends.
 func (p *RolePolicy) Record(ctx context.Context, a Action, objectType, objectID string, allowed bool, reason string) error {
+	if !allowed && !p.firstRefusal(ctx) {
+		return nil
+	}
 	id := IdentityFrom(ctx)
 	req := RequestFrom(ctx)
 	e := &store.AuditEntry{ActorKind: string(id.Kind), Actor: id.Label, Action: string(a), ObjectType: objectType,
@@ -88,6 +97,49 @@ func (p *RolePolicy) Record(ctx context.Context, a Action, objectType, objectID 
 	}
 	return p.st.AppendAudit(ctx, e)
 }
+
+// firstRefusal reports whether this is the request's first refusal; for
+// later ones it counts them, and logs the count once the request ends.
+func (p *RolePolicy) firstRefusal(ctx context.Context) bool {
+	rec, _ := ctx.Value(requestKey{}).(*requestRecord)
+	if rec == nil {
+		return true // no request (the command line, tests): record all
+	}
+	first, later := rec.refused()
+	if later == 1 {
+		context.AfterFunc(ctx, func() {
+			p.log.WarnContext(context.WithoutCancel(ctx), "refusals not written to the audit trail",
+				"request_id", rec.req.RequestID, "count", rec.unrecorded())
+		})
+	}
+	return first
+}
+
+// Reasons an administrator gives for reading a client's record.
+const (
+	MinReasonLength = 10
+	MaxReasonLength = 500
+)
+
+// CheckReason checks an administrator's reason for reading a client's
+// record: it is kept in the audit trail, so it must say something.
+func CheckReason(reason string) error {
+	r := strings.TrimSpace(reason)
+	n := utf8.RuneCountInString(r)
+	switch {
+	case n < MinReasonLength:
+		return fault.InvalidField("reason", "say why you need this record, in at least %d characters", MinReasonLength)
+	case n > MaxReasonLength:
+		return fault.InvalidField("reason", "must be at most %d characters", MaxReasonLength)
+	case strings.IndexFunc(r, invisible) >= 0:
+		return fault.InvalidField("reason", "must not contain control or invisible formatting characters")
+	}
+	return nil
+}
+
+// invisible reports control characters and invisible formatting ones
+// (zero-width, bidirectional overrides).
+func invisible(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 func truncate(s string, n int) string {
 	if len(s) > n {
@@ -135,11 +187,22 @@ func Decide(id *Identity, a Action, r Resource) error {
 			return nil
 		}
 	case ReadClient, EditClient:
-		if id.Role == RoleLinkWorker && id.InTeam(r.TeamID) || admin && r.Reason != "" {
+		if id.Role == RoleLinkWorker && id.InTeam(r.TeamID) {
 			return nil
 		}
+		if admin && r.Reason != "" {
+			return CheckReason(r.Reason)
+		}
 	case ReadReferral:
-		if partnerOf || id.Role == RoleLinkWorker && id.InTeam(r.TeamID) || admin && r.Reason != "" {
+		if partnerOf || id.Role == RoleLinkWorker && id.InTeam(r.TeamID) {
+			return nil
+		}
+		if admin && r.Reason != "" {
+			return CheckReason(r.Reason)
+		}
+	case ManageTwoFactor:
+		// People, not tokens, and for now administrators.
+		if id.Kind == ByAccount && admin {
 			return nil
 		}
 	case AnswerReferral:

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -28,32 +29,32 @@ const (
 	TokenPrefix = "sp_"
 )
 
-// ErrBadCredentials is the one answer to a wrong e-mail or password.
-var ErrBadCredentials = fmt.Errorf("the e-mail address or password is wrong: %w", fault.Unauthenticated)
-
-// ErrThrottled is returned after too many failed sign-ins.
-var ErrThrottled = errors.New("too many failed sign-ins")
+// ErrBadCredentials is the one answer to a wrong e-mail address, password
+// or two-factor code, or a disabled account.
+var ErrBadCredentials = fmt.Errorf("the e-mail address, password or code is wrong: %w", fault.Unauthenticated)
 
 // Service manages accounts, teams, sessions, tokens and the audit trail.
 type Service struct {
-	st        *store.Store
-	policy    *RolePolicy
-	now       func() time.Time
-	byEmail   *throttle
-	byAddress *throttle
+	st     *store.Store
+	policy *RolePolicy
+	now    func() time.Time
+	// hashes bounds concurrent password checks (passwordChecks, shared by
+	// the process).
+	hashes *hashGate
+	// lastPrune is when this process last pruned old sign-in attempts
+	// (UnixNano).
+	lastPrune atomic.Int64
+	// checkPassword is CheckPassword; tests hold it to catch concurrent checks.
+	checkPassword func(encoded, password string) bool
 }
 
 // NewService returns the access service.
 func NewService(st *store.Store, policy *RolePolicy) *Service {
-	return &Service{st: st, policy: policy, now: time.Now,
-		byEmail: newThrottle(5, 15*time.Minute), byAddress: newThrottle(30, 15*time.Minute)}
+	return &Service{st: st, policy: policy, now: time.Now, hashes: passwordChecks, checkPassword: CheckPassword}
 }
 
-// SetClock replaces the clock (tests of expiry).
-func (s *Service) SetClock(now func() time.Time) {
-	s.now = now
-	s.byEmail.now, s.byAddress.now = now, now
-}
+// SetClock replaces the clock (tests of expiry and throttling).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 func secret() (string, string, error) {
 	b := make([]byte, 32)
@@ -69,48 +70,98 @@ func hashSecret(raw string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Login checks an e-mail address and password and starts a session,
-// returning the account and the session secret for the cookie.
-func (s *Service) Login(ctx context.Context, email, password string) (*store.Account, string, error) {
+// Login checks an e-mail address, password and, for accounts with
+// two-factor sign-in on, a TOTP code, and starts a session, ending the
+// account's other sessions (one session per person). It returns the
+// account and the session secret for the cookie.
+//
+// The attempt is counted as a failure before the password is checked and
+// taken back only when it succeeds, so parallel guesses cannot all be
+// checked before the throttle sees them; password checks wait for a slot
+// of the process's hash gate.
+func (s *Service) Login(ctx context.Context, email, password, code string) (*store.Account, string, error) {
 	email = strings.TrimSpace(email)
-	addr := RequestFrom(ctx).Address
-	for _, t := range []struct {
-		th  *throttle
-		key string
-	}{{s.byEmail, strings.ToLower(email)}, {s.byAddress, addr}} {
-		if blocked, until := t.th.blocked(t.key); blocked {
-			s.policy.Record(ctx, SignIn, "account", email, false, "throttled")
-			return nil, "", fmt.Errorf("%w: try again after %s: %w", ErrThrottled, until.Format("15:04"), fault.Unauthenticated)
-		}
-	}
-	a, err := s.st.AccountByEmail(ctx, email)
-	hash := dummyHash
-	if err == nil {
-		hash = a.PasswordHash
-	} else if !errors.Is(err, store.ErrNotFound) {
+	a, err := s.checkCredentials(ctx, SignIn, email, password, code)
+	if err != nil {
 		return nil, "", err
 	}
-	ok := CheckPassword(hash, password) && err == nil && a.DisabledAt == nil
-	if !ok {
-		s.byEmail.fail(strings.ToLower(email))
-		s.byAddress.fail(addr)
-		s.policy.Record(ctx, SignIn, "account", email, false, "wrong e-mail or password, or disabled")
-		return nil, "", ErrBadCredentials
-	}
-	s.byEmail.reset(strings.ToLower(email))
 	raw, hashed, err := secret()
 	if err != nil {
 		return nil, "", err
 	}
 	now := s.now()
 	req := RequestFrom(ctx)
-	if err := s.st.InsertSession(ctx, &store.Session{TokenHash: hashed, AccountID: a.ID, CreatedAt: now, LastSeenAt: now,
+	if err := s.st.InsertSessionAlone(ctx, &store.Session{TokenHash: hashed, AccountID: a.ID, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(AbsoluteTimeout), Address: req.Address, UserAgent: truncate(req.UserAgent, 300)}); err != nil {
 		return nil, "", err
 	}
-	s.policy.Record(WithIdentity(ctx, &Identity{Kind: ByAccount, AccountID: a.ID, Label: a.Email, Role: Role(a.Role)}),
-		SignIn, "account", a.ID.String(), true, "")
+	if err := s.policy.Record(WithIdentity(ctx, &Identity{Kind: ByAccount, AccountID: a.ID, Label: a.Email, Role: Role(a.Role)}),
+		SignIn, "account", a.ID.String(), true, ""); err != nil {
+		return nil, "", err
+	}
 	return a, raw, nil
+}
+
+// checkCredentials reserves a throttled attempt for the e-mail address,
+// checks the password and, when the account has TOTP on, the code, and
+// returns the account. Every failure is ErrBadCredentials or ErrThrottled,
+// and is audited as a refusal of action.
+func (s *Service) checkCredentials(ctx context.Context, action Action, email, password, code string) (*store.Account, error) {
+	keys, err := s.reserveAttempt(ctx, email)
+	if err != nil {
+		if errors.Is(err, ErrThrottled) {
+			return nil, s.refuse(ctx, action, email, "throttled", err)
+		}
+		return nil, err
+	}
+	a, err := s.st.AccountByEmail(ctx, email)
+	hash := dummyHash()
+	if err == nil {
+		hash = a.PasswordHash
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if gerr := s.hashes.enter(ctx); gerr != nil {
+		// Not checked, so not a failure: take the attempt back.
+		if rerr := s.releaseAttempt(context.WithoutCancel(ctx), keys); rerr != nil {
+			return nil, rerr
+		}
+		return nil, s.refuse(ctx, action, email, "too many password checks at once", gerr)
+	}
+	passwordOK := s.checkPassword(hash, password)
+	s.hashes.leave()
+	if !passwordOK || err != nil || a.DisabledAt != nil {
+		return nil, s.refuse(ctx, action, email, "wrong e-mail or password, or disabled", ErrBadCredentials)
+	}
+	if a.TOTPEnabledAt != nil {
+		ok, err := s.useTOTPCode(ctx, a, code)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, s.refuse(ctx, action, email, "wrong or missing two-factor code", ErrBadCredentials)
+		}
+	}
+	return a, s.succeeded(ctx, keys)
+}
+
+// refuse audits a refused check of credentials and returns err, or the
+// audit trail's failure.
+func (s *Service) refuse(ctx context.Context, action Action, email, why string, err error) error {
+	if aerr := s.policy.Record(ctx, action, "account", truncate(email, 320), false, why); aerr != nil {
+		return fmt.Errorf("audit trail unavailable: %w", aerr)
+	}
+	return err
+}
+
+// useTOTPCode reports whether code is the account's current code, not used
+// before, and records its step so that it cannot be used again.
+func (s *Service) useTOTPCode(ctx context.Context, a *store.Account, code string) (bool, error) {
+	step, ok := verifyTOTP(a.TOTPSecret, code, s.now(), a.TOTPLastStep)
+	if !ok {
+		return false, nil
+	}
+	return s.st.UseTOTPStep(ctx, a.ID, step)
 }
 
 // Logout ends the session with this secret.
@@ -122,6 +173,19 @@ func (s *Service) Logout(ctx context.Context, raw string) error {
 		return err
 	}
 	return s.policy.Record(ctx, SignOut, "session", "", true, "")
+}
+
+// LogoutEverywhere ends every session of the signed-in person, on every
+// browser. API tokens have no sessions: revoke the token instead.
+func (s *Service) LogoutEverywhere(ctx context.Context) error {
+	id := IdentityFrom(ctx)
+	if id.Kind != ByAccount {
+		return fmt.Errorf("only a person signed in has sessions; revoke a token to stop it: %w", fault.Forbidden)
+	}
+	if err := s.st.DeleteSessionsOf(ctx, id.AccountID); err != nil {
+		return err
+	}
+	return s.policy.Record(ctx, SignOut, "session", id.AccountID.String(), true, "every session")
 }
 
 // SessionIdentity returns who a session cookie belongs to, or nil when the

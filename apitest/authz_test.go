@@ -3,6 +3,7 @@ package apitest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"sort"
 	"testing"
@@ -170,6 +171,19 @@ func matrix() map[string]op {
 		"login": {func(f *fixture) (string, map[string]any) {
 			return `mutation { login(email: "nobody@test.example", password: "wrong password 123") { id } }`, nil
 		}, allRoles(unauth)}, // everyone may try; a wrong password is UNAUTHENTICATED for all
+		// Two-factor sign-in: administrators manage their own. Confirming a
+		// code that cannot be right, and disabling while it is off, get
+		// past the gate to the domain's answer.
+		"enrolTotp": {func(f *fixture) (string, map[string]any) {
+			return `mutation { enrolTotp { secret uri } }`, nil
+		}, adminOnly},
+		"confirmTotp": {func(f *fixture) (string, map[string]any) {
+			f.e.ok(`mutation { enrolTotp { secret } }`, nil, nil)
+			return `mutation { confirmTotp(code: "not a code") { id } }`, nil
+		}, withAdmin(adminOnly, "BAD_USER_INPUT")},
+		"disableTotp": {func(f *fixture) (string, map[string]any) {
+			return `mutation { disableTotp(password: "a long test password 42", code: "123456") { id } }`, nil
+		}, withAdmin(adminOnly, "CONFLICT")},
 		"createAccount": {func(f *fixture) (string, map[string]any) {
 			return `mutation($in: AccountInput!) { createAccount(input: $in) { id } }`, map[string]any{"in": map[string]any{
 				"email": fmt.Sprintf("new%d@test.example", serialN()), "role": "LINK_WORKER", "password": testPassword}}
@@ -224,6 +238,13 @@ func matrix() map[string]op {
 	return m
 }
 
+// withAdmin is want with the admin's expectation replaced.
+func withAdmin(want map[string]string, code string) map[string]string {
+	m := maps.Clone(want)
+	m["admin"] = code
+	return m
+}
+
 func allRoles(code string) map[string]string {
 	m := map[string]string{}
 	for _, r := range roles {
@@ -232,9 +253,10 @@ func allRoles(code string) map[string]string {
 	return m
 }
 
-// handledElsewhere are covered by their own tests (logout would end the
-// session the matrix runs under).
-var handledElsewhere = map[string]bool{"logout": true}
+// handledElsewhere are covered by their own tests (logout and
+// logoutEverywhere would end the session the matrix runs under; see
+// signin_test.go).
+var handledElsewhere = map[string]bool{"logout": true, "logoutEverywhere": true}
 
 func TestAuthorisationMatrix(t *testing.T) {
 	f := newFixture(t)

@@ -76,6 +76,7 @@ type ComplexityRoot struct {
 		Organisation func(childComplexity int) int
 		Role         func(childComplexity int) int
 		Teams        func(childComplexity int) int
+		TotpEnabled  func(childComplexity int) int
 		Version      func(childComplexity int) int
 	}
 
@@ -291,6 +292,7 @@ type ComplexityRoot struct {
 		AddTeamMember       func(childComplexity int, teamID string, accountID string) int
 		ArchiveOrganisation func(childComplexity int, id string, version int) int
 		ArchiveService      func(childComplexity int, id string, version int) int
+		ConfirmTotp         func(childComplexity int, code string) int
 		CreateAPIToken      func(childComplexity int, organisationID string, name string) int
 		CreateAccount       func(childComplexity int, input model.AccountInput) int
 		CreateClient        func(childComplexity int, input model.ClientInput) int
@@ -299,9 +301,12 @@ type ComplexityRoot struct {
 		CreateService       func(childComplexity int, organisationID string, input model.ServiceInput) int
 		CreateTeam          func(childComplexity int, name string) int
 		DisableAccount      func(childComplexity int, id string, version int) int
+		DisableTotp         func(childComplexity int, password string, code string) int
+		EnrolTotp           func(childComplexity int) int
 		EraseClient         func(childComplexity int, id string, reason string) int
-		Login               func(childComplexity int, email string, password string) int
+		Login               func(childComplexity int, email string, password string, code *string) int
 		Logout              func(childComplexity int) int
+		LogoutEverywhere    func(childComplexity int) int
 		MoveReferral        func(childComplexity int, id string, version int, to string, reason *string) int
 		RecordOutcome       func(childComplexity int, clientID string, input model.OutcomeInput) int
 		RecordSession       func(childComplexity int, clientID string, input model.SessionInput) int
@@ -595,6 +600,11 @@ type ComplexityRoot struct {
 		TermID func(childComplexity int) int
 	}
 
+	TotpEnrolment struct {
+		Secret func(childComplexity int) int
+		URI    func(childComplexity int) int
+	}
+
 	WellbeingChange struct {
 		Baseline    func(childComplexity int) int
 		Instrument  func(childComplexity int) int
@@ -622,6 +632,7 @@ type AccountResolver interface {
 	Organisation(ctx context.Context, obj *store.Account) (*store.Organisation, error)
 	Teams(ctx context.Context, obj *store.Account) ([]store.Team, error)
 	Disabled(ctx context.Context, obj *store.Account) (bool, error)
+	TotpEnabled(ctx context.Context, obj *store.Account) (bool, error)
 }
 type ApiTokenResolver interface {
 	ID(ctx context.Context, obj *store.APIToken) (string, error)
@@ -677,8 +688,12 @@ type MutationResolver interface {
 	UpdateService(ctx context.Context, id string, version int, input model.ServiceInput) (*store.Service, error)
 	ArchiveService(ctx context.Context, id string, version int) (*store.Service, error)
 	VerifyService(ctx context.Context, id string, version int, assurer string, assuredDate *time.Time) (*store.Service, error)
-	Login(ctx context.Context, email string, password string) (*store.Account, error)
+	Login(ctx context.Context, email string, password string, code *string) (*store.Account, error)
 	Logout(ctx context.Context) (bool, error)
+	LogoutEverywhere(ctx context.Context) (bool, error)
+	EnrolTotp(ctx context.Context) (*model.TotpEnrolment, error)
+	ConfirmTotp(ctx context.Context, code string) (*store.Account, error)
+	DisableTotp(ctx context.Context, password string, code string) (*store.Account, error)
 	CreateAccount(ctx context.Context, input model.AccountInput) (*store.Account, error)
 	UpdateAccount(ctx context.Context, id string, version int, input model.AccountInput) (*store.Account, error)
 	DisableAccount(ctx context.Context, id string, version int) (*store.Account, error)
@@ -876,6 +891,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Teams(childComplexity), true
+	case "Account.totpEnabled":
+		if e.ComplexityRoot.Account.TotpEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.TotpEnabled(childComplexity), true
 	case "Account.version":
 		if e.ComplexityRoot.Account.Version == nil {
 			break
@@ -1800,6 +1821,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveService(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.confirmTotp":
+		if e.ComplexityRoot.Mutation.ConfirmTotp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmTotp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmTotp(childComplexity, args["code"].(string)), true
 	case "Mutation.createApiToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -1888,6 +1920,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DisableAccount(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.disableTotp":
+		if e.ComplexityRoot.Mutation.DisableTotp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disableTotp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisableTotp(childComplexity, args["password"].(string), args["code"].(string)), true
+	case "Mutation.enrolTotp":
+		if e.ComplexityRoot.Mutation.EnrolTotp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.EnrolTotp(childComplexity), true
 	case "Mutation.eraseClient":
 		if e.ComplexityRoot.Mutation.EraseClient == nil {
 			break
@@ -1909,13 +1958,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Login(childComplexity, args["email"].(string), args["password"].(string)), true
+		return e.ComplexityRoot.Mutation.Login(childComplexity, args["email"].(string), args["password"].(string), args["code"].(*string)), true
 	case "Mutation.logout":
 		if e.ComplexityRoot.Mutation.Logout == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.logoutEverywhere":
+		if e.ComplexityRoot.Mutation.LogoutEverywhere == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.LogoutEverywhere(childComplexity), true
 	case "Mutation.moveReferral":
 		if e.ComplexityRoot.Mutation.MoveReferral == nil {
 			break
@@ -3287,6 +3342,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TermCount.TermID(childComplexity), true
 
+	case "TotpEnrolment.secret":
+		if e.ComplexityRoot.TotpEnrolment.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TotpEnrolment.Secret(childComplexity), true
+	case "TotpEnrolment.uri":
+		if e.ComplexityRoot.TotpEnrolment.URI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TotpEnrolment.URI(childComplexity), true
+
 	case "WellbeingChange.baseline":
 		if e.ComplexityRoot.WellbeingChange.Baseline == nil {
 			break
@@ -3672,10 +3740,20 @@ type Account implements Node {
   teams: [Team!]!
   "Whether the account may no longer sign in."
   disabled: Boolean!
+  "Whether signing in needs a code from an authenticator app (TOTP)."
+  totpEnabled: Boolean!
   "Increases with every change; pass it back when updating."
   version: Int!
   "When it was created."
   createdAt: DateTime!
+}
+
+"A new two-factor (TOTP) secret, shown once; confirm it with ` + "`" + `confirmTotp` + "`" + `."
+type TotpEnrolment {
+  "The secret in base32, to type into an authenticator app."
+  secret: String!
+  "The otpauth:// URI, to show as a QR code."
+  uri: String!
 }
 
 "A team of link workers, e.g. a GP practice; clients belong to teams."
@@ -3997,11 +4075,39 @@ type Mutation {
     assuredDate: Date
   ): Service! @policy(rule: EDITOR)
 
-  "Signs in with an e-mail address and password, setting the session cookie."
-  login("The account's e-mail address." email: String!, "Its password." password: String!): Account! @policy(rule: PUBLIC)
+  """
+  Signs in with an e-mail address and password, setting the session cookie.
+  Accounts with two-factor sign-in on also need the current code. Signing in
+  ends the account's other sessions: one session per person. A wrong e-mail
+  address, password or code gets one answer; failures are throttled.
+  """
+  login(
+    "The account's e-mail address."
+    email: String!
+    "Its password."
+    password: String!
+    "The six-digit code from the authenticator app, for accounts with two-factor sign-in on."
+    code: String
+  ): Account! @policy(rule: PUBLIC)
 
   "Signs out, ending the session and clearing its cookie."
   logout: Boolean! @policy(rule: PUBLIC)
+
+  "Signs out everywhere: ends every session of the signed-in person, on every browser."
+  logoutEverywhere: Boolean! @policy(rule: SIGNED_IN)
+
+  """
+  Starts two-factor sign-in (TOTP) for the signed-in administrator: returns a
+  new secret for an authenticator app. It takes effect once ` + "`" + `confirmTotp` + "`" + ` is
+  given a code from it; enrolling again before that replaces the secret.
+  """
+  enrolTotp: TotpEnrolment! @policy(rule: ADMIN)
+
+  "Turns two-factor sign-in on, given the code the authenticator app shows for the enrolled secret."
+  confirmTotp("The current six-digit code." code: String!): Account! @policy(rule: ADMIN)
+
+  "Turns two-factor sign-in off; needs the password and a current code."
+  disableTotp("The account's password." password: String!, "The current six-digit code." code: String!): Account! @policy(rule: ADMIN)
 
   "Creates an account."
   createAccount("The new account." input: AccountInput!): Account! @policy(rule: ADMIN)
@@ -5107,6 +5213,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_teams(ctx, field)
 	case "disabled":
 		return ec.fieldContext_Account_disabled(ctx, field)
+	case "totpEnabled":
+		return ec.fieldContext_Account_totpEnabled(ctx, field)
 	case "version":
 		return ec.fieldContext_Account_version(ctx, field)
 	case "createdAt":
@@ -6041,6 +6149,16 @@ func (ec *executionContext) childFields_TermCount(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type TermCount", field.Name)
 }
 
+func (ec *executionContext) childFields_TotpEnrolment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "secret":
+		return ec.fieldContext_TotpEnrolment_secret(ctx, field)
+	case "uri":
+		return ec.fieldContext_TotpEnrolment_uri(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TotpEnrolment", field.Name)
+}
+
 func (ec *executionContext) childFields_WellbeingChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "instrument":
@@ -6303,6 +6421,20 @@ func (ec *executionContext) field_Mutation_archiveService_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_confirmTotp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6439,6 +6571,28 @@ func (ec *executionContext) field_Mutation_disableAccount_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_disableTotp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_eraseClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6480,6 +6634,14 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["password"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg2
 	return args, nil
 }
 
@@ -7521,6 +7683,29 @@ func (ec *executionContext) _Account_disabled(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Account_totpEnabled(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Account_totpEnabled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Account().TotpEnabled(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Account_totpEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type Boolean does not have child fields"))
 }
 
@@ -11521,7 +11706,7 @@ func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Login(ctx, fc.Args["email"].(string), fc.Args["password"].(string))
+			return ec.Resolvers.Mutation().Login(ctx, fc.Args["email"].(string), fc.Args["password"].(string), fc.Args["code"].(*string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -11612,6 +11797,221 @@ func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Mutation_logoutEverywhere(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logoutEverywhere(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().LogoutEverywhere(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "SIGNED_IN")
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logoutEverywhere(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Mutation_enrolTotp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_enrolTotp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().EnrolTotp(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.TotpEnrolment
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *model.TotpEnrolment
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TotpEnrolment) graphql.Marshaler {
+			return ec.marshalNTotpEnrolment2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTotpEnrolment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_enrolTotp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TotpEnrolment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmTotp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmTotp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmTotp(ctx, fc.Args["code"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *store.Account
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Account
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Account) graphql.Marshaler {
+			return ec.marshalNAccount2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmTotp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmTotp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disableTotp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disableTotp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisableTotp(ctx, fc.Args["password"].(string), fc.Args["code"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *store.Account
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Account
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Account) graphql.Marshaler {
+			return ec.marshalNAccount2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐAccount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disableTotp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disableTotp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -18218,6 +18618,52 @@ func (ec *executionContext) fieldContext_TermCount_count(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("TermCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _TotpEnrolment_secret(ctx context.Context, field graphql.CollectedField, obj *model.TotpEnrolment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TotpEnrolment_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TotpEnrolment_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TotpEnrolment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TotpEnrolment_uri(ctx context.Context, field graphql.CollectedField, obj *model.TotpEnrolment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TotpEnrolment_uri(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TotpEnrolment_uri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TotpEnrolment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _WellbeingChange_instrument(ctx context.Context, field graphql.CollectedField, obj *casework.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21340,6 +21786,44 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "totpEnabled":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Account_totpEnabled(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._Account_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23673,6 +24157,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "logout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_logout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logoutEverywhere":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logoutEverywhere(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enrolTotp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_enrolTotp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmTotp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmTotp(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disableTotp":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disableTotp(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -27510,6 +28022,49 @@ func (ec *executionContext) _TermCount(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var totpEnrolmentImplementors = []string{"TotpEnrolment"}
+
+func (ec *executionContext) _TotpEnrolment(ctx context.Context, sel ast.SelectionSet, obj *model.TotpEnrolment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, totpEnrolmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TotpEnrolment")
+		case "secret":
+			out.Values[i] = ec._TotpEnrolment_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uri":
+			out.Values[i] = ec._TotpEnrolment_uri(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var wellbeingChangeImplementors = []string{"WellbeingChange"}
 
 func (ec *executionContext) _WellbeingChange(ctx context.Context, sel ast.SelectionSet, obj *casework.Change) graphql.Marshaler {
@@ -29500,6 +30055,16 @@ func (ec *executionContext) marshalNTermCount2ᚕgithubᚗcomᚋsignpostᚋsignp
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNTotpEnrolment2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTotpEnrolment(ctx context.Context, sel ast.SelectionSet, v *model.TotpEnrolment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TotpEnrolment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNWeekday2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐWeekday(ctx context.Context, v any) (model.Weekday, error) {

@@ -57,6 +57,11 @@ func (r *accountResolver) Disabled(ctx context.Context, obj *store.Account) (boo
 	return obj.DisabledAt != nil, nil
 }
 
+// TotpEnabled is the resolver for the totpEnabled field.
+func (r *accountResolver) TotpEnabled(ctx context.Context, obj *store.Account) (bool, error) {
+	return obj.TOTPEnabledAt != nil, nil
+}
+
 // ID is the resolver for the id field.
 func (r *apiTokenResolver) ID(ctx context.Context, obj *store.APIToken) (string, error) {
 	return globalID(kindAPIToken, obj.ID), nil
@@ -306,8 +311,8 @@ func (r *mutationResolver) VerifyService(ctx context.Context, id string, version
 }
 
 // Login is the resolver for the login field.
-func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*store.Account, error) {
-	a, secret, err := r.Access.Login(ctx, email, password)
+func (r *mutationResolver) Login(ctx context.Context, email string, password string, code *string) (*store.Account, error) {
+	a, secret, err := r.Access.Login(ctx, email, password, deref(code))
 	if err != nil {
 		return nil, err
 	}
@@ -328,6 +333,36 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 	}
 	s.End()
 	return true, nil
+}
+
+// LogoutEverywhere is the resolver for the logoutEverywhere field.
+func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (bool, error) {
+	if err := r.Access.LogoutEverywhere(ctx); err != nil {
+		return false, err
+	}
+	if s := httpSession(ctx); s != nil {
+		s.End()
+	}
+	return true, nil
+}
+
+// EnrolTotp is the resolver for the enrolTotp field.
+func (r *mutationResolver) EnrolTotp(ctx context.Context) (*model.TotpEnrolment, error) {
+	e, err := r.Access.EnrolTOTP(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.TotpEnrolment{Secret: e.Secret, URI: e.URI}, nil
+}
+
+// ConfirmTotp is the resolver for the confirmTotp field.
+func (r *mutationResolver) ConfirmTotp(ctx context.Context, code string) (*store.Account, error) {
+	return r.Access.ConfirmTOTP(ctx, code)
+}
+
+// DisableTotp is the resolver for the disableTotp field.
+func (r *mutationResolver) DisableTotp(ctx context.Context, password string, code string) (*store.Account, error) {
+	return r.Access.DisableTOTP(ctx, password, code)
 }
 
 // CreateAccount is the resolver for the createAccount field.

@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,9 +23,14 @@ type Account struct {
 	PasswordHash   string     `bun:"password_hash"`
 	Demo           bool       `bun:"demo"`
 	DisabledAt     *time.Time `bun:"disabled_at"`
-	Version        int        `bun:"version"`
-	CreatedAt      time.Time  `bun:"created_at"`
-	UpdatedAt      time.Time  `bun:"updated_at"`
+	// TOTPSecret is the two-factor secret, pending until TOTPEnabledAt is set.
+	TOTPSecret    []byte     `bun:"totp_secret"`
+	TOTPEnabledAt *time.Time `bun:"totp_enabled_at"`
+	// TOTPLastStep is the last TOTP time step accepted (replays are refused).
+	TOTPLastStep int64     `bun:"totp_last_step"`
+	Version      int       `bun:"version"`
+	CreatedAt    time.Time `bun:"created_at"`
+	UpdatedAt    time.Time `bun:"updated_at"`
 }
 
 // Team is a group of link workers, e.g. a GP practice.
@@ -304,4 +312,142 @@ func (q Queries) AccountsByIDs(ctx context.Context, ids []uuid.UUID) ([]Account,
 	var out []Account
 	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
+}
+
+// InsertSessionAlone starts a session and ends every other session of its
+// account, in one transaction: one session per person.
+func (s *Store) InsertSessionAlone(ctx context.Context, sess *Session) error {
+	return s.InTx(ctx, func(ctx context.Context, q Queries) error {
+		if err := q.DeleteSessionsOf(ctx, sess.AccountID); err != nil {
+			return fmt.Errorf("ending older sessions: %w", err)
+		}
+		return q.InsertSession(ctx, sess)
+	})
+}
+
+// ThrottleKey is one key sign-in attempts are counted under, with its
+// rule: Free failures are allowed without delay; after that each attempt
+// must wait Base·2^(failures−Free) since the last one, at most Cap.
+type ThrottleKey struct {
+	Kind, Key string
+	Free      int
+	Base, Cap time.Duration
+}
+
+// ReserveAttempt counts one more failed attempt under every key, in one
+// transaction, unless some key must still wait: then nothing is counted
+// and it returns when the attempt would be allowed. Each key is one INSERT
+// ... ON CONFLICT DO UPDATE ... WHERE ... RETURNING, so the check and the
+// count are one atomic step: concurrent attempts (on any replica) queue on
+// the row and see each other's counts. Counts older than forget start
+// again from zero. Keys are locked in the order given, which callers keep
+// fixed, so that two attempts cannot deadlock.
+func (s *Store) ReserveAttempt(ctx context.Context, keys []ThrottleKey, now time.Time, forget time.Duration) (time.Time, bool, error) {
+	var retry time.Time
+	errWait := errors.New("throttled")
+	err := s.InTx(ctx, func(ctx context.Context, q Queries) error {
+		for _, k := range keys {
+			ok, at, err := q.reserve(ctx, k, now, now.Add(-forget))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				retry = at
+				return errWait
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errWait) {
+		return retry, false, nil
+	}
+	return time.Time{}, err == nil, err
+}
+
+// reserve counts an attempt under one key if its delay has passed.
+func (q Queries) reserve(ctx context.Context, k ThrottleKey, now, forgotten time.Time) (bool, time.Time, error) {
+	var failures int
+	err := q.db.NewRaw(`INSERT INTO login_throttle AS t (kind, key, failures, last_at) VALUES (?, ?, 1, ?)
+		ON CONFLICT (kind, key) DO UPDATE
+		SET failures = CASE WHEN t.last_at < ? THEN 1 ELSE t.failures + 1 END, last_at = excluded.last_at
+		WHERE t.failures < ? OR t.last_at < ? OR excluded.last_at >= t.last_at + `+delaySQL+`
+		RETURNING failures`,
+		k.Kind, k.Key, now, forgotten, k.Free, forgotten, k.Free, k.Base.Seconds(), k.Free, k.Cap.Seconds()).Scan(ctx, &failures)
+	if err == nil {
+		return true, time.Time{}, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return false, time.Time{}, fmt.Errorf("counting a sign-in attempt: %w", err)
+	}
+	var retry time.Time
+	err = q.db.NewRaw(`SELECT t.last_at + `+delaySQL+` FROM login_throttle t WHERE kind = ? AND key = ?`,
+		k.Free, k.Base.Seconds(), k.Free, k.Cap.Seconds(), k.Kind, k.Key).Scan(ctx, &retry)
+	return false, retry, err
+}
+
+// delaySQL is how long after t.last_at the next attempt may come, given
+// t.failures and the parameters free, base (seconds), free, cap (seconds).
+const delaySQL = `(CASE WHEN t.failures < ? THEN interval '0'
+	ELSE make_interval(secs => least(? * power(2, least(t.failures - ?, 40)), ?)) END)`
+
+// ReleaseAttempt takes back one attempt counted under a key (it was not a
+// failure after all: the sign-in succeeded, or was never checked).
+func (q Queries) ReleaseAttempt(ctx context.Context, kind, key string) error {
+	_, err := q.db.NewRaw(`UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE kind = ? AND key = ?`,
+		kind, key).Exec(ctx)
+	return err
+}
+
+// ResetAttempts forgets every attempt counted under a key.
+func (q Queries) ResetAttempts(ctx context.Context, kind, key string) error {
+	_, err := q.db.NewRaw(`DELETE FROM login_throttle WHERE kind = ? AND key = ?`, kind, key).Exec(ctx)
+	return err
+}
+
+// PruneAttempts deletes counts last touched before a time.
+func (q Queries) PruneAttempts(ctx context.Context, before time.Time) (int64, error) {
+	res, err := q.db.NewRaw(`DELETE FROM login_throttle WHERE last_at < ?`, before).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// SetTOTPSecret stores a pending TOTP secret for an account that has none
+// in force; it reports false when two-factor sign-in is already on.
+func (q Queries) SetTOTPSecret(ctx context.Context, account uuid.UUID, secret []byte) (bool, error) {
+	res, err := q.db.NewUpdate().Model((*Account)(nil)).Set("totp_secret = ?", secret).Set("totp_last_step = 0").
+		Where("id = ? AND totp_enabled_at IS NULL", account).Exec(ctx)
+	return affected(res, err)
+}
+
+// EnableTOTP puts a pending secret in force, recording the step of the
+// code that confirmed it; false when the secret is no longer the pending one.
+func (q Queries) EnableTOTP(ctx context.Context, account uuid.UUID, secret []byte, step int64, at time.Time) (bool, error) {
+	res, err := q.db.NewUpdate().Model((*Account)(nil)).Set("totp_enabled_at = ?", at).Set("totp_last_step = ?", step).
+		Where("id = ? AND totp_enabled_at IS NULL AND totp_secret = ?", account, secret).Exec(ctx)
+	return affected(res, err)
+}
+
+// UseTOTPStep records that a code of this step was accepted, if no code of
+// this or a later step was: false means a replay.
+func (q Queries) UseTOTPStep(ctx context.Context, account uuid.UUID, step int64) (bool, error) {
+	res, err := q.db.NewUpdate().Model((*Account)(nil)).Set("totp_last_step = ?", step).
+		Where("id = ? AND totp_enabled_at IS NOT NULL AND totp_last_step < ?", account, step).Exec(ctx)
+	return affected(res, err)
+}
+
+// DisableTOTP turns two-factor sign-in off and forgets the secret.
+func (q Queries) DisableTOTP(ctx context.Context, account uuid.UUID) error {
+	_, err := q.db.NewUpdate().Model((*Account)(nil)).Set("totp_secret = NULL").Set("totp_enabled_at = NULL").
+		Set("totp_last_step = 0").Where("id = ?", account).Exec(ctx)
+	return err
+}
+
+func affected(res sql.Result, err error) (bool, error) {
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -530,6 +530,14 @@ type TermCount struct {
 	Count int `json:"count"`
 }
 
+// A new two-factor (TOTP) secret, shown once; confirm it with `confirmTotp`.
+type TotpEnrolment struct {
+	// The secret in base32, to type into an authenticator app.
+	Secret string `json:"secret"`
+	// The otpauth:// URI, to show as a QR code.
+	URI string `json:"uri"`
+}
+
 // How a person gets to use a service.
 type AccessRoute string
 
