@@ -76,6 +76,8 @@ const testAdmin, testPassword = "admin@test.example", "a long test password 42"
 type envOptions struct {
 	introspectionOff bool
 	demo             bool
+	// edge, when set, adjusts the server's options (proxies, cookie, metrics).
+	edge func(*server.Options)
 }
 
 func newEnv(t testing.TB, opts envOptions) *env {
@@ -106,8 +108,12 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	t.Cleanup(func() { cancel(); <-done; x.Close() })
 	match := matching.New(st, x.Index(), policy)
 	dir.UseSearcher(match)
-	h := server.NewHandler(server.Options{Store: st, Directory: dir, Matching: match, Access: acc,
-		Introspection: !opts.introspectionOff, Logger: slog.New(slog.DiscardHandler)})
+	so := server.Options{Store: st, Directory: dir, Matching: match, Access: acc,
+		Introspection: !opts.introspectionOff, Logger: slog.New(slog.DiscardHandler)}
+	if opts.edge != nil {
+		opts.edge(&so)
+	}
+	h := server.NewHandler(so)
 	srv := httptest.NewServer(markRequests(h))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, url: srv.URL, st: st, dir: dir, queries: counter, x: x, acc: acc}

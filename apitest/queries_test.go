@@ -379,8 +379,11 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	if code, body := e.get("/"); code != 200 || !strings.Contains(body, "graphiql") {
 		t.Errorf("GraphiQL page = %d", code)
 	}
-	// Not ready once migrations are rolled back.
-	if _, err := e.st.MigrateDown(context.Background()); err != nil {
+	// Not ready once a migration is unapplied. (Rolling back needs the audit
+	// trail's owner, which the application's role is not: forget the latest
+	// instead.)
+	if _, err := e.st.DB.ExecContext(context.Background(),
+		"DELETE FROM bun_migrations WHERE name = (SELECT max(name) FROM bun_migrations)"); err != nil {
 		t.Fatal(err)
 	}
 	if code, _ := e.get("/readyz"); code != 503 {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/fault"
@@ -31,7 +34,46 @@ const (
 	// DefaultProximity applies when a postcode is given without proximity.
 	DefaultProximity = 10000.0
 	maxProximity     = 1000000.0
+	// MaxSearchLength bounds the search text, in characters.
+	MaxSearchLength = 200
+	// maxParamLength bounds every other parameter, in characters: the
+	// longest valid value (an RFC 3339 time, a UUID) is shorter.
+	maxParamLength = 64
+	maxPage        = 1000000
+	maxAge         = 130
 )
+
+// feedParams are the query parameters the feed reads; others are ignored.
+var feedParams = []string{"page", "per_page", "search", "taxonomy_term_id", "taxonomy_id", "organization_id",
+	"modified_after", "minimum_age", "maximum_age", "day", "start_time", "end_time", "postcode", "proximity"}
+
+// earliestModified and latestModified bound modified_after to dates
+// PostgreSQL and Go agree on (year 0 is 1 BC to PostgreSQL).
+var (
+	earliestModified = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	latestModified   = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
+// checkText refuses what no parameter may hold: invalid UTF-8, control
+// characters (NUL among them, which PostgreSQL refuses) and values beyond
+// their length. The value is not echoed: it may be huge.
+func checkText(ps *fault.Problems, name, s string) bool {
+	limit := maxParamLength
+	if name == "search" {
+		limit = MaxSearchLength
+	}
+	switch {
+	case !utf8.ValidString(s):
+		ps.Add(name, "is not valid UTF-8")
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		ps.Add(name, "must not contain control characters")
+	case utf8.RuneCountInString(s) > limit:
+		ps.Add(name, "must be at most %d characters", limit)
+	default:
+		return true
+	}
+	return false
+}
 
 // FeedQuery is a validated feed request.
 type FeedQuery struct {
@@ -47,6 +89,12 @@ func (q FeedQuery) offset() int { return (q.Page - 1) * q.PerPage }
 func (f *Feed) ParseFeedQuery(ctx context.Context, v url.Values) (FeedQuery, error) {
 	q := FeedQuery{Page: 1, PerPage: DefaultPerPage}
 	var ps fault.Problems
+	v = maps.Clone(v)
+	for _, name := range feedParams {
+		if !checkText(&ps, name, v.Get(name)) {
+			v.Del(name) // checked once; the parsers below see it as absent
+		}
+	}
 	intParam := func(name string, min, max int, dst *int) {
 		s := strings.TrimSpace(v.Get(name))
 		if s == "" {
@@ -59,7 +107,7 @@ func (f *Feed) ParseFeedQuery(ctx context.Context, v url.Values) (FeedQuery, err
 		}
 		*dst = n
 	}
-	intParam("page", 1, 1000000, &q.Page)
+	intParam("page", 1, maxPage, &q.Page)
 	intParam("per_page", 1, MaxPerPage, &q.PerPage)
 	f2 := &q.Filter
 	f2.Text = strings.TrimSpace(v.Get("search"))
@@ -85,9 +133,13 @@ func (f *Feed) ParseFeedQuery(ctx context.Context, v url.Values) (FeedQuery, err
 		if err != nil {
 			t, err = time.Parse("2006-01-02", s)
 		}
-		if err != nil {
+		switch {
+		case err != nil:
 			ps.Add("modified_after", "%q is not a date (YYYY-MM-DD) or date-time (RFC 3339)", s)
-		} else {
+		case t.Before(earliestModified) || t.After(latestModified):
+			ps.Add("modified_after", "%q must be between 0001-01-01 and 9999-12-31", s)
+		default:
+			t = t.UTC()
 			f2.ModifiedSince = &t
 		}
 	}
@@ -97,8 +149,9 @@ func (f *Feed) ParseFeedQuery(ctx context.Context, v url.Values) (FeedQuery, err
 			return nil
 		}
 		n, err := strconv.ParseFloat(s, 64)
-		if err != nil || n < 0 || n > 130 {
-			ps.Add(name, "%q is not an age from 0 to 130", s)
+		// Written so that NaN fails too.
+		if err != nil || !(n >= 0 && n <= maxAge) {
+			ps.Add(name, "%q is not an age from 0 to %d", s, maxAge)
 			return nil
 		}
 		a := int(n)
@@ -122,6 +175,7 @@ func (f *Feed) ParseFeedQuery(ctx context.Context, v url.Values) (FeedQuery, err
 			t, err := parseClock(s)
 			if err != nil {
 				ps.Add(p.name, "%q is not a time of day (HH:MM)", s)
+				continue
 			}
 			*p.dst = t
 		}
@@ -134,7 +188,7 @@ func (f *Feed) ParseFeedQuery(ctx context.Context, v url.Values) (FeedQuery, err
 	if prox != "" {
 		m, err := strconv.ParseFloat(prox, 64)
 		switch {
-		case err != nil || m <= 0 || m > maxProximity:
+		case err != nil || !(m > 0 && m <= maxProximity): // NaN fails too
 			ps.Add("proximity", "%q must be a distance in metres above 0 and at most %.0f", prox, maxProximity)
 		case pc == "":
 			ps.Add("proximity", "needs a postcode to measure from")

@@ -37,8 +37,38 @@ import (
 // ErrNoBinaries is returned when no PostgreSQL server binaries can be found.
 var ErrNoBinaries = errors.New("no PostgreSQL server binaries found (looked for initdb and postgres on PATH and under /usr/lib/postgresql/*/bin): install PostgreSQL (e.g. apt-get install postgresql) or set DATABASE_URL")
 
-// Superuser is the name of the cluster's superuser role.
+// Superuser is the name of the cluster's superuser role. Only pgserver and
+// the privileged steps around migrations use it.
 const Superuser = "signpost"
+
+// AppRole is the role the application connects as (AppURL): no superuser,
+// no CREATEDB, CREATEROLE or REPLICATION, so it cannot turn triggers off
+// with session_replication_role nor change the server's logging. It may
+// create tables in its databases' public schema and owns what it creates.
+const AppRole = "signpost_app"
+
+// AuditRole owns the audit trail once sealed; nobody logs in as it.
+const AuditRole = "signpost_audit"
+
+// privacyLogSettings keep statements and their values out of the server's
+// log: Bun writes values into statement text, so a failing statement would
+// otherwise be logged with an NHS number or a password hash in it. ERROR
+// and WARNING lines are left out too (log_min_messages=log), as some quote
+// the offending value ("invalid input syntax for type uuid: ..."); the
+// application logs its own errors. LOG and FATAL lines (start-up,
+// shutdown, checkpoints, failed sign-ins to PostgreSQL) remain.
+var privacyLogSettings = []string{
+	"log_min_messages=log",
+	"log_min_error_statement=panic",
+	"log_error_verbosity=terse",
+	"log_statement=none",
+	"log_min_duration_statement=-1",
+	"log_min_duration_sample=-1",
+	"log_transaction_sample_rate=0",
+	"log_parameter_max_length=0",
+	"log_parameter_max_length_on_error=0",
+	"log_lock_waits=off",
+}
 
 const passwordFile = "signpost.password"
 
@@ -56,15 +86,16 @@ type Options struct {
 
 // Server is a running private cluster.
 type Server struct {
-	dir      string
-	port     int
-	password string
-	cmd      *exec.Cmd
-	logPath  string
-	exited   chan struct{}
-	waitErr  error
-	stopOnce sync.Once
-	stopErr  error
+	dir         string
+	port        int
+	password    string
+	appPassword string
+	cmd         *exec.Cmd
+	logPath     string
+	exited      chan struct{}
+	waitErr     error
+	stopOnce    sync.Once
+	stopErr     error
 }
 
 // binGlob is where distribution packages install server binaries.
@@ -175,6 +206,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			}
 			return nil, err
 		}
+		if err := s.ensureRoles(ctx); err != nil {
+			_ = s.Stop(context.Background())
+			return nil, err
+		}
 		log.Info("private PostgreSQL started", "data", dir, "addr", fmt.Sprintf("127.0.0.1:%d", port))
 		return s, nil
 	}
@@ -254,6 +289,9 @@ func (s *Server) launch(binDir string, who runAs, ephemeral bool) error {
 		"-c", "unix_socket_directories=",
 		"-c", "max_connections=200",
 	}
+	for _, setting := range privacyLogSettings {
+		args = append(args, "-c", setting)
+	}
 	if ephemeral {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
@@ -321,6 +359,38 @@ func (s *Server) logTail() string {
 	return string(b)
 }
 
+// ensureRoles creates the application's and the audit trail's roles, or
+// resets their attributes, and gives the application a new password for
+// this run (it is not kept anywhere but in this process).
+func (s *Server) ensureRoles(ctx context.Context) error {
+	pw, err := randomHex(24)
+	if err != nil {
+		return err
+	}
+	db := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(s.URL("postgres"))))
+	defer db.Close()
+	const limits = "NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+	for _, r := range []struct{ name, attrs string }{{AppRole, "LOGIN " + limits}, {AuditRole, "NOLOGIN " + limits}} {
+		var exists bool
+		if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", r.name).Scan(&exists); err != nil {
+			return fmt.Errorf("looking up role %s: %w", r.name, err)
+		}
+		verb := "ALTER"
+		if !exists {
+			verb = "CREATE"
+		}
+		if _, err := db.ExecContext(ctx, verb+" ROLE "+r.name+" "+r.attrs); err != nil {
+			return fmt.Errorf("%s role %s: %w", strings.ToLower(verb), r.name, err)
+		}
+	}
+	// The password is hashed by the server; statements are never logged.
+	if _, err := db.ExecContext(ctx, "ALTER ROLE "+AppRole+" PASSWORD '"+pw+"'"); err != nil {
+		return fmt.Errorf("setting the password of %s: %w", AppRole, err)
+	}
+	s.appPassword = pw
+	return nil
+}
+
 // Port is the TCP port the server listens on (on 127.0.0.1).
 func (s *Server) Port() int { return s.port }
 
@@ -336,11 +406,41 @@ func (s *Server) URL(database string) string {
 	return u.String()
 }
 
+// AppURL returns a connection URL for the named database as AppRole.
+func (s *Server) AppURL(database string) string {
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.UserPassword(AppRole, s.appPassword),
+		Host:     fmt.Sprintf("127.0.0.1:%d", s.port),
+		Path:     "/" + database,
+		RawQuery: "sslmode=disable",
+	}
+	return u.String()
+}
+
 var dbNameRE = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
 // CreateDatabase creates the named database if it does not exist, optionally
-// as a copy of template.
+// as a copy of template (which brings the template's grants). A database
+// made from a system template lets AppRole create tables in its public schema, which
+// the superuser owns, so the application owns its tables but not the
+// schema (a schema's owner may drop any table in it, the audit trail too).
 func (s *Server) CreateDatabase(ctx context.Context, name, template string) error {
+	if err := s.createDatabase(ctx, name, template); err != nil {
+		return err
+	}
+	if template != "" && template != "template0" && template != "template1" {
+		return nil // a copy of a prepared database has its grants
+	}
+	db := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(s.URL(name))))
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "GRANT USAGE, CREATE ON SCHEMA public TO "+AppRole); err != nil {
+		return fmt.Errorf("letting %s create tables in %s: %w", AppRole, name, err)
+	}
+	return nil
+}
+
+func (s *Server) createDatabase(ctx context.Context, name, template string) error {
 	if !dbNameRE.MatchString(name) || (template != "" && !dbNameRE.MatchString(template)) {
 		return fmt.Errorf("invalid database name %q", name)
 	}

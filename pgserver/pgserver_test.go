@@ -120,3 +120,92 @@ func reachableDir(t *testing.T) string {
 	}
 	return dir
 }
+
+// TestLogHoldsNoStatementsOrValues makes statements fail with a marker in
+// their values, as Bun's interpolated statements do with an NHS number or
+// a password hash, and checks that the cluster's log never holds it.
+func TestLogHoldsNoStatementsOrValues(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(reachableDir(t), "pg")
+	s, err := Start(ctx, Options{DataDir: dir, Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(ctx)
+	if err := s.CreateDatabase(ctx, "logs", ""); err != nil {
+		t.Fatal(err)
+	}
+	const marker = "9434765919-argon2id-MARKER"
+	db := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(s.AppURL("logs"))))
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE people (nhs text UNIQUE, age int CHECK (age > 0), id uuid)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		"INSERT INTO people (nhs) VALUES ('" + marker + "')",
+		"INSERT INTO people (nhs) VALUES ('" + marker + "')",               // unique violation: DETAIL quotes the key
+		"INSERT INTO people (nhs, age) VALUES ('" + marker + "-2', -1)",    // check violation: DETAIL quotes the row
+		"INSERT INTO people (nhs, id) VALUES ('x', '" + marker + "')",      // the error text quotes the value
+		"SELECT * FROM people WHERE nhs = '" + marker + "' AND",            // syntax error
+		"SELECT pg_sleep(0) FROM people WHERE nhs = '" + marker + "'::int", // invalid input
+	} {
+		db.ExecContext(ctx, stmt) // failing is the point
+	}
+	// Bound parameters too.
+	db.ExecContext(ctx, "INSERT INTO people (nhs) VALUES ($1)", marker)
+	// The application's role cannot turn logging back on.
+	if _, err := db.ExecContext(ctx, "SET log_min_error_statement = error"); err == nil {
+		t.Error("the application's role may change what is logged")
+	}
+	if err := s.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	logs := []string{s.logPath}
+	more, _ := filepath.Glob(filepath.Join(dir, "log", "*"))
+	logs = append(logs, more...)
+	var all strings.Builder
+	for _, p := range logs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	if !strings.Contains(all.String(), "database system is ready") {
+		t.Fatalf("not the server's log (%v):\n%s", logs, all.String())
+	}
+	if strings.Contains(all.String(), marker) {
+		t.Fatalf("the log holds a statement's value:\n%s", all.String())
+	}
+}
+
+// TestAppRoleHasNoSuperpowers checks the role AppURL connects as.
+func TestAppRoleHasNoSuperpowers(t *testing.T) {
+	ctx := context.Background()
+	s, err := Start(ctx, Options{DataDir: filepath.Join(reachableDir(t), "pg"), Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(ctx)
+	if err := s.CreateDatabase(ctx, "app", ""); err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(s.AppURL("app"))))
+	defer db.Close()
+	var name string
+	var super, createDB, createRole, replication bool
+	if err := db.QueryRowContext(ctx, `SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication
+		FROM pg_roles WHERE rolname = current_user`).Scan(&name, &super, &createDB, &createRole, &replication); err != nil {
+		t.Fatal(err)
+	}
+	if name != AppRole || super || createDB || createRole || replication {
+		t.Fatalf("role %s: superuser %v, createdb %v, createrole %v, replication %v", name, super, createDB, createRole, replication)
+	}
+	// It creates and owns its tables, but not the schema they are in.
+	if _, err := db.ExecContext(ctx, "CREATE TABLE mine (v text)"); err != nil {
+		t.Fatalf("the application cannot create its tables: %v", err)
+	}
+	if _, err := db.ExecContext(ctx, "SET session_replication_role = replica"); err == nil {
+		t.Fatal("the application may set session_replication_role")
+	}
+}

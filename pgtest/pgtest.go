@@ -1,6 +1,7 @@
 // Package pgtest gives tests a real PostgreSQL: one throwaway cluster per
 // test binary, started by TestMain through Main, and a fresh, migrated
-// database per test through NewStore.
+// database per test through NewStore. Tests connect as the application's
+// role, as the server does, with the audit trail sealed.
 package pgtest
 
 import (
@@ -58,20 +59,28 @@ func prepareTemplate(ctx context.Context) error {
 	if err := server.CreateDatabase(ctx, template, ""); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, server.URL(template))
+	st, err := store.Open(ctx, server.AppURL(template))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	_, err = st.MigrateUp(ctx)
-	return err
+	if _, err = st.MigrateUp(ctx); err != nil {
+		return err
+	}
+	admin, err := store.Open(ctx, server.URL(template))
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	return admin.SealAuditTrail(ctx, pgserver.AppRole, pgserver.AuditRole)
 }
 
 // Server returns the running cluster (nil outside Main).
 func Server() *pgserver.Server { return server }
 
-// NewDatabase creates a fresh, migrated database and returns its URL. When
-// empty is true the database has no migrations applied.
+// NewDatabase creates a fresh, migrated database and returns its URL for
+// the application's role. When empty is true the database has no
+// migrations applied (and its audit trail, once migrated, is not sealed).
 func NewDatabase(t testing.TB, empty bool) string {
 	t.Helper()
 	if server == nil {
@@ -85,7 +94,7 @@ func NewDatabase(t testing.TB, empty bool) string {
 	if err := server.CreateDatabase(context.Background(), name, tmpl); err != nil {
 		t.Fatalf("pgtest: creating database: %v", err)
 	}
-	return server.URL(name)
+	return server.AppURL(name)
 }
 
 // NewStore opens a fresh, migrated database, closed when the test ends.

@@ -3,9 +3,7 @@ package server
 import (
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/signpost/signpost/access"
@@ -15,36 +13,37 @@ import (
 // SessionCookie is the browser session's cookie.
 const SessionCookie = "signpost_session"
 
-// CSRFHeader must accompany every cookie-authenticated POST: a cross-site
-// form cannot set it, and a cross-site script cannot without CORS, which
-// /graphql does not allow.
+// CSRFHeader must accompany every cookie-authenticated request: a
+// cross-site form or link cannot set it, and a cross-site script cannot
+// without CORS, which /graphql does not allow.
 const CSRFHeader = "X-Signpost-CSRF"
 
 // authenticate puts the caller's identity and the request's facts in the
 // context: an API token from "Authorization: Bearer", else the session
 // cookie. Unknown, revoked or expired credentials leave the caller
-// anonymous. Cookie-authenticated POSTs must carry CSRFHeader, and no POST
-// may come from another origin.
-func authenticate(svc *access.Service, log *slog.Logger, next http.Handler) http.Handler {
+// anonymous. Cookie-authenticated POSTs must carry CSRFHeader and no POST
+// may come from another origin. A GET with the cookie but without the
+// header is answered as anonymous: a cross-site link or image carries the
+// cookie (SameSite=Lax allows top-level navigations) but never the header.
+func (e *edge) authenticate(svc *access.Service, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := access.WithRequest(r.Context(), access.Request{Address: clientAddress(r), UserAgent: r.UserAgent(),
 			RequestID: RequestID(r.Context())})
-		if r.Method == http.MethodPost && !sameOrigin(r) {
+		if r.Method == http.MethodPost && !e.sameOrigin(r) {
 			refuse(w, "cross-site request refused: the Origin does not match this server")
 			return
 		}
-		sess := &cookieSession{w: w, secure: r.TLS != nil}
+		sess := &cookieSession{w: w, secure: e.secureCookie(r)}
 		var id *access.Identity
 		var err error
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 			id, err = svc.TokenIdentity(ctx, strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
-		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" && r.Header.Get(CSRFHeader) != "" {
 			sess.secret = c.Value
-			if r.Method == http.MethodPost && r.Header.Get(CSRFHeader) == "" {
-				refuse(w, "cross-site request refused: a signed-in request needs the "+CSRFHeader+" header")
-				return
-			}
 			id, err = svc.SessionIdentity(ctx, c.Value)
+		} else if cerr == nil && c.Value != "" && r.Method != http.MethodGet {
+			refuse(w, "cross-site request refused: a signed-in request needs the "+CSRFHeader+" header")
+			return
 		}
 		if err != nil {
 			log.ErrorContext(ctx, "checking credentials", "err", err)
@@ -66,23 +65,13 @@ func refuse(w http.ResponseWriter, msg string) {
 		"extensions": map[string]any{"code": "FORBIDDEN"}}}})
 }
 
-// sameOrigin accepts requests without an Origin (not from a browser) and
-// those whose Origin is this server.
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true
-	}
-	u, err := url.Parse(o)
-	return err == nil && strings.EqualFold(u.Host, r.Host)
-}
-
+// clientAddress is the address the edge established: the peer's, or the
+// one a trusted proxy reported.
 func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if a := clientFrom(r.Context()).Address; a.IsValid() {
+		return a.String()
 	}
-	return host
+	return ""
 }
 
 // cookieSession implements graph.HTTPSession over the response.

@@ -119,7 +119,18 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	return m
 }
 
-var knownRoutes = map[string]bool{"/": true, "/graphql": true, "/healthz": true, "/readyz": true, "/metrics": true}
+var knownRoutes = map[string]bool{"/": true, "/graphql": true, "/graphiql": true, "/healthz": true, "/readyz": true, "/metrics": true}
+
+// methodLabel bounds the method label: a client may send any token as a
+// method, and each new one would be a new series.
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
+}
 
 // routeLabel bounds the route label: fixed routes by path, the feed by
 // its endpoint without ids.
@@ -146,7 +157,7 @@ func (m *httpMetrics) wrap(next http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		m.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
+		m.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(rec.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 	})
 }

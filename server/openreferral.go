@@ -131,7 +131,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // absoluteURL makes a URL on this server for path, as the caller reached it.
 func absoluteURL(r *http.Request, path string) string {
 	scheme := "http"
-	if r.TLS != nil {
+	if clientFrom(r.Context()).Secure {
 		scheme = "https"
 	}
 	u := url.URL{Scheme: scheme, Host: r.Host, Path: path}

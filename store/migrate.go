@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 )
 
@@ -128,4 +129,91 @@ func (s *Store) Pending(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return len(ms.Unapplied()), nil
+}
+
+// The privileged steps below run on a superuser's connection (the private
+// cluster's, or an operator's); the application's own role cannot do them.
+
+// HandOver makes role the owner of every table, view, sequence and function
+// in the public schema that the connected user owns: a database migrated
+// by the superuser, before the application had a role of its own, becomes
+// the application's.
+func (s *Store) HandOver(ctx context.Context, role string) error {
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, db bun.Tx) error {
+		mine := `relnamespace = 'public'::regnamespace AND relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`
+		// Tables first: their indexes and owned sequences follow them.
+		for _, q := range []struct{ kinds, verb string }{{"'r','p'", "TABLE"}, {"'v'", "VIEW"}, {"'m'", "MATERIALIZED VIEW"}, {"'S'", "SEQUENCE"}} {
+			var names []string
+			if err := db.NewRaw("SELECT relname FROM pg_class WHERE "+mine+" AND relkind IN ("+q.kinds+") ORDER BY relname").Scan(ctx, &names); err != nil {
+				return fmt.Errorf("listing %s objects to hand over: %w", q.verb, err)
+			}
+			for _, n := range names {
+				if _, err := db.ExecContext(ctx, "ALTER "+q.verb+" ? OWNER TO ?", bun.Ident(n), bun.Ident(role)); err != nil {
+					return fmt.Errorf("handing %s %s over to %s: %w", q.verb, n, role, err)
+				}
+			}
+		}
+		var funcs []string
+		if err := db.NewRaw(`SELECT oid::regprocedure::text FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+			AND proowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) ORDER BY 1`).Scan(ctx, &funcs); err != nil {
+			return fmt.Errorf("listing functions to hand over: %w", err)
+		}
+		for _, f := range funcs {
+			// regprocedure's text is already a quoted signature.
+			if _, err := db.ExecContext(ctx, "ALTER FUNCTION "+f+" OWNER TO ?", bun.Ident(role)); err != nil {
+				return fmt.Errorf("handing function %s over to %s: %w", f, role, err)
+			}
+		}
+		return nil
+	})
+}
+
+// SealAuditTrail gives the audit trail (its table, sequence and trigger
+// function) to auditRole and leaves app only SELECT and INSERT on it: app
+// then cannot update, delete, truncate, alter or drop entries, nor turn the
+// append-only trigger off. Run it after every migration; it does nothing
+// before the audit trail exists.
+func (s *Store) SealAuditTrail(ctx context.Context, app, auditRole string) error {
+	return s.setAuditOwner(ctx, auditRole, func(ctx context.Context, db bun.IDB) error {
+		for _, q := range []string{
+			"REVOKE ALL ON audit_log FROM ?",
+			"GRANT SELECT, INSERT ON audit_log TO ?",
+			"GRANT USAGE ON SEQUENCE audit_log_id_seq TO ?",
+		} {
+			if _, err := db.ExecContext(ctx, q, bun.Ident(app)); err != nil {
+				return fmt.Errorf("sealing the audit trail: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// UnsealAuditTrail hands the audit trail back to app, so that app's
+// migrations may change or drop it (migrate down); seal it again after.
+func (s *Store) UnsealAuditTrail(ctx context.Context, app string) error {
+	return s.setAuditOwner(ctx, app, nil)
+}
+
+func (s *Store) setAuditOwner(ctx context.Context, owner string, then func(context.Context, bun.IDB) error) error {
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, db bun.Tx) error {
+		var exists bool
+		if err := db.NewRaw("SELECT to_regclass('audit_log') IS NOT NULL").Scan(ctx, &exists); err != nil {
+			return fmt.Errorf("looking for the audit trail: %w", err)
+		}
+		if !exists {
+			return nil
+		}
+		for _, q := range []string{
+			"ALTER TABLE audit_log OWNER TO ?", // with its sequence and indexes
+			"ALTER FUNCTION audit_log_append_only() OWNER TO ?",
+		} {
+			if _, err := db.ExecContext(ctx, q, bun.Ident(owner)); err != nil {
+				return fmt.Errorf("giving the audit trail to %s: %w", owner, err)
+			}
+		}
+		if then != nil {
+			return then(ctx, db)
+		}
+		return nil
+	})
 }

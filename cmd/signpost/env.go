@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -63,14 +64,45 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 }
 
 // database is an open store and, when no DATABASE_URL was given, the
-// private PostgreSQL behind it.
+// private PostgreSQL behind it with a superuser's connection for the
+// privileged steps around migrations.
 type database struct {
 	*store.Store
 	private *pgserver.Server
+	admin   *store.Store
+}
+
+// MigrateUp applies pending migrations and, on the private cluster, seals
+// the audit trail so that the application's role can only add to it. The
+// trail is handed back while migrations run, before the server answers
+// anyone, since a migration may change it.
+func (d *database) MigrateUp(ctx context.Context) ([]string, error) {
+	if d.admin == nil {
+		return d.Store.MigrateUp(ctx)
+	}
+	if err := d.admin.UnsealAuditTrail(ctx, pgserver.AppRole); err != nil {
+		return nil, err
+	}
+	names, err := d.Store.MigrateUp(ctx)
+	return names, errors.Join(err, d.admin.SealAuditTrail(ctx, pgserver.AppRole, pgserver.AuditRole))
+}
+
+// MigrateDown rolls back the latest group; on the private cluster the audit
+// trail is handed back to the application's role for it, then sealed again.
+func (d *database) MigrateDown(ctx context.Context) ([]string, error) {
+	if d.admin == nil {
+		return d.Store.MigrateDown(ctx)
+	}
+	if err := d.admin.UnsealAuditTrail(ctx, pgserver.AppRole); err != nil {
+		return nil, err
+	}
+	names, err := d.Store.MigrateDown(ctx)
+	return names, errors.Join(err, d.admin.SealAuditTrail(ctx, pgserver.AppRole, pgserver.AuditRole))
 }
 
 // openDatabase connects to DATABASE_URL, or starts the private PostgreSQL
-// under the data directory and connects to its signpost database.
+// under the data directory and connects to its signpost database as the
+// application's role (pgserver.AppRole).
 func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*database, error) {
 	if cfg.DatabaseURL != "" {
 		st, err := store.Open(ctx, cfg.DatabaseURL)
@@ -87,21 +119,37 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*da
 	if err != nil {
 		return nil, fmt.Errorf("starting the private PostgreSQL (set DATABASE_URL to use your own): %w", err)
 	}
+	fail := func(err error, closers ...*store.Store) (*database, error) {
+		for _, c := range closers {
+			c.Close()
+		}
+		pg.Stop(context.Background())
+		return nil, err
+	}
 	if err := pg.CreateDatabase(ctx, "signpost", ""); err != nil {
-		pg.Stop(context.Background())
-		return nil, err
+		return fail(err)
 	}
-	st, err := store.Open(ctx, pg.URL("signpost"))
+	admin, err := store.Open(ctx, pg.URL("signpost"))
 	if err != nil {
-		pg.Stop(context.Background())
-		return nil, err
+		return fail(err)
 	}
-	return &database{Store: st, private: pg}, nil
+	// A database migrated before the application had its own role.
+	if err := admin.HandOver(ctx, pgserver.AppRole); err != nil {
+		return fail(err, admin)
+	}
+	st, err := store.Open(ctx, pg.AppURL("signpost"))
+	if err != nil {
+		return fail(err, admin)
+	}
+	return &database{Store: st, private: pg, admin: admin}, nil
 }
 
 // Close closes the pool and stops the private PostgreSQL, if any.
 func (d *database) Close() error {
 	err := d.Store.Close()
+	if d.admin != nil {
+		err = errors.Join(err, d.admin.Close())
+	}
 	if d.private != nil {
 		if stopErr := d.private.Stop(context.Background()); stopErr != nil && err == nil {
 			err = stopErr

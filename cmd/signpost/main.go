@@ -43,7 +43,9 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nRun 'signpost <command> --help' for a command's flags.\n")
 	fmt.Fprintf(w, "Configuration comes from the environment: DATABASE_URL, SIGNPOST_LISTEN, SIGNPOST_DATA_DIR,\n")
-	fmt.Fprintf(w, "SIGNPOST_LOG_FORMAT, SIGNPOST_INTROSPECTION, SIGNPOST_SHUTDOWN_TIMEOUT (see README.md).\n")
+	fmt.Fprintf(w, "SIGNPOST_LOG_FORMAT, SIGNPOST_INTROSPECTION, SIGNPOST_SHUTDOWN_TIMEOUT, SIGNPOST_TRUSTED_PROXIES,\n")
+	fmt.Fprintf(w, "SIGNPOST_CLIENT_IP_HEADER, SIGNPOST_COOKIE_SECURE, SIGNPOST_PUBLIC_URL, SIGNPOST_METRICS_LISTEN,\n")
+	fmt.Fprintf(w, "SIGNPOST_METRICS_TOKEN (see README.md).\n")
 }
 
 func main() {

@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +19,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/signpost/signpost/pgserver"
+	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 var binary string
@@ -104,7 +110,9 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestInvalidConfigurationStopsStartUpNamingTheVariable(t *testing.T) {
-	for _, kv := range []string{"SIGNPOST_LOG_FORMAT=xml", "SIGNPOST_LISTEN=nowhere", "SIGNPOST_INTROSPECTION=perhaps", "DATABASE_URL=mysql://x/y"} {
+	for _, kv := range []string{"SIGNPOST_LOG_FORMAT=xml", "SIGNPOST_LISTEN=nowhere", "SIGNPOST_INTROSPECTION=perhaps", "DATABASE_URL=mysql://x/y",
+		"SIGNPOST_TRUSTED_PROXIES=proxy.example", "SIGNPOST_CLIENT_IP_HEADER=X Real IP", "SIGNPOST_COOKIE_SECURE=sometimes",
+		"SIGNPOST_PUBLIC_URL=ftp://x", "SIGNPOST_METRICS_LISTEN=9090", "SIGNPOST_METRICS_TOKEN=short"} {
 		_, errOut, code := signpost(t, []string{kv}, "serve")
 		name := strings.SplitN(kv, "=", 2)[0]
 		if code != 1 || !strings.Contains(errOut, name) {
@@ -188,8 +196,11 @@ func stop(t *testing.T, cmd *exec.Cmd, stderr *lockedBuffer) {
 // that reuses the data.
 func TestServeWithPrivatePostgres(t *testing.T) {
 	dir := dataDir(t)
-	env := []string{"SIGNPOST_DATA_DIR=" + dir, "SIGNPOST_LISTEN=127.0.0.1:0"}
+	metricsAddr := freeAddr(t)
+	env := []string{"SIGNPOST_DATA_DIR=" + dir, "SIGNPOST_LISTEN=127.0.0.1:0", "SIGNPOST_METRICS_LISTEN=" + metricsAddr}
 	cmd, base, stderr, printed := startServeOutput(t, env, "--demo")
+	checkMetricsApart(t, base, metricsAddr)
+	checkDatabaseRoles(t, filepath.Join(dir, "postgres"))
 	if n := countServices(t, base); n < 150 {
 		t.Fatalf("demo services = %d, want at least 150", n)
 	}
@@ -304,4 +315,80 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// freeAddr is a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// checkMetricsApart: with SIGNPOST_METRICS_LISTEN, /metrics answers there
+// and not on the application's address.
+func checkMetricsApart(t *testing.T, base, metricsAddr string) {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the application's address: %d, want 404", resp.StatusCode)
+	}
+	resp, err = http.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "signpost_http_requests_total") {
+		t.Errorf("/metrics on %s: %d %.200s", metricsAddr, resp.StatusCode, b)
+	}
+}
+
+// checkDatabaseRoles connects to the private cluster as its superuser (as
+// an operator could) and checks that the server works as the application's
+// role, which owns its tables, while the audit trail has its own owner.
+func checkDatabaseRoles(t *testing.T, pgDir string) {
+	t.Helper()
+	pw, err := os.ReadFile(filepath.Join(pgDir, "signpost.password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := os.ReadFile(filepath.Join(pgDir, "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strings.Split(string(pid), "\n")[3]
+	dsn := (&url.URL{Scheme: "postgres", User: url.UserPassword(pgserver.Superuser, strings.TrimSpace(string(pw))),
+		Host: "127.0.0.1:" + strings.TrimSpace(port), Path: "/signpost", RawQuery: "sslmode=disable"}).String()
+	db := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
+	defer db.Close()
+	owners := map[string]string{}
+	rows, err := db.Query("SELECT tablename, tableowner FROM pg_tables WHERE tablename IN ('audit_log', 'services', 'clients')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var table, owner string
+		rows.Scan(&table, &owner)
+		owners[table] = owner
+	}
+	rows.Close()
+	want := map[string]string{"audit_log": pgserver.AuditRole, "services": pgserver.AppRole, "clients": pgserver.AppRole}
+	if fmt.Sprint(owners) != fmt.Sprint(want) {
+		t.Errorf("table owners = %v, want %v", owners, want)
+	}
+	var appConns int
+	if err := db.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE datname = 'signpost' AND usename = $1", pgserver.AppRole).Scan(&appConns); err != nil {
+		t.Fatal(err)
+	}
+	if appConns == 0 {
+		t.Errorf("the server holds no connection as %s", pgserver.AppRole)
+	}
 }

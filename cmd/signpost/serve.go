@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,7 +19,8 @@ import (
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("serve", "serve [flags]",
-		"Runs the HTTP server: GraphQL at /graphql, GraphiQL at /, /healthz, /readyz and /metrics.\n"+
+		"Runs the HTTP server: GraphQL at /graphql, GraphiQL at /graphiql (with introspection on),\n"+
+			"the Open Referral feed at /openreferral/, /healthz, /readyz and /metrics.\n"+
 			"Migrates the database first. Stops gracefully on SIGINT or SIGTERM.")
 	cf := addConfigFlags(fs, true)
 	demo := fs.Bool("demo", false, "load the demo town's directory when the directory is empty")
@@ -87,10 +89,12 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 	if err != nil {
 		return fmt.Errorf("listening on %s (SIGNPOST_LISTEN): %w", cfg.Listen, err)
 	}
-	h := server.NewHandler(server.Options{Store: db.Store, Directory: dir, Matching: match, Access: accounts,
-		Introspection: cfg.Introspection, Logger: log})
+	hs := server.NewHandlers(server.Options{Store: db.Store, Directory: dir, Matching: match, Access: accounts,
+		Introspection: cfg.Introspection, Logger: log,
+		TrustedProxies: cfg.TrustedProxies, ClientIPHeader: cfg.ClientIPHeader, CookieSecure: cfg.CookieSecure,
+		PublicURL: cfg.PublicURL, MetricsToken: cfg.MetricsToken, SeparateMetrics: cfg.MetricsListen != ""})
 	url := "http://" + l.Addr().String()
-	log.Info("Signpost is ready", "graphiql", url+"/", "graphql", url+"/graphql")
+	log.Info("Signpost is ready", "graphql", url+"/graphql")
 	if len(demoCreds) > 0 {
 		fmt.Fprintf(stdout, "\nDemo sign-ins (new passwords on every demo start; demo mode only):\n")
 		for _, c := range demoCreds {
@@ -99,10 +103,37 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		fmt.Fprintf(stdout, "Sign in with the login mutation; then send the %s header with every POST (GraphiQL: Headers tab, {\"%s\": \"1\"}).\n\n",
 			server.CSRFHeader, server.CSRFHeader)
 	}
-	fmt.Fprintf(stdout, "Signpost is ready: open %s/ for GraphiQL (API at %s/graphql). Ctrl-C stops it.\n", url, url)
-	if err := server.Serve(ctx, l, h, cfg.ShutdownTimeout, log); err != nil {
+	graphiql := ""
+	if cfg.Introspection {
+		graphiql = ", GraphiQL at " + url + "/graphiql"
+	}
+	fmt.Fprintf(stdout, "Signpost is ready: open %s/ (API at %s/graphql%s). Ctrl-C stops it.\n", url, url, graphiql)
+	if err := serveAll(ctx, cfg, l, hs, log); err != nil {
 		return err
 	}
 	log.Info("server stopped")
 	return nil
+}
+
+// serveAll serves the application on l and, when SIGNPOST_METRICS_LISTEN
+// is set, the metrics on their own address, until ctx ends or one fails.
+func serveAll(ctx context.Context, cfg config.Config, l net.Listener, hs server.Handlers, log *slog.Logger) error {
+	if cfg.MetricsListen == "" {
+		return server.Serve(ctx, l, hs.Main, cfg.ShutdownTimeout, log)
+	}
+	ml, err := net.Listen("tcp", cfg.MetricsListen)
+	if err != nil {
+		l.Close()
+		return fmt.Errorf("listening on %s (%s): %w", cfg.MetricsListen, config.EnvMetricsListen, err)
+	}
+	log.Info("metrics served separately", "addr", ml.Addr().String())
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 2)
+	go func() { errc <- server.Serve(ctx, l, hs.Main, cfg.ShutdownTimeout, log) }()
+	go func() { errc <- server.Serve(ctx, ml, hs.Metrics, cfg.ShutdownTimeout, log) }()
+	first := <-errc
+	cancel() // one stopped: stop the other too
+	second := <-errc
+	return errors.Join(first, second)
 }
