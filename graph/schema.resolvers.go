@@ -793,7 +793,7 @@ func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, 
 	if first != nil {
 		n = *first
 	}
-	key, err := decodeCursor(after)
+	key, err := decodeReferralCursor(after)
 	if err != nil {
 		return nil, err
 	}
