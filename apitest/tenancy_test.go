@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -120,4 +121,116 @@ func errorCode(r gqlResponse) string {
 	}
 	code, _ := r.Errors[0].Extensions["code"].(string)
 	return code
+}
+
+// serviceOfB creates a service of partner B's organisation as an
+// administrator, at a new location or an existing one, returning the
+// service's id, its version and its location's id.
+func (f *fixture) serviceOfB(name string, locationID string) (svc string, version int, location string) {
+	f.admin()
+	in := validService()
+	in["name"] = name
+	if locationID != "" {
+		in["locations"] = []any{map[string]any{"locationId": locationID}}
+	} else {
+		in["locations"] = []any{map[string]any{"location": map[string]any{"name": "B's Hall", "address1": "1 Hall Lane",
+			"postcode": "NE46 1BG", "latitude": 54.96845, "longitude": -2.10096}}}
+	}
+	var out struct{ CreateService service }
+	f.e.ok(createService, map[string]any{"org": f.orgB, "in": in}, &out)
+	s := out.CreateService
+	return s.ID, s.Version, s.Locations[0].Location.ID
+}
+
+// locationName reads a location's name as anyone may.
+func (f *fixture) locationName(id string) string {
+	var out struct{ Node struct{ Name string } }
+	f.e.ok(`query($id: ID!) { node(id: $id) { ... on Location { name } } }`, map[string]any{"id": id}, &out)
+	return out.Node.Name
+}
+
+// TestAnotherOrganisationsLocationIsNotThere: a service lists, and its
+// editors change, only its own organisation's locations; another's reads as
+// not there, to partners and administrators alike, and nothing is written.
+func TestAnotherOrganisationsLocationIsNotThere(t *testing.T) {
+	f := newFixture(t)
+	e := f.e
+	_, _, hall := f.serviceOfB("B's Lunch Club", "")
+	take := func(edit bool) map[string]any {
+		in := validService()
+		l := map[string]any{"locationId": hall}
+		if edit {
+			l["location"] = map[string]any{"name": "A's text now", "postcode": "NE46 1BG"}
+		}
+		in["locations"] = []any{l}
+		return in
+	}
+	for _, who := range []string{"partner A", "admin"} {
+		for _, edit := range []bool{false, true} {
+			for _, op := range []string{"createService", "updateService"} {
+				name := fmt.Sprintf("%s %s, editing %v", who, op, edit)
+				f.admin()
+				vars := map[string]any{"org": f.orgA, "in": take(edit)}
+				q := createService
+				if op == "updateService" {
+					q, vars = updateService, map[string]any{"id": f.svcA, "v": version(f, f.svcA), "in": take(edit)}
+				}
+				before := e.counts()
+				f.as(who)
+				r := e.do(q, vars)
+				if code := errorCode(r); code != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "input.locations[0].locationId" ||
+					!strings.Contains(r.Errors[0].Message, "no location has this id") {
+					t.Errorf("%s: %s %+v", name, code, r.Errors)
+				}
+				f.admin()
+				if after := e.counts(); !sameCounts(before, after) {
+					t.Errorf("%s wrote something: %v → %v", name, before, after)
+				}
+				if n := f.locationName(hall); n != "B's Hall" {
+					t.Errorf("%s: B's location is now called %q", name, n)
+				}
+			}
+		}
+	}
+}
+
+// TestChangingALocationReindexesEveryServiceThere: when partner B moves its
+// hall, every service held there is re-indexed, not only the one edited.
+func TestChangingALocationReindexesEveryServiceThere(t *testing.T) {
+	f := newFixture(t)
+	e := f.e
+	club, v, hall := f.serviceOfB("B's Lunch Club", "")
+	choir, _, _ := f.serviceOfB("B's Choir", hall)
+	// Both are near Hexham.
+	near := func(lat, lon float64) []string {
+		e.synced()
+		var out struct {
+			MatchServices []struct{ Service struct{ ID string } }
+		}
+		e.ok(`query($p: MatchProfileInput!) { matchServices(profile: $p, first: 50) { service { id } } }`, map[string]any{"p": map[string]any{
+			"needs": []string{"loneliness"}, "location": map[string]any{"latitude": lat, "longitude": lon},
+			"maxDistanceKm": 2, "acceptsRemote": false}}, &out)
+		var ids []string
+		for _, m := range out.MatchServices {
+			ids = append(ids, m.Service.ID)
+		}
+		return ids
+	}
+	if ids := near(54.96845, -2.10096); !slices.Contains(ids, choir) {
+		t.Fatalf("the choir is not found at the hall: %v", ids)
+	}
+	// Partner B moves the hall to Newcastle through the lunch club.
+	in := validService()
+	in["name"] = "B's Lunch Club"
+	in["locations"] = []any{map[string]any{"locationId": hall, "location": map[string]any{"name": "B's Hall",
+		"postcode": "NE1 4ST", "latitude": 54.9738, "longitude": -1.6132}}}
+	f.as("partner B")
+	e.ok(updateService, map[string]any{"id": club, "v": v, "in": in}, nil)
+	f.admin()
+	if ids := near(54.9738, -1.6132); !slices.Contains(ids, choir) || !slices.Contains(ids, club) {
+		t.Errorf("after the move, the services at the hall are not found there: %v (choir %s, club %s)", ids, choir, club)
+	}
+	if ids := near(54.96845, -2.10096); slices.Contains(ids, choir) {
+		t.Errorf("the choir is still found at the hall's old place: %v", ids)
+	}
 }
