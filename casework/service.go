@@ -147,6 +147,12 @@ func (cw *Casework) CreateClient(ctx context.Context, in ClientInput) (*store.Cl
 			}
 			return err
 		}
+		if err := checkLinkWorker(ctx, q, &ps, in.TeamID, in.LinkWorkerID); err != nil {
+			return err
+		}
+		if err := ps.Err(); err != nil {
+			return err
+		}
 		if err := q.InsertClient(ctx, c); err != nil {
 			return err
 		}
@@ -174,6 +180,9 @@ func (cw *Casework) UpdateClient(ctx context.Context, id uuid.UUID, version int,
 		}
 		if in.TeamID != c.TeamID {
 			ps.Add("input.teamId", "a client cannot be moved to another team by an edit")
+		}
+		if err := checkLinkWorker(ctx, q, &ps, c.TeamID, in.LinkWorkerID); err != nil {
+			return err
 		}
 		if err := cw.apply(ctx, &ps, c, in); err != nil {
 			return err
@@ -223,6 +232,25 @@ func (cw *Casework) SetClientStatus(ctx context.Context, id uuid.UUID, version i
 		return nil, err
 	}
 	return c, nil
+}
+
+// checkLinkWorker checks the link worker assigned to a client of team: an
+// active link worker of that team. Any other account, or none with the
+// id, is refused alike, so that accounts cannot be probed through it.
+func checkLinkWorker(ctx context.Context, q store.Queries, ps *fault.Problems, team uuid.UUID, id *uuid.UUID) error {
+	if id == nil {
+		return nil
+	}
+	a, err := q.TeamMember(ctx, team, *id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return err
+	case access.Role(a.Role) == access.RoleLinkWorker && a.DisabledAt == nil:
+		return nil
+	}
+	ps.Add("input.linkWorkerId", "is not an active link worker of the client's team")
+	return nil
 }
 
 func withClient(needs []store.ClientNeed, id uuid.UUID) []store.ClientNeed {

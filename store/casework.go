@@ -423,3 +423,12 @@ func (q Queries) ClientsByIDs(ctx context.Context, ids []uuid.UUID) ([]Client, e
 	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
+
+// TeamMember returns an account that is a member of the team; ErrNotFound
+// when it is not (or does not exist).
+func (q Queries) TeamMember(ctx context.Context, team, account uuid.UUID) (*Account, error) {
+	a := new(Account)
+	err := q.db.NewSelect().Model(a).Where("a.id = ?", account).
+		Where("EXISTS (SELECT 1 FROM team_members m WHERE m.account_id = a.id AND m.team_id = ?)", team).Scan(ctx)
+	return a, notFound(err)
+}
