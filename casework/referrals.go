@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
@@ -43,9 +44,7 @@ func referralResource(r *store.Referral, c *store.Client) access.Resource {
 func (cw *Casework) CreateReferral(ctx context.Context, in ReferralInput) (*store.Referral, error) {
 	var ps fault.Problems
 	in.Message = strings.TrimSpace(in.Message)
-	if len(in.Message) > maxFreeTextLength {
-		ps.Add("input.message", "must be at most %d characters", maxFreeTextLength)
-	}
+	bounds.CheckProse(&ps, "input.message", in.Message, bounds.Prose)
 	r := &store.Referral{ID: newID(), ClientID: in.ClientID, ServiceID: in.ServiceID, Message: in.Message,
 		ShareDetails: in.ShareDetails, Status: Draft}
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
@@ -130,8 +129,9 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 	if !slices.Contains(Statuses, to) {
 		return nil, fault.InvalidField("to", "must be one of %s", strings.Join(Statuses, ", "))
 	}
-	if len(reason) > maxFreeTextLength {
-		return nil, fault.InvalidField("reason", "must be at most %d characters", maxFreeTextLength)
+	var ps fault.Problems
+	if !bounds.CheckProse(&ps, "reason", reason, bounds.Note) {
+		return nil, ps.Err()
 	}
 	var r *store.Referral
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
