@@ -29,14 +29,14 @@ const (
 )
 
 var (
-	clientStatuses    = []string{StatusOpen, StatusOnHold, StatusClosed}
-	goalStatuses      = []string{GoalActive, GoalAchieved, GoalDropped}
-	contactMethods    = []string{"PHONE", "EMAIL", "TEXT", "POST"}
-	referralSources   = []string{"GP_PRACTICE", "SELF", "OTHER"}
-	sessionKinds      = []string{"FACE_TO_FACE", "TELEPHONE", "VIDEO", "HOME_VISIT"}
-	weekdays          = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
-	clockRE           = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-	phoneRE           = regexp.MustCompile(`^\+?[0-9 ()-]{6,20}$`)
+	clientStatuses  = []string{StatusOpen, StatusOnHold, StatusClosed}
+	goalStatuses    = []string{GoalActive, GoalAchieved, GoalDropped}
+	contactMethods  = []string{"PHONE", "EMAIL", "TEXT", "POST"}
+	referralSources = []string{"GP_PRACTICE", "SELF", "OTHER"}
+	sessionKinds    = []string{"FACE_TO_FACE", "TELEPHONE", "VIDEO", "HOME_VISIT"}
+	weekdays        = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+	clockRE         = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	phoneRE         = regexp.MustCompile(`^\+?[0-9 ()-]{6,20}$`)
 )
 
 // Most items a client's lists may hold. The GraphQL API's cost of a
