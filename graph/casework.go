@@ -71,7 +71,7 @@ func decodeReferralCursor(after *string) (*store.ReferralKey, error) {
 		return nil, err
 	}
 	at, err := time.Parse(time.RFC3339Nano, key.Name)
-	if err != nil {
+	if err != nil || at.Year() < 1 {
 		return nil, fault.InvalidField("after", "is not a cursor from this list")
 	}
 	return &store.ReferralKey{CreatedAt: at, ID: key.ID}, nil
