@@ -226,6 +226,23 @@ func TestBadValuesAreBadInput(t *testing.T) {
 		}
 	}
 
+	// Searches and filters are bounded too, and their errors do not quote
+	// a huge value back.
+	words := strings.Repeat("word ", 60000)
+	for _, c := range []struct{ doc, field string }{
+		{`query($w: String) { services(filter: {text: $w}) { totalCount } }`, "filter.text"},
+		{`query($w: String) { organisations(filter: {text: $w}) { totalCount } }`, "filter.text"},
+		{`query($w: String) { services(filter: {near: {postcode: $w, distanceKm: 1}}) { totalCount } }`, "filter.near.postcode"},
+		{`query($w: String!) { services(filter: {needs: [$w]}) { totalCount } }`, "filter.needs[0]"},
+		{`query($w: String) { services(filter: {status: [` + strings.Repeat("ACTIVE ", 51) + `], text: $w}) { totalCount } }`, "filter.status"},
+	} {
+		f.admin()
+		r := e.do(c.doc, map[string]any{"w": words})
+		if code := errorCode(r); code != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != c.field || len(r.Errors[0].Message) > 500 {
+			t.Errorf("%s: %s %.300v", c.doc, code, r.Errors)
+		}
+	}
+
 	// A price of 1e308 or more than 100,000.
 	for _, amount := range []float64{1e308, 100000.01, -0.5} {
 		f.as("partner A")

@@ -55,6 +55,14 @@ const (
 	MaxAccessibility = 20
 )
 
+// Limits on lists and searches.
+const (
+	// MaxSearchText is the longest text a search may look for.
+	MaxSearchText = 200
+	// MaxFilterItems is the most values one list of a filter may hold.
+	MaxFilterItems = 50
+)
+
 // Other limits on a service.
 const (
 	maxAge = 130
