@@ -39,8 +39,11 @@ const (
 	// Note is a short text that may run over a few lines: a goal in the
 	// client's words, a schedule's note, a price in words, a reason.
 	Note = 1000
-	// Prose is a description, a referral's message or a session's notes.
+	// Prose is a referral's message or a session's notes.
 	Prose = 10000
+	// Description describes an organisation, a service or a place; real
+	// listings reach 16,658 characters (North Lincolnshire's ORUK feed).
+	Description = 20000
 )
 
 // Messages of the character rules, for tests and callers that quote them.

@@ -198,7 +198,7 @@ func checkName(ps *fault.Problems, field, v string, required bool) {
 }
 
 func checkText(ps *fault.Problems, field, v string) {
-	bounds.CheckProse(ps, field, v, bounds.Prose)
+	bounds.CheckProse(ps, field, v, bounds.Description)
 }
 
 func checkEmail(ps *fault.Problems, field, v string) {
