@@ -24,6 +24,12 @@ type fixture struct {
 	team       string
 	lw         string // link worker account id
 	callers    map[string]caller
+	// secret, when a call's prepare sets it, is text the call must not
+	// show a role whose outcome is "HIDDEN", and must show one whose
+	// outcome is "OK".
+	secret string
+	// locB is partner B's location, made on first use.
+	locB string
 }
 
 // caller is how a role reaches the API.
@@ -111,6 +117,9 @@ const (
 	unauth = "UNAUTHENTICATED"
 	forb   = "FORBIDDEN"
 	nf     = "NOT_FOUND"
+	bad    = "BAD_USER_INPUT"
+	// hidden: answered without error, and without the call's secret.
+	hidden = "HIDDEN"
 )
 
 // adminOnly: only administrators.
@@ -235,6 +244,9 @@ func matrix() map[string]op {
 	for name, o := range caseworkMatrix() {
 		m[name] = o
 	}
+	for name, o := range tenancyMatrix() {
+		m[name] = o
+	}
 	return m
 }
 
@@ -243,6 +255,93 @@ func withAdmin(want map[string]string, code string) map[string]string {
 	m := maps.Clone(want)
 	m["admin"] = code
 	return m
+}
+
+// tenancyMatrix holds the calls that cross organisations: another
+// organisation's location named in a service, and referrals that were
+// never sent (which the organisation they name must never see). Their
+// names are not fields; each runs a field of the schema in a situation.
+func tenancyMatrix() map[string]op {
+	// The link worker is on the wrong side of an answer; administrators
+	// do not read referrals without a client's reason.
+	answerNeverSent := map[string]string{"anonymous": unauth, "link worker": bad, "partner A": nf, "partner B": nf,
+		"admin": forb, "revoked token": unauth, "expired session": unauth}
+	readNeverSent := map[string]string{"anonymous": unauth, "link worker": ok, "partner A": hidden, "partner B": hidden,
+		"admin": forb, "revoked token": unauth, "expired session": unauth}
+	inboxNeverSent := map[string]string{"anonymous": unauth, "link worker": forb, "partner A": hidden, "partner B": hidden,
+		"admin": forb, "revoked token": unauth, "expired session": unauth}
+	readRef := func(withdrawn bool) func(f *fixture) (string, map[string]any) {
+		return func(f *fixture) (string, map[string]any) {
+			f.as("link worker")
+			id, msg := f.draftReferral(withdrawn)
+			f.secret = msg
+			return `query($id: ID!) { referral(id: $id) { id message person { firstName } } }`, map[string]any{"id": id}
+		}
+	}
+	inbox := func(withdrawn bool) func(f *fixture) (string, map[string]any) {
+		return func(f *fixture) (string, map[string]any) {
+			f.as("link worker")
+			_, f.secret = f.draftReferral(withdrawn)
+			return `{ incomingReferrals(first: 100) { edges { node { id message } } } }`, nil
+		}
+	}
+	answer := func(withdrawn bool) func(f *fixture) (string, map[string]any) {
+		return func(f *fixture) (string, map[string]any) {
+			f.as("link worker")
+			id, _ := f.draftReferral(withdrawn)
+			return `mutation($id: ID!, $v: Int!) { moveReferral(id: $id, version: $v, to: DECLINED, reason: "full") { id message } }`,
+				map[string]any{"id": id, "v": map[bool]int{false: 1, true: 2}[withdrawn]}
+		}
+	}
+	// Partner A names B's location; partner B may not edit A's services.
+	othersLocation := map[string]string{"anonymous": unauth, "link worker": forb, "partner A": bad, "partner B": forb,
+		"admin": bad, "revoked token": unauth, "expired session": unauth}
+	withB := func(f *fixture, change bool) map[string]any {
+		in := validService()
+		l := map[string]any{"locationId": f.locationOfB()}
+		if change {
+			l["location"] = map[string]any{"name": "A's words in B's hall", "postcode": "NE46 1BG"}
+		}
+		in["locations"] = []any{l}
+		return in
+	}
+	create := func(change bool) func(f *fixture) (string, map[string]any) {
+		return func(f *fixture) (string, map[string]any) {
+			return createService, map[string]any{"org": f.orgA, "in": withB(f, change)}
+		}
+	}
+	update := func(change bool) func(f *fixture) (string, map[string]any) {
+		return func(f *fixture) (string, map[string]any) {
+			return updateService, map[string]any{"id": f.svcA, "v": version(f, f.svcA), "in": withB(f, change)}
+		}
+	}
+	return map[string]op{
+		"referral (draft)":                      {readRef(false), readNeverSent},
+		"referral (draft withdrawn)":            {readRef(true), readNeverSent},
+		"incomingReferrals (a draft)":           {inbox(false), inboxNeverSent},
+		"incomingReferrals (a draft withdrawn)": {inbox(true), inboxNeverSent},
+		"moveReferral (draft)":                  {answer(false), answerNeverSent},
+		"moveReferral (draft withdrawn)":        {answer(true), answerNeverSent},
+		"createService (B's location listed)":   {create(false), othersLocation},
+		"createService (B's location changed)":  {create(true), othersLocation},
+		"updateService (B's location listed)":   {update(false), othersLocation},
+		"updateService (B's location changed)":  {update(true), othersLocation},
+		"referral (sent, then withdrawn)": {func(f *fixture) (string, map[string]any) {
+			_, id, v := f.sentReferral()
+			f.e.ok(`mutation($id: ID!, $v: Int!) { moveReferral(id: $id, version: $v, to: WITHDRAWN) { id } }`, map[string]any{"id": id, "v": v}, nil)
+			f.secret = id
+			return `query($id: ID!) { referral(id: $id) { id } }`, map[string]any{"id": id}
+		}, map[string]string{"anonymous": unauth, "link worker": ok, "partner A": ok, "partner B": hidden,
+			"admin": forb, "revoked token": unauth, "expired session": unauth}},
+	}
+}
+
+// locationOfB is partner B's location, with a service of B there.
+func (f *fixture) locationOfB() string {
+	if f.locB == "" {
+		_, _, f.locB = f.serviceOfB("B's Lunch Club", "")
+	}
+	return f.locB
 }
 
 func allRoles(code string) map[string]string {
@@ -267,7 +366,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	sort.Strings(names)
 	checks := 0
-	defer func() { t.Logf("%d fields x %d roles: %d checks", len(names), len(roles), checks) }()
+	defer func() { t.Logf("%d calls x %d roles: %d checks", len(names), len(roles), checks) }()
+	defer func() {
+		f.admin()
+		if n := f.locationName(f.locationOfB()); n != "B's Hall" {
+			t.Errorf("B's location is now called %q", n)
+		}
+	}()
 	for _, name := range names {
 		o := m[name]
 		for _, role := range roles {
@@ -276,13 +381,14 @@ func TestAuthorisationMatrix(t *testing.T) {
 				t.Fatalf("%s has no expectation for %s", name, role)
 			}
 			f.admin()
+			f.secret = ""
 			q, vars := o.prepare(f)
 			f.as(role)
 			r := f.e.do(q, vars)
 			checks++
-			got := "OK"
-			if len(r.Errors) > 0 {
-				got, _ = r.Errors[0].Extensions["code"].(string)
+			got := errorCode(r)
+			if got == "OK" && f.secret != "" && !contains(string(r.Data), f.secret) {
+				got = hidden
 			}
 			if got != want {
 				t.Errorf("%s as %s: got %s, want %s (%+v)", name, role, got, want, r.Errors)

@@ -371,8 +371,8 @@ func TestReferralStateMachine(t *testing.T) {
 						wrong = w.worker
 					}
 					want := fault.Forbidden
-					if from == casework.Draft {
-						want = fault.NotFound // a draft is invisible to the partner
+					if r.SentAt == nil {
+						want = fault.NotFound // a referral never sent is invisible to the partner
 					}
 					if _, err := w.cw.MoveReferral(as(wrong), r.ID, r.Version, to, "reason"); !errors.Is(err, want) {
 						t.Errorf("made by the wrong side: %v", err)
@@ -390,10 +390,15 @@ func TestReferralStateMachine(t *testing.T) {
 					return
 				}
 				for _, who := range []*access.Identity{w.worker, w.partner} {
-					if from == casework.Draft && who == w.partner {
-						continue // a draft is invisible to the partner
-					}
 					_, err := w.cw.MoveReferral(as(who), r.ID, r.Version, to, "reason")
+					if r.SentAt == nil && who == w.partner {
+						// A draft, or a draft withdrawn, never reached the
+						// partner: it is not there to move.
+						if !errors.Is(err, fault.NotFound) {
+							t.Errorf("the partner moving a referral never sent: %v", err)
+						}
+						continue
+					}
 					if msg := problems(t, err)["to"]; msg == "" {
 						t.Errorf("refused move by %s: %v", who.Role, err)
 					}

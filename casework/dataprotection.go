@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
@@ -83,8 +84,12 @@ func (cw *Casework) ExportClient(ctx context.Context, id uuid.UUID, reason strin
 // trail keep. Erasure cannot be undone.
 func (cw *Casework) EraseClient(ctx context.Context, id uuid.UUID, reason string) (*store.Client, error) {
 	reason = strings.TrimSpace(reason)
+	var ps fault.Problems
 	if reason == "" {
 		return nil, fault.InvalidField("reason", "say why the client's data is erased (for example, their request of a date)")
+	}
+	if !bounds.CheckProse(&ps, "reason", reason, bounds.Note) {
+		return nil, ps.Err()
 	}
 	var c *store.Client
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
@@ -28,16 +29,27 @@ const (
 )
 
 var (
-	clientStatuses    = []string{StatusOpen, StatusOnHold, StatusClosed}
-	goalStatuses      = []string{GoalActive, GoalAchieved, GoalDropped}
-	contactMethods    = []string{"PHONE", "EMAIL", "TEXT", "POST"}
-	referralSources   = []string{"GP_PRACTICE", "SELF", "OTHER"}
-	sessionKinds      = []string{"FACE_TO_FACE", "TELEPHONE", "VIDEO", "HOME_VISIT"}
-	weekdays          = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
-	clockRE           = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-	phoneRE           = regexp.MustCompile(`^\+?[0-9 ()-]{6,20}$`)
-	maxNameLength     = 100
-	maxFreeTextLength = 4000
+	clientStatuses  = []string{StatusOpen, StatusOnHold, StatusClosed}
+	goalStatuses    = []string{GoalActive, GoalAchieved, GoalDropped}
+	contactMethods  = []string{"PHONE", "EMAIL", "TEXT", "POST"}
+	referralSources = []string{"GP_PRACTICE", "SELF", "OTHER"}
+	sessionKinds    = []string{"FACE_TO_FACE", "TELEPHONE", "VIDEO", "HOME_VISIT"}
+	weekdays        = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+	clockRE         = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	phoneRE         = regexp.MustCompile(`^\+?[0-9 ()-]{6,20}$`)
+)
+
+// Most items a client's lists may hold. The GraphQL API's cost of a
+// client's lists assumes these, so they are the API's contract too.
+const (
+	MaxNeeds = 20
+	// MaxGoals counts every goal of a client, achieved and dropped too.
+	MaxGoals = 50
+	// MaxAvailability counts the times a client is free in a week.
+	MaxAvailability = 28
+	// MaxTags bounds each of a client's languages, accessibility needs and
+	// interests.
+	MaxTags = 20
 )
 
 // NeedInput is a need from the vocabulary with a priority: 1 highest, 3
@@ -93,25 +105,59 @@ func (in *ClientInput) normalise() {
 	}
 }
 
+// tidy trims every item and drops empty ones and repeats.
 func tidy(list []string) []string {
 	out := make([]string, 0, len(list))
+	seen := make(map[string]bool, len(list))
 	for _, s := range list {
-		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+		if s = strings.TrimSpace(s); s != "" && !seen[s] {
+			seen[s] = true
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-func (in *ClientInput) validate(p string, now time.Time) fault.Problems {
+// checkCounts checks the length of a client's lists. A list longer than
+// its limit is the only problem reported: its items are not read.
+func (in *ClientInput) checkCounts(p string) fault.Problems {
 	var ps fault.Problems
+	bounds.CheckCount(&ps, p+"needs", len(in.Needs), MaxNeeds)
+	bounds.CheckCount(&ps, p+"availability", len(in.Availability), MaxAvailability)
+	bounds.CheckCount(&ps, p+"languages", len(in.Languages), MaxTags)
+	bounds.CheckCount(&ps, p+"accessibility", len(in.Accessibility), MaxTags)
+	bounds.CheckCount(&ps, p+"interests", len(in.Interests), MaxTags)
+	return ps
+}
+
+// checkTexts checks every text of a client against its bounds, and
+// reports whether they all passed.
+func (in *ClientInput) checkTexts(ps *fault.Problems, p string) bool {
+	n := len(*ps)
+	bounds.CheckLine(ps, p+"firstName", in.FirstName, bounds.Name)
+	bounds.CheckLine(ps, p+"lastName", in.LastName, bounds.Name)
+	bounds.CheckAddress(ps, p+"postcode", in.Postcode, bounds.Postcode)
+	bounds.CheckLine(ps, p+"nhsNumber", in.NHSNumber, bounds.Code)
+	bounds.CheckAddress(ps, p+"email", in.Email, bounds.Email)
+	bounds.CheckAddress(ps, p+"phone", in.Phone, bounds.Phone)
+	bounds.CheckLine(ps, p+"referralDetail", in.ReferralDetail, bounds.Line)
+	bounds.CheckProse(ps, "reason", in.Reason, bounds.Note)
+	bounds.CheckTags(ps, p+"languages", in.Languages, MaxTags)
+	bounds.CheckTags(ps, p+"accessibility", in.Accessibility, MaxTags)
+	bounds.CheckTags(ps, p+"interests", in.Interests, MaxTags)
+	return len(*ps) == n
+}
+
+func (in *ClientInput) validate(p string, now time.Time) fault.Problems {
+	if ps := in.checkCounts(p); len(ps) > 0 {
+		return ps
+	}
+	var ps fault.Problems
+	if !in.checkTexts(&ps, p) {
+		return ps
+	}
 	if in.FirstName == "" {
 		ps.Add(p+"firstName", "is required")
-	}
-	for f, v := range map[string]string{"firstName": in.FirstName, "lastName": in.LastName} {
-		if len(v) > maxNameLength {
-			ps.Add(p+f, "must be at most %d characters", maxNameLength)
-		}
 	}
 	if !in.ConsentHold {
 		ps.Add(p+"consentHold", "a client's record may only be kept with their consent to hold their data")
@@ -151,9 +197,6 @@ func (in *ClientInput) validate(p string, now time.Time) fault.Problems {
 		ps.Add(p+"referralSource", "must be one of %s", strings.Join(referralSources, ", "))
 	case in.ReferralSource == "GP_PRACTICE" && in.ReferralDetail == "":
 		ps.Add(p+"referralDetail", "name the GP practice or give its code")
-	}
-	if len(in.ReferralDetail) > 200 {
-		ps.Add(p+"referralDetail", "must be at most 200 characters")
 	}
 	if d := in.MaxDistanceKm; d != nil && (*d <= 0 || *d > 200) {
 		ps.Add(p+"maxDistanceKm", "must be above 0 and at most 200")
@@ -209,9 +252,8 @@ func (in *SessionInput) check(ps *fault.Problems) {
 	if d := in.DurationMinutes; d != nil && (*d < 1 || *d > 600) {
 		ps.Add("input.durationMinutes", "must be from 1 to 600")
 	}
-	if len(in.Notes) > maxFreeTextLength {
-		ps.Add("input.notes", "must be at most %d characters", maxFreeTextLength)
-	}
+	bounds.CheckProse(ps, "input.notes", in.Notes, bounds.Prose)
+	bounds.CheckProse(ps, "input.extensionReason", in.ExtensionReason, bounds.Note)
 }
 
 func (in *SessionInput) apply(s *store.ClientSession) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
@@ -25,17 +26,25 @@ type ReferralInput struct {
 	Send bool
 }
 
+// referralResource names a referral for the policy. The receiving
+// organisation has a say over a referral only once it has received it
+// (store.Referral.Received): before that, the referral belongs to no
+// organisation, so its partners are refused and it reads as not there to
+// them. Every read or answer of one referral is decided on this resource;
+// a partner's lists filter with store.ReferralFilter.ReceivedBy.
 func referralResource(r *store.Referral, c *store.Client) access.Resource {
-	return access.Resource{Kind: "referral", ID: r.ID, OrganisationID: r.OrganisationID, TeamID: c.TeamID}
+	res := access.Resource{Kind: "referral", ID: r.ID, TeamID: c.TeamID}
+	if r.Received() {
+		res.OrganisationID = r.OrganisationID
+	}
+	return res
 }
 
 // CreateReferral refers a client to a service, as a draft or sent.
 func (cw *Casework) CreateReferral(ctx context.Context, in ReferralInput) (*store.Referral, error) {
 	var ps fault.Problems
 	in.Message = strings.TrimSpace(in.Message)
-	if len(in.Message) > maxFreeTextLength {
-		ps.Add("input.message", "must be at most %d characters", maxFreeTextLength)
-	}
+	bounds.CheckProse(&ps, "input.message", in.Message, bounds.Prose)
 	r := &store.Referral{ID: newID(), ClientID: in.ClientID, ServiceID: in.ServiceID, Message: in.Message,
 		ShareDetails: in.ShareDetails, Status: Draft}
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
@@ -120,8 +129,9 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 	if !slices.Contains(Statuses, to) {
 		return nil, fault.InvalidField("to", "must be one of %s", strings.Join(Statuses, ", "))
 	}
-	if len(reason) > maxFreeTextLength {
-		return nil, fault.InvalidField("reason", "must be at most %d characters", maxFreeTextLength)
+	var ps fault.Problems
+	if !bounds.CheckProse(&ps, "reason", reason, bounds.Note) {
+		return nil, ps.Err()
 	}
 	var r *store.Referral
 	err := cw.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
@@ -136,9 +146,6 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 		res := referralResource(r, c)
 		if err := cw.policy.Authorize(ctx, access.ReadReferral, res); err != nil {
 			return hide(ctx, err, "referral", id)
-		}
-		if hiddenDraft(ctx, r) {
-			return fmt.Errorf("referral %s: %w", id, fault.NotFound)
 		}
 		if r.Version != version {
 			return fmt.Errorf("referral %s is now %s (someone else answered it); reload it: %w", id, r.Status, fault.Conflict)
@@ -170,14 +177,9 @@ func (cw *Casework) MoveReferral(ctx context.Context, id uuid.UUID, version int,
 	return r, nil
 }
 
-// hiddenDraft reports whether a referral the caller may read is still a
-// draft that the receiving organisation must not see yet.
-func hiddenDraft(ctx context.Context, r *store.Referral) bool {
-	return r.Status == Draft && access.IdentityFrom(ctx).Role == access.RolePartner
-}
-
 // Referral returns a referral the caller may see: its client's link
-// workers see it from the draft on; the receiving organisation once sent.
+// workers see it from the draft on; the receiving organisation once it
+// was sent (see referralResource).
 func (cw *Casework) Referral(ctx context.Context, id uuid.UUID) (*store.Referral, error) {
 	r, err := cw.st.ReferralByID(ctx, id)
 	if err != nil {
@@ -190,9 +192,6 @@ func (cw *Casework) Referral(ctx context.Context, id uuid.UUID) (*store.Referral
 	if err := cw.policy.Authorize(ctx, access.ReadReferral, referralResource(r, c)); err != nil {
 		return nil, hide(ctx, err, "referral", id)
 	}
-	if hiddenDraft(ctx, r) {
-		return nil, fmt.Errorf("referral %s: %w", id, fault.NotFound)
-	}
 	return r, nil
 }
 
@@ -203,8 +202,9 @@ func (cw *Casework) ClientReferrals(ctx context.Context, c *store.Client) ([]sto
 }
 
 // IncomingReferrals lists the referrals sent to the caller's organisation,
-// newest first, optionally only in some statuses.
-func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, first int, after *store.SortKey) ([]store.Referral, bool, error) {
+// newest first, optionally only in some statuses. One never sent is not
+// listed, whatever its status.
+func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, first int, after *store.ReferralKey) ([]store.Referral, bool, error) {
 	id := access.IdentityFrom(ctx)
 	org := uuid.Nil
 	if id.OrganisationID != nil {
@@ -225,7 +225,7 @@ func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, fi
 	if err := ps.Err(); err != nil {
 		return nil, false, err
 	}
-	rows, err := cw.st.Referrals(ctx, store.ReferralFilter{OrganisationID: &org, Statuses: statuses, Before: after}, first+1)
+	rows, err := cw.st.Referrals(ctx, store.ReferralFilter{ReceivedBy: &org, Statuses: statuses, Before: after}, first+1)
 	if err != nil {
 		return nil, false, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/postcodes"
 	"github.com/signpost/signpost/store"
@@ -147,6 +148,12 @@ func (cw *Casework) CreateClient(ctx context.Context, in ClientInput) (*store.Cl
 			}
 			return err
 		}
+		if err := checkLinkWorker(ctx, q, &ps, in.TeamID, in.LinkWorkerID); err != nil {
+			return err
+		}
+		if err := ps.Err(); err != nil {
+			return err
+		}
 		if err := q.InsertClient(ctx, c); err != nil {
 			return err
 		}
@@ -175,6 +182,9 @@ func (cw *Casework) UpdateClient(ctx context.Context, id uuid.UUID, version int,
 		if in.TeamID != c.TeamID {
 			ps.Add("input.teamId", "a client cannot be moved to another team by an edit")
 		}
+		if err := checkLinkWorker(ctx, q, &ps, c.TeamID, in.LinkWorkerID); err != nil {
+			return err
+		}
 		if err := cw.apply(ctx, &ps, c, in); err != nil {
 			return err
 		}
@@ -196,7 +206,10 @@ func (cw *Casework) UpdateClient(ctx context.Context, id uuid.UUID, version int,
 // a reason.
 func (cw *Casework) SetClientStatus(ctx context.Context, id uuid.UUID, version int, status, reason string) (*store.Client, error) {
 	reason = strings.TrimSpace(reason)
+	var ps fault.Problems
 	switch {
+	case !bounds.CheckProse(&ps, "reason", reason, bounds.Note):
+		return nil, ps.Err()
 	case !slices.Contains(clientStatuses, status):
 		return nil, fault.InvalidField("status", "must be one of %s", strings.Join(clientStatuses, ", "))
 	case status == StatusClosed && reason == "":
@@ -225,6 +238,25 @@ func (cw *Casework) SetClientStatus(ctx context.Context, id uuid.UUID, version i
 	return c, nil
 }
 
+// checkLinkWorker checks the link worker assigned to a client of team: an
+// active link worker of that team. Any other account, or none with the
+// id, is refused alike, so that accounts cannot be probed through it.
+func checkLinkWorker(ctx context.Context, q store.Queries, ps *fault.Problems, team uuid.UUID, id *uuid.UUID) error {
+	if id == nil {
+		return nil
+	}
+	a, err := q.TeamMember(ctx, team, *id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return err
+	case access.Role(a.Role) == access.RoleLinkWorker && a.DisabledAt == nil:
+		return nil
+	}
+	ps.Add("input.linkWorkerId", "is not an active link worker of the client's team")
+	return nil
+}
+
 func withClient(needs []store.ClientNeed, id uuid.UUID) []store.ClientNeed {
 	for i := range needs {
 		needs[i].ClientID = id
@@ -234,6 +266,9 @@ func withClient(needs []store.ClientNeed, id uuid.UUID) []store.ClientNeed {
 
 // checkNeeds checks need codes against the vocabulary.
 func (cw *Casework) checkNeeds(ctx context.Context, ps *fault.Problems, field string, in []NeedInput) ([]store.ClientNeed, error) {
+	if len(in) > MaxNeeds {
+		return nil, nil // validate reported it; the items are not read
+	}
 	terms, err := cw.st.NeedTerms(ctx)
 	if err != nil {
 		return nil, err
@@ -283,8 +318,8 @@ func (cw *Casework) apply(ctx context.Context, ps *fault.Problems, c *store.Clie
 	c.RemoteOK, c.FreeOnly = in.RemoteOK, in.FreeOnly
 	c.Languages, c.Accessibility, c.Interests = in.Languages, in.Accessibility, in.Interests
 	c.Postcode, c.Latitude, c.Longitude = "", nil, nil
-	if in.Postcode == "" {
-		return nil
+	if in.Postcode == "" || slices.ContainsFunc(*ps, func(p fault.Problem) bool { return p.Field == "input.postcode" }) {
+		return nil // a postcode out of bounds is not looked up
 	}
 	pt, err := postcodes.Lookup(ctx, cw.st.Queries, "input.postcode", in.Postcode)
 	var inv *fault.Invalid
@@ -319,6 +354,13 @@ func (cw *Casework) AddGoal(ctx context.Context, client uuid.UUID, in GoalInput)
 		}
 		if err := cw.applyGoal(ctx, q, c, g, in); err != nil {
 			return err
+		}
+		held, err := q.Goals(ctx, client)
+		if err != nil {
+			return err
+		}
+		if len(held) >= MaxGoals {
+			return fault.InvalidField("clientId", "a client has at most %d goals; update one that is achieved or dropped instead", MaxGoals)
 		}
 		return q.InsertGoal(ctx, g)
 	})
@@ -360,11 +402,14 @@ func hideAs(err error, what string, id uuid.UUID) error {
 
 func (cw *Casework) applyGoal(ctx context.Context, q store.Queries, c *store.Client, g *store.Goal, in GoalInput) error {
 	var ps fault.Problems
+	if !bounds.CheckCount(&ps, "input.needs", len(in.Needs), MaxNeeds) {
+		return ps.Err()
+	}
 	text := strings.TrimSpace(in.Text)
 	if text == "" {
 		ps.Add("input.text", "write the goal in the client's own words")
-	} else if len(text) > 1000 {
-		ps.Add("input.text", "must be at most 1000 characters")
+	} else {
+		bounds.CheckProse(&ps, "input.text", text, bounds.Note)
 	}
 	if in.Progress < 0 || in.Progress > 10 {
 		ps.Add("input.progress", "must be from 0 to 10")
@@ -379,6 +424,9 @@ func (cw *Casework) applyGoal(ctx context.Context, q store.Queries, c *store.Cli
 	needs := make([]string, 0, len(in.Needs))
 	for i, n := range in.Needs {
 		n = strings.ToLower(strings.TrimSpace(n))
+		if !bounds.CheckLine(&ps, fmt.Sprintf("input.needs[%d]", i), n, bounds.Tag) {
+			continue
+		}
 		if !slices.ContainsFunc(held, func(h store.ClientNeed) bool { return h.Need == n }) {
 			ps.Add(fmt.Sprintf("input.needs[%d]", i), "%q is not one of the client's needs", n)
 		}

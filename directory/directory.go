@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/postcodes"
@@ -113,6 +114,10 @@ func (d *Directory) Organisations(ctx context.Context, f store.OrganisationFilte
 	if err != nil {
 		return Page[store.Organisation]{}, err
 	}
+	var ps fault.Problems
+	if !bounds.CheckLine(&ps, "filter.text", f.Text, MaxSearchText) {
+		return Page[store.Organisation]{}, ps.Err()
+	}
 	rows, err := d.st.OrganisationsPage(ctx, f, p.After, limit)
 	return cut(rows, limit), err
 }
@@ -182,6 +187,7 @@ func (d *Directory) resolveNear(ctx context.Context, n Near) (*store.Near, error
 	}
 	hasPoint := n.Latitude != nil || n.Longitude != nil
 	switch {
+	case !bounds.CheckAddress(&ps, "filter.near.postcode", n.Postcode, bounds.Postcode):
 	case n.Postcode != "" && hasPoint:
 		ps.Add("filter.near.postcode", "give a postcode or coordinates, not both")
 	case n.Postcode == "" && !hasPoint:
@@ -214,8 +220,24 @@ func (d *Directory) CountServices(ctx context.Context, f store.ServiceFilter) (i
 	return d.st.CountServices(ctx, f)
 }
 
+// checkFilter checks a services filter. A list longer than its limit is
+// the only problem reported: its items are not read.
 func (d *Directory) checkFilter(ctx context.Context, f store.ServiceFilter) error {
 	var ps fault.Problems
+	bounds.CheckCount(&ps, "filter.status", len(f.Statuses), MaxFilterItems)
+	bounds.CheckCount(&ps, "filter.deliveryModes", len(f.DeliveryModes), MaxFilterItems)
+	bounds.CheckCount(&ps, "filter.needs", len(f.NeedCodes), MaxFilterItems)
+	bounds.CheckCount(&ps, "filter.termIds", len(f.TermIDs), MaxFilterItems)
+	if err := ps.Err(); err != nil {
+		return err
+	}
+	bounds.CheckLine(&ps, "filter.text", f.Text, MaxSearchText)
+	for i, c := range f.NeedCodes {
+		bounds.CheckLine(&ps, fmt.Sprintf("filter.needs[%d]", i), c, bounds.Tag)
+	}
+	if err := ps.Err(); err != nil {
+		return err
+	}
 	checkOneOf(&ps, "filter.status", f.Statuses, statuses)
 	checkOneOf(&ps, "filter.deliveryModes", f.DeliveryModes, deliveryModes)
 	if len(f.NeedCodes) > 0 {

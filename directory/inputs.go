@@ -2,6 +2,7 @@ package directory
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
@@ -35,10 +37,37 @@ var (
 	frequencies = []string{"WEEKLY", "MONTHLY"}
 )
 
+// Most parts one service may have. The GraphQL API's cost of a service's
+// lists assumes these, so they are the API's contract too.
 const (
-	maxNameLen        = 300
-	maxDescriptionLen = 20000
-	maxAge            = 130
+	MaxServiceLocations = 50
+	// MaxSchedules counts a service's schedules, those at its locations
+	// included.
+	MaxSchedules = 100
+	// MaxTerms counts taxonomy terms, the terms of its needs included.
+	MaxTerms       = 50
+	MaxNeeds       = 20
+	MaxCostOptions = 20
+	MaxContacts    = 20
+	MaxLanguages   = 20
+	// MaxAccessibility counts accessibility features of a service or a
+	// location.
+	MaxAccessibility = 20
+)
+
+// Limits on lists and searches.
+const (
+	// MaxSearchText is the longest text a search may look for.
+	MaxSearchText = 200
+	// MaxFilterItems is the most values one list of a filter may hold.
+	MaxFilterItems = 50
+)
+
+// Other limits on a service.
+const (
+	maxAge = 130
+	// MaxCost is the highest price of a cost option, in its currency.
+	MaxCost = 100000
 )
 
 // OrganisationInput is an organisation as a user edits it.
@@ -147,6 +176,7 @@ var (
 	timeRE     = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	phoneRE    = regexp.MustCompile(`^\+?[0-9 ()\-.]{6,25}$`)
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
 // NormalisePostcode upper-cases a UK postcode and puts the single space
@@ -160,22 +190,19 @@ func NormalisePostcode(s string) (string, bool) {
 }
 
 func checkName(ps *fault.Problems, field, v string, required bool) {
-	switch {
-	case required && v == "":
+	if required && v == "" {
 		ps.Add(field, "must not be empty")
-	case len(v) > maxNameLen:
-		ps.Add(field, "must be at most %d characters", maxNameLen)
+		return
 	}
+	bounds.CheckLine(ps, field, v, bounds.Name)
 }
 
 func checkText(ps *fault.Problems, field, v string) {
-	if len(v) > maxDescriptionLen {
-		ps.Add(field, "must be at most %d characters", maxDescriptionLen)
-	}
+	bounds.CheckProse(ps, field, v, bounds.Description)
 }
 
 func checkEmail(ps *fault.Problems, field, v string) {
-	if v == "" {
+	if v == "" || !bounds.CheckAddress(ps, field, v, bounds.Email) {
 		return
 	}
 	a, err := mail.ParseAddress(v)
@@ -185,7 +212,7 @@ func checkEmail(ps *fault.Problems, field, v string) {
 }
 
 func checkURL(ps *fault.Problems, field, v string) {
-	if v == "" {
+	if v == "" || !bounds.CheckAddress(ps, field, v, bounds.URL) {
 		return
 	}
 	u, err := url.Parse(v)
@@ -195,7 +222,7 @@ func checkURL(ps *fault.Problems, field, v string) {
 }
 
 func checkPhone(ps *fault.Problems, field, v string) {
-	if v == "" {
+	if v == "" || !bounds.CheckAddress(ps, field, v, bounds.Phone) {
 		return
 	}
 	digits := 0
@@ -217,10 +244,13 @@ func checkOneOf(ps *fault.Problems, field string, vs []string, allowed []string)
 	}
 }
 
+// trimAll trims every item and drops empty ones and repeats.
 func trimAll(vs []string) []string {
 	out := make([]string, 0, len(vs))
+	seen := make(map[string]bool, len(vs))
 	for _, v := range vs {
-		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+		if v = strings.TrimSpace(v); v != "" && !seen[v] {
+			seen[v] = true
 			out = append(out, v)
 		}
 	}
@@ -244,6 +274,8 @@ func (in *OrganisationInput) validate(prefix string) fault.Problems {
 	checkURL(&ps, prefix+"website", in.Website)
 	checkEmail(&ps, prefix+"email", in.Email)
 	checkPhone(&ps, prefix+"phone", in.Phone)
+	bounds.CheckLine(&ps, prefix+"charityNumber", in.CharityNumber, bounds.Code)
+	bounds.CheckLine(&ps, prefix+"companyNumber", in.CompanyNumber, bounds.Code)
 	return ps
 }
 
@@ -315,8 +347,12 @@ func (l *LocationInput) normalise() {
 	l.Accessibility = trimAll(l.Accessibility)
 }
 
-// validate checks what can be checked without the database.
+// validate checks what can be checked without the database. A list longer
+// than its limit is the only problem reported: its items are not read.
 func (in *ServiceInput) validate(prefix string) fault.Problems {
+	if ps := in.checkCounts(prefix); len(ps) > 0 {
+		return ps
+	}
 	var ps fault.Problems
 	checkName(&ps, prefix+"name", in.Name, true)
 	checkText(&ps, prefix+"description", in.Description)
@@ -337,28 +373,25 @@ func (in *ServiceInput) validate(prefix string) fault.Problems {
 		ps.Add(prefix+"eligibility.minimumAge", "must not be greater than the maximum age (%d)", *in.MaximumAge)
 	}
 	checkText(&ps, prefix+"eligibility.description", in.EligibilityDescription)
+	checkText(&ps, prefix+"costDescription", in.CostDescription)
 	if in.Spaces != nil && *in.Spaces < 0 {
 		ps.Add(prefix+"spaces", "must not be negative")
 	}
 	checkOneOf(&ps, prefix+"deliveryModes", in.DeliveryModes, deliveryModes)
 	checkOneOf(&ps, prefix+"accessRoutes", in.AccessRoutes, accessRoutes)
+	bounds.CheckTags(&ps, prefix+"accessibility", in.Accessibility, MaxAccessibility)
+	bounds.CheckTags(&ps, prefix+"languages", in.Languages, MaxLanguages)
+	bounds.CheckTags(&ps, prefix+"needs", in.NeedCodes, MaxNeeds)
 	for i, c := range in.Costs {
-		f := fmt.Sprintf("%scosts[%d].", prefix, i)
-		if c.Amount != nil && *c.Amount < 0 {
-			ps.Add(f+"amount", "must not be negative")
-		}
-		if !currencyRE.MatchString(c.Currency) {
-			ps.Add(f+"currency", "%q is not a three-letter currency code", c.Currency)
-		}
-		if in.Free && c.Amount != nil && *c.Amount > 0 {
-			ps.Add(f+"amount", "a free service cannot have a price above zero")
-		}
+		c.validate(&ps, fmt.Sprintf("%scosts[%d].", prefix, i), in.Free)
 	}
 	for i, c := range in.Contacts {
 		f := fmt.Sprintf("%scontacts[%d].", prefix, i)
 		if c.Name == "" && c.Title == "" && c.Email == "" && c.Phone == "" {
 			ps.Add(f+"name", "a contact needs at least a name, title, e-mail or phone")
 		}
+		checkName(&ps, f+"name", c.Name, false)
+		checkName(&ps, f+"title", c.Title, false)
 		checkEmail(&ps, f+"email", c.Email)
 		checkPhone(&ps, f+"phone", c.Phone)
 	}
@@ -370,30 +403,79 @@ func (in *ServiceInput) validate(prefix string) fault.Problems {
 		if l.Location != nil {
 			ps = append(ps, l.Location.validate(f+"location.")...)
 		}
+		bounds.CheckProse(&ps, f+"description", l.Description, bounds.Note)
 		ps = append(ps, validateSchedules(f+"schedules", l.Schedules)...)
 	}
 	ps = append(ps, validateSchedules(prefix+"schedules", in.Schedules)...)
 	return ps
 }
 
+// checkCounts checks the length of every list of a service.
+func (in *ServiceInput) checkCounts(prefix string) fault.Problems {
+	var ps fault.Problems
+	bounds.CheckCount(&ps, prefix+"locations", len(in.Locations), MaxServiceLocations)
+	bounds.CheckCount(&ps, prefix+"costs", len(in.Costs), MaxCostOptions)
+	bounds.CheckCount(&ps, prefix+"contacts", len(in.Contacts), MaxContacts)
+	bounds.CheckCount(&ps, prefix+"needs", len(in.NeedCodes), MaxNeeds)
+	bounds.CheckCount(&ps, prefix+"termIds", len(in.TermIDs), MaxTerms)
+	if len(in.NeedCodes) <= MaxNeeds && len(in.TermIDs) <= MaxTerms {
+		bounds.CheckCount(&ps, prefix+"termIds", len(in.NeedCodes)+len(in.TermIDs), MaxTerms)
+	}
+	schedules := len(in.Schedules)
+	for _, l := range in.Locations {
+		schedules += len(l.Schedules)
+	}
+	if !bounds.CheckCount(&ps, prefix+"schedules", schedules, MaxSchedules) {
+		ps[len(ps)-1].Message += ", counting those at its locations"
+	}
+	return ps
+}
+
+func (c *CostInput) validate(ps *fault.Problems, f string, free bool) {
+	bounds.CheckLine(ps, f+"option", c.Option, bounds.Line)
+	bounds.CheckProse(ps, f+"amountDescription", c.AmountDescription, bounds.Note)
+	if a := c.Amount; a != nil {
+		switch {
+		case math.IsNaN(*a) || *a < 0:
+			ps.Add(f+"amount", "must not be negative")
+		case *a > MaxCost:
+			ps.Add(f+"amount", "must be at most %d", MaxCost)
+		case free && *a > 0:
+			ps.Add(f+"amount", "a free service cannot have a price above zero")
+		}
+	}
+	if bounds.CheckLine(ps, f+"currency", c.Currency, bounds.Code) && !currencyRE.MatchString(c.Currency) {
+		ps.Add(f+"currency", "%q is not a three-letter currency code", c.Currency)
+	}
+}
+
 func (l *LocationInput) validate(prefix string) fault.Problems {
 	var ps fault.Problems
 	checkName(&ps, prefix+"name", l.Name, false)
+	checkText(&ps, prefix+"description", l.Description)
+	bounds.CheckLine(&ps, prefix+"address1", l.Address1, bounds.Line)
+	bounds.CheckLine(&ps, prefix+"address2", l.Address2, bounds.Line)
+	bounds.CheckLine(&ps, prefix+"city", l.City, bounds.Line)
+	bounds.CheckLine(&ps, prefix+"region", l.Region, bounds.Line)
 	if l.Name == "" && l.Address1 == "" && l.Postcode == "" {
 		ps.Add(prefix+"name", "a location needs a name, an address or a postcode")
 	}
-	if l.Postcode != "" && l.Country == "GB" {
+	if bounds.CheckAddress(&ps, prefix+"postcode", l.Postcode, bounds.Postcode) && l.Postcode != "" && l.Country == "GB" {
 		if _, ok := NormalisePostcode(l.Postcode); !ok {
 			ps.Add(prefix+"postcode", "%q is not a UK postcode", l.Postcode)
 		}
 	}
+	if bounds.CheckLine(&ps, prefix+"country", l.Country, bounds.Code) && !countryRE.MatchString(l.Country) {
+		ps.Add(prefix+"country", "%q is not a two-letter country code", l.Country)
+	}
+	bounds.CheckTags(&ps, prefix+"accessibility", l.Accessibility, MaxAccessibility)
 	if (l.Latitude == nil) != (l.Longitude == nil) {
 		ps.Add(prefix+"latitude", "give both latitude and longitude, or neither")
 	}
-	if l.Latitude != nil && (*l.Latitude < -90 || *l.Latitude > 90) {
+	if l.Latitude != nil && !(*l.Latitude >= -90 && *l.Latitude <= 90) {
 		ps.Add(prefix+"latitude", "must be between -90 and 90")
 	}
-	if l.Longitude != nil && (*l.Longitude < -180 || *l.Longitude > 180) {
+	if l.Longitude != nil && !(*l.Longitude >= -180 && *l.Longitude <= 180) {
 		ps.Add(prefix+"longitude", "must be between -180 and 180")
 	}
 	return ps
@@ -413,11 +495,12 @@ func validateSchedules(prefix string, ss []ScheduleInput) fault.Problems {
 			ps.Add(f+"days", "name at least one day")
 		}
 		checkOneOf(&ps, f+"days", s.Days, Weekdays)
-		okOpen, okClose := s.OpensAt == "" || timeRE.MatchString(s.OpensAt), s.ClosesAt == "" || timeRE.MatchString(s.ClosesAt)
-		if !okOpen {
+		okOpen := s.OpensAt == "" || timeRE.MatchString(s.OpensAt)
+		okClose := s.ClosesAt == "" || timeRE.MatchString(s.ClosesAt)
+		if !okOpen && bounds.CheckLine(&ps, f+"opensAt", s.OpensAt, len("HH:MM")) {
 			ps.Add(f+"opensAt", "%q is not a time of day (HH:MM, 24-hour)", s.OpensAt)
 		}
-		if !okClose {
+		if !okClose && bounds.CheckLine(&ps, f+"closesAt", s.ClosesAt, len("HH:MM")) {
 			ps.Add(f+"closesAt", "%q is not a time of day (HH:MM, 24-hour)", s.ClosesAt)
 		}
 		if okOpen && okClose && s.OpensAt != "" && s.ClosesAt != "" && s.OpensAt >= s.ClosesAt {
@@ -426,9 +509,7 @@ func validateSchedules(prefix string, ss []ScheduleInput) fault.Problems {
 		if s.ValidFrom != nil && s.ValidTo != nil && s.ValidFrom.After(*s.ValidTo) {
 			ps.Add(f+"validFrom", "must not be after validTo")
 		}
-		if len(s.Note) > 1000 {
-			ps.Add(f+"note", "must be at most 1000 characters")
-		}
+		bounds.CheckProse(&ps, f+"note", s.Note, bounds.Note)
 	}
 	return ps
 }

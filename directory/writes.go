@@ -253,7 +253,8 @@ type resolvedParts struct {
 }
 
 // resolveParts checks the references in a service input against the
-// database: need codes, taxonomy terms and existing locations.
+// database: need codes, taxonomy terms and existing locations (which the
+// service must be allowed to use; see checkLocations).
 func (d *Directory) resolveParts(ctx context.Context, q store.Queries, serviceID, orgID uuid.UUID, in ServiceInput) (resolvedParts, fault.Problems, error) {
 	var ps fault.Problems
 	r := resolvedParts{locations: map[uuid.UUID]*store.Location{}}
@@ -291,35 +292,12 @@ func (d *Directory) resolveParts(ctx context.Context, q store.Queries, serviceID
 			}
 		}
 	}
-	var locIDs []uuid.UUID
-	for _, l := range in.Locations {
-		if l.LocationID != nil {
-			locIDs = append(locIDs, *l.LocationID)
-		}
+	locs, locProblems, err := checkLocations(ctx, q, serviceID, orgID, in.Locations)
+	if err != nil {
+		return r, nil, err
 	}
-	if len(locIDs) > 0 {
-		locs, err := q.LocationsByIDs(ctx, locIDs)
-		if err != nil {
-			return r, nil, err
-		}
-		for i := range locs {
-			r.locations[locs[i].ID] = &locs[i]
-		}
-		seen := map[uuid.UUID]bool{}
-		for i, l := range in.Locations {
-			if l.LocationID == nil {
-				continue
-			}
-			f := fmt.Sprintf("input.locations[%d].locationId", i)
-			switch {
-			case r.locations[*l.LocationID] == nil:
-				ps.Add(f, "no location has this id")
-			case seen[*l.LocationID]:
-				ps.Add(f, "the service lists this location twice")
-			}
-			seen[*l.LocationID] = true
-		}
-	}
+	r.locations = locs
+	ps = append(ps, locProblems...)
 	return r, ps, nil
 }
 
@@ -357,8 +335,7 @@ func (d *Directory) writeParts(ctx context.Context, q store.Queries, serviceID, 
 		switch {
 		case li.LocationID != nil && li.Location != nil:
 			loc = r.locations[*li.LocationID]
-			applyLocation(loc, *li.Location)
-			if err := q.UpdateLocation(ctx, loc); err != nil {
+			if err := updateLocation(ctx, q, loc, *li.Location); err != nil {
 				return err
 			}
 		case li.LocationID != nil:

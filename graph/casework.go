@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/casework"
+	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/store"
 )
@@ -60,4 +61,18 @@ func clientKey(c *store.Client) (string, uuid.UUID) { return c.LastName + " " + 
 
 func referralKey(r *store.Referral) (string, uuid.UUID) {
 	return r.CreatedAt.UTC().Format(time.RFC3339Nano), r.ID
+}
+
+// decodeReferralCursor reads a cursor made from referralKey: its name is a
+// creation time, which anything else would make the database refuse.
+func decodeReferralCursor(after *string) (*store.ReferralKey, error) {
+	key, err := decodeCursor(after)
+	if err != nil || key == nil {
+		return nil, err
+	}
+	at, err := time.Parse(time.RFC3339Nano, key.Name)
+	if err != nil || at.Year() < 1 {
+		return nil, fault.InvalidField("after", "is not a cursor from this list")
+	}
+	return &store.ReferralKey{CreatedAt: at, ID: key.ID}, nil
 }

@@ -57,6 +57,7 @@ func NewHandler(opts Options) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
 	srv.SetParserTokenLimit(ParserTokenLimit)
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
+	srv.Use(inputText{})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {

@@ -90,7 +90,8 @@ func decodeCursor(after *string) (*store.SortKey, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || c.I == uuid.Nil {
+	// The name was the row's, so it is text a field may hold.
+	if err != nil || c.I == uuid.Nil || storableText(c.N) != "" {
 		return nil, fault.InvalidField("after", "is not a cursor from this list")
 	}
 	return &store.SortKey{Name: c.N, ID: c.I}, nil

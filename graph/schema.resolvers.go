@@ -104,7 +104,14 @@ func (r *clientResolver) LinkWorker(ctx context.Context, obj *store.Client) (*st
 	if obj.LinkWorkerID == nil {
 		return nil, nil
 	}
-	return nullIfNotFound(r.Directory.Store().AccountByID(ctx, *obj.LinkWorkerID))
+	a, err := r.Directory.Store().AccountByID(ctx, *obj.LinkWorkerID)
+	a, err = nullIfNotFound(a, store.Fault(err, "account", *obj.LinkWorkerID))
+	if err != nil || a == nil || access.Role(a.Role) != access.RoleLinkWorker {
+		// Only a link worker is ever shown through a client, whatever an
+		// old record may hold.
+		return nil, err
+	}
+	return a, nil
 }
 
 // Age is the resolver for the age field.
@@ -828,7 +835,7 @@ func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, 
 	if first != nil {
 		n = *first
 	}
-	key, err := decodeCursor(after)
+	key, err := decodeReferralCursor(after)
 	if err != nil {
 		return nil, err
 	}

@@ -98,14 +98,18 @@ func load(ctx context.Context, dir *directory.Directory, q store.Queries, data *
 				if !ok {
 					return res, fmt.Errorf("service %q: unknown venue %q", in.Name, s.venue)
 				}
-				sl := directory.ServiceLocationInput{Schedules: in.Schedules}
-				if id, ok := venueIDs[s.venue]; ok {
-					sl.LocationID = &id
-				} else {
-					loc := v
-					sl.Location = &loc
+				id, ok := venueIDs[s.venue]
+				if !ok {
+					// The town's venues host many groups: shared
+					// locations, owned by no organisation.
+					loc, err := dir.CreateSharedLocation(ctx, v)
+					if err != nil {
+						return res, fmt.Errorf("venue %q: %w", s.venue, err)
+					}
+					id = loc.ID
+					venueIDs[s.venue] = id
 				}
-				in.Locations = []directory.ServiceLocationInput{sl}
+				in.Locations = []directory.ServiceLocationInput{{LocationID: &id, Schedules: in.Schedules}}
 				in.Schedules = nil
 			}
 			svc, err := dir.CreateService(ctx, org.ID, in)
@@ -113,15 +117,6 @@ func load(ctx context.Context, dir *directory.Directory, q store.Queries, data *
 				return res, fmt.Errorf("service %q: %w", in.Name, err)
 			}
 			res.Services++
-			if s.venue != "" {
-				if _, ok := venueIDs[s.venue]; !ok {
-					locs, err := q.LocationsOfServices(ctx, []uuid.UUID{svc.ID})
-					if err != nil || len(locs) != 1 {
-						return res, fmt.Errorf("service %q: reading back its venue: %v", in.Name, err)
-					}
-					venueIDs[s.venue] = locs[0].ID
-				}
-			}
 			// Listings were checked at different times; a few are stale.
 			checked := today.AddDate(0, 0, -((res.Services * 37) % 420))
 			if _, err := dir.VerifyService(ctx, svc.ID, svc.Version, &checked, "directory@ashbridge.example.org"); err != nil {

@@ -293,14 +293,33 @@ func (q Queries) MoveReferral(ctx context.Context, r *Referral, expected int, fr
 	return err
 }
 
+// Received reports whether a referral has reached the organisation it is
+// for: it was sent. A draft, and a draft withdrawn without being sent,
+// never reached it, and its partners must never see them. This is the one
+// rule for what a receiving organisation sees; ReferralFilter.ReceivedBy
+// is the same rule in SQL.
+func (r *Referral) Received() bool { return r.SentAt != nil }
+
+// receivedSQL is Received as a condition on referrals aliased r.
+const receivedSQL = "r.sent_at IS NOT NULL"
+
+// ReferralKey is a position in a list of referrals, newest first: the
+// keyset that referral cursors encode.
+type ReferralKey struct {
+	CreatedAt time.Time
+	ID        uuid.UUID
+}
+
 // ReferralFilter narrows a list of referrals.
 type ReferralFilter struct {
-	ClientID       *uuid.UUID
-	OrganisationID *uuid.UUID
-	TeamIDs        []uuid.UUID
-	Statuses       []string
-	// Before continues a list after this (created_at as RFC 3339, id) key.
-	Before *SortKey
+	ClientID *uuid.UUID
+	// ReceivedBy keeps the referrals this organisation received (see
+	// Received): a partner's every list of referrals goes through it.
+	ReceivedBy *uuid.UUID
+	TeamIDs    []uuid.UUID
+	Statuses   []string
+	// Before continues a list after this key.
+	Before *ReferralKey
 }
 
 // Referrals lists referrals, newest first.
@@ -308,13 +327,13 @@ func (q Queries) Referrals(ctx context.Context, f ReferralFilter, limit int) ([]
 	var out []Referral
 	sq := q.db.NewSelect().Model(&out).OrderExpr("r.created_at DESC, r.id DESC").Limit(int64(limit))
 	if f.Before != nil {
-		sq = sq.Where("(r.created_at, r.id) < (?::timestamptz, ?)", f.Before.Name, f.Before.ID)
+		sq = sq.Where("(r.created_at, r.id) < (?, ?)", f.Before.CreatedAt, f.Before.ID)
 	}
 	if f.ClientID != nil {
 		sq = sq.Where("r.client_id = ?", *f.ClientID)
 	}
-	if f.OrganisationID != nil {
-		sq = sq.Where("r.organisation_id = ?", *f.OrganisationID).Where("r.status <> 'DRAFT'")
+	if f.ReceivedBy != nil {
+		sq = sq.Where("r.organisation_id = ?", *f.ReceivedBy).Where(receivedSQL)
 	}
 	if f.TeamIDs != nil {
 		sq = sq.Where("r.client_id IN (SELECT id FROM clients WHERE team_id IN (?))", bun.List(f.TeamIDs))
@@ -358,7 +377,7 @@ type ReferralCounts struct {
 func (q Queries) ReferralHistory(ctx context.Context, services []uuid.UUID) ([]ReferralCounts, error) {
 	var out []ReferralCounts
 	err := q.db.NewRaw(`SELECT service_id,
-		count(*) FILTER (WHERE status NOT IN ('DRAFT')) AS sent,
+		count(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
 		count(*) FILTER (WHERE status IN ('ACCEPTED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED')) AS accepted,
 		count(*) FILTER (WHERE status IN ('ATTENDED', 'COMPLETED')) AS attended
 		FROM referrals WHERE service_id IN (?) GROUP BY service_id`, bun.List(services)).Scan(ctx, &out)
@@ -403,4 +422,13 @@ func (q Queries) ClientsByIDs(ctx context.Context, ids []uuid.UUID) ([]Client, e
 	var out []Client
 	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
+}
+
+// TeamMember returns an account that is a member of the team; ErrNotFound
+// when it is not (or does not exist).
+func (q Queries) TeamMember(ctx context.Context, team, account uuid.UUID) (*Account, error) {
+	a := new(Account)
+	err := q.db.NewSelect().Model(a).Where("a.id = ?", account).
+		Where("EXISTS (SELECT 1 FROM team_members m WHERE m.account_id = a.id AND m.team_id = ?)", team).Scan(ctx)
+	return a, notFound(err)
 }

@@ -40,3 +40,19 @@ func (q Queries) UpdateLocation(ctx context.Context, l *Location) error {
 		WherePK().Returning("*").Exec(ctx)
 	return notFound(err)
 }
+
+// ServiceIDsAtLocation lists the services held at a location.
+func (q Queries) ServiceIDsAtLocation(ctx context.Context, location uuid.UUID) ([]uuid.UUID, error) {
+	var out []uuid.UUID
+	err := q.db.NewSelect().Table("service_at_locations").Column("service_id").
+		Where("location_id = ?", location).Order("service_id").Scan(ctx, &out)
+	return out, err
+}
+
+// LocationIDsOfService lists the locations a service is held at.
+func (q Queries) LocationIDsOfService(ctx context.Context, service uuid.UUID) ([]uuid.UUID, error) {
+	var out []uuid.UUID
+	err := q.db.NewSelect().Table("service_at_locations").Column("location_id").
+		Where("service_id = ?", service).Scan(ctx, &out)
+	return out, err
+}

@@ -28,7 +28,8 @@ func UnmarshalDate(v any) (time.Time, error) {
 		return time.Time{}, fault.InvalidField("", "a date must be a string in the form YYYY-MM-DD")
 	}
 	t, err := time.Parse(dateLayout, s)
-	if err != nil {
+	if err != nil || t.Year() < 1 {
+		// The year 0 parses, but no calendar (nor PostgreSQL's) has it.
 		return time.Time{}, fault.InvalidField("", "%q is not a date in the form YYYY-MM-DD", s)
 	}
 	return t, nil
