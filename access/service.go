@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
@@ -278,11 +279,14 @@ type AccountInput struct {
 func (s *Service) checkAccount(ctx context.Context, in *AccountInput, creating bool, self *uuid.UUID) error {
 	in.Email, in.Name = strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
 	var ps fault.Problems
-	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+	if !bounds.CheckAddress(&ps, "input.email", in.Email, bounds.Email) {
+		// Too long or holding hidden characters: not looked up.
+	} else if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
 		ps.Add("input.email", "%q is not an e-mail address", in.Email)
 	} else if other, err := s.st.AccountByEmail(ctx, in.Email); err == nil && (self == nil || other.ID != *self) {
 		ps.Add("input.email", "another account has this e-mail address")
 	}
+	bounds.CheckLine(&ps, "input.name", in.Name, bounds.Name)
 	switch in.Role {
 	case RoleAdmin, RoleLinkWorker:
 		if in.OrganisationID != nil {
@@ -411,8 +415,12 @@ func (s *Service) CreateTeam(ctx context.Context, name string) (*store.Team, err
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if name == "" {
-		return nil, fault.InvalidField("name", "must not be empty")
+	var ps fault.Problems
+	if bounds.CheckLine(&ps, "name", name, bounds.Name) && name == "" {
+		ps.Add("name", "must not be empty")
+	}
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
 	if _, err := s.st.TeamByName(ctx, name); err == nil {
 		return nil, fault.InvalidField("name", "a team is already called %q", name)
@@ -445,6 +453,9 @@ func (s *Service) SetTeamMember(ctx context.Context, team, account uuid.UUID, me
 	return t, err
 }
 
+// MaxTokenName is the longest name an API token may have, in characters.
+const MaxTokenName = 100
+
 // CreateAPIToken issues a token for an organisation, returning it and its
 // secret, which is shown once and stored only as a hash.
 func (s *Service) CreateAPIToken(ctx context.Context, org uuid.UUID, name string) (*store.APIToken, string, error) {
@@ -452,8 +463,12 @@ func (s *Service) CreateAPIToken(ctx context.Context, org uuid.UUID, name string
 		return nil, "", err
 	}
 	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 100 {
-		return nil, "", fault.InvalidField("name", "give the token a name of 1 to 100 characters")
+	var ps fault.Problems
+	if bounds.CheckLine(&ps, "name", name, MaxTokenName) && name == "" {
+		ps.Add("name", "give the token a name of 1 to %d characters", MaxTokenName)
+	}
+	if err := ps.Err(); err != nil {
+		return nil, "", err
 	}
 	if _, err := s.st.OrganisationByID(ctx, org); err != nil {
 		return nil, "", fault.InvalidField("organisationId", "no organisation has this id")
@@ -507,6 +522,14 @@ func (s *Service) APITokens(ctx context.Context, org *uuid.UUID) ([]store.APITok
 // AuditLog pages through the audit trail, newest first (admins).
 func (s *Service) AuditLog(ctx context.Context, f store.AuditFilter, before int64, limit int) ([]store.AuditEntry, error) {
 	if err := s.policy.Authorize(ctx, ReadAudit, Resource{Kind: "audit"}); err != nil {
+		return nil, err
+	}
+	var ps fault.Problems
+	for _, t := range []struct{ field, v string }{{"filter.objectType", f.ObjectType}, {"filter.objectId", f.ObjectID},
+		{"filter.outcome", f.Outcome}, {"filter.action", f.Action}} {
+		bounds.CheckLine(&ps, t.field, t.v, bounds.Line)
+	}
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	return s.st.AuditPage(ctx, f, before, limit)
