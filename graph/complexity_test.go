@@ -192,3 +192,28 @@ func TestInnerListsCostTheirBounds(t *testing.T) {
 		t.Errorf("suggestions for three clients cost %d, within the limit", c)
 	}
 }
+
+// overflowingQuery is an attacker's document: pages of services nested
+// eight deep, padded with fields so that the cost without saturation
+// (1 + children × first in int64) came to 2^64 + 1, that is 1, at the top:
+// 1.7 KB that cost 1 and ran for minutes.
+func overflowingQuery() string {
+	s := uint64(1)<<58 - 2 // × 64 at the top wraps to 0
+	var pads []int
+	for s > 100 {
+		d := (s - 2) % 100
+		pads = append(pads, int(d))
+		s = (s-2-d)/100 - 2
+	}
+	q := strings.Repeat("id ", int(s))
+	for i := len(pads) - 1; i >= 0; i-- {
+		q = "organisation { services(first: 100) { edges { node { " + q + "} } } } " + strings.Repeat("id ", pads[i])
+	}
+	return "{ services(first: 64) { edges { node { " + q + "} } } }"
+}
+
+func TestTheOverflowingQueryCostsTheCeiling(t *testing.T) {
+	if c := cost(t, overflowingQuery()); c != costCeiling {
+		t.Fatalf("the overflowing query costs %d, want the ceiling", c)
+	}
+}
