@@ -3,6 +3,8 @@ package apitest
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
@@ -102,6 +104,7 @@ func hostileDocuments() []hostile {
 		{"two matchServices at every bound", "query($p: MatchProfileInput!) { " +
 			aliases(2, "matchServices(profile: $p, first: 50) { score reasons { text } service { name organisation { name } } }") + "}",
 			map[string]any{"p": fullProfile()}, "", ""},
+		{"a page of 100 services with every list", pageQuery, map[string]any{"first": 100}, "", ""},
 		{"40 aliased logins", "mutation { " + aliases(40, `login(email: "admin@test.example", password: "guess") { id }`) + "}",
 			nil, "GRAPHQL_VALIDATION_FAILED", "logins"},
 		{"1,300 aliased mutations", "mutation { " + aliases(1300, `revokeApiToken(id: "x") { id }`) + "}",
@@ -256,3 +259,20 @@ fragment TypeRef on __Type {
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
     ofType { kind name ofType { kind name ofType { kind name } } } } } } } } }
 }`
+
+// The document limits hold for GET as for POST, and a profile over its
+// bounds names the field.
+func TestLimitsHoldOverGETAndNameTheField(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.cookie = ""
+	code, body := e.get("/graphql?query=" + url.QueryEscape(fragmentFanOut(25)))
+	if code != http.StatusOK || !strings.Contains(body, `"limit":"selections"`) || !strings.Contains(body, "GRAPHQL_VALIDATION_FAILED") {
+		t.Fatalf("fan-out over GET: %d %s", code, body)
+	}
+	goals := []string{"walking", "choir", "cards", strings.Repeat("x", 301)}
+	err := e.fails(`query($p: MatchProfileInput!) { matchServices(profile: $p) { score } }`,
+		map[string]any{"p": map[string]any{"goals": goals}}, "BAD_USER_INPUT")
+	if err.Extensions["field"] != "profile.goals[3]" || err.Message != "profile.goals[3]: at most 300 characters" {
+		t.Fatalf("long goal: %+v", err)
+	}
+}

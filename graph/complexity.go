@@ -13,8 +13,10 @@ import (
 // saturates at costCeiling, so no document can wrap a cost around to a
 // small number: a document never costs less than any of its parts.
 const (
-	// ComplexityLimit is the most an operation may cost.
-	ComplexityLimit = 20000
+	// ComplexityLimit is the most an operation may cost: about as many
+	// fields resolved. A page of 100 services with every location,
+	// schedule, term, need, cost and contact each may hold costs 210,000.
+	ComplexityLimit = 250000
 	// costCeiling is where costs stop growing: far above the limit, far
 	// below overflow.
 	costCeiling = math.MaxInt32
@@ -23,7 +25,7 @@ const (
 	// client's suggestedServices), on top of what the matches select. Three
 	// rankings cost more than ComplexityLimit, so a page of clients with
 	// suggestions is refused whatever else it selects.
-	MatchingCost = 7000
+	MatchingCost = 100000
 )
 
 // Most items in lists inside an object. Inputs are bounded by the domain
