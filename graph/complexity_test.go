@@ -134,7 +134,7 @@ func cost(t *testing.T, query string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := validator.Validate(es.Schema(), doc); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(es.Schema(), doc, nil); len(errs) > 0 {
 		t.Fatalf("invalid query: %v", errs)
 	}
 	return complexity.Calculate(context.Background(), es, doc.Operations[0], nil)
