@@ -347,6 +347,7 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 		}
 		sort.Strings(c.covered)
 	}
+	words := clientWords(goalText)
 	ptrs := make([]*candidate, len(pool))
 	for i := range pool {
 		ptrs[i] = &pool[i]
@@ -355,7 +356,7 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 	out := make([]Match, len(picked))
 	for i, c := range picked {
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
-			Signals: c.sig.asMap(), Reasons: reasons(c, &p, shareOf, goalText, o.Now)}
+			Signals: c.sig.asMap(), Reasons: reasons(c, &p, shareOf, words, o.Now)}
 		if c.hasDist {
 			d := c.dist
 			m.DistanceKm = &d
