@@ -331,8 +331,8 @@ func TestIntrospectionAndSuggestionsCanBeTurnedOff(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	// Complexity: 100 organisations × 100 services × fields is refused before running.
-	r := e.do(`{ organisations(first: 100) { edges { node { services(first: 100) { edges { node { id name description organisation { name } } } } } } } }`, nil)
+	// Complexity: 100 organisations × 100 services × their locations is refused before running.
+	r := e.do(`{ organisations(first: 100) { edges { node { services(first: 100) { edges { node { id name locations { location { name } } } } } } } } }`, nil)
 	if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "complexity") {
 		t.Fatalf("over-complex query not refused: %+v", r.Errors)
 	}

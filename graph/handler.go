@@ -15,7 +15,6 @@ import (
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
-	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matching"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -23,7 +22,6 @@ import (
 // Limits on what one request may ask for.
 const (
 	ParserTokenLimit = 15000
-	ComplexityLimit  = 20000
 	queryCacheSize   = 1000
 )
 
@@ -40,8 +38,9 @@ type Options struct {
 }
 
 // NewHandler returns the /graphql handler: GET and POST transports, a query
-// cache, parser token and complexity limits, per-request loaders, and
-// introspection and suggestions only when enabled.
+// cache, parser token, document shape (limits.go) and complexity
+// (complexity.go) limits, per-request loaders, and introspection and
+// suggestions only when enabled.
 func NewHandler(opts Options) http.Handler {
 	log := opts.Logger
 	if log == nil {
@@ -54,10 +53,13 @@ func NewHandler(opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	cache := lru.New[*ast.QueryDocument](queryCacheSize)
+	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(ParserTokenLimit)
+	srv.Use(documentLimits{cache: cache, introspection: opts.Introspection})
 	srv.Use(extension.FixedComplexityLimit(ComplexityLimit))
 	srv.Use(inputText{})
+	srv.SetValidationRulesFn(validationRules(opts.Introspection))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {
@@ -72,56 +74,6 @@ func NewHandler(opts Options) http.Handler {
 	return overHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		srv.ServeHTTP(w, r.WithContext(withLoaders(r.Context(), st)))
 	}))
-}
-
-// pageSize is the number of items a connection field may return, for
-// complexity: a page multiplies the cost of its items.
-func pageSize(first *int) int {
-	if first == nil || *first < 1 {
-		return directory.DefaultPageSize
-	}
-	return min(*first, directory.MaxPageSize)
-}
-
-func setComplexity(c *ComplexityRoot) {
-	c.Query.Services = func(child int, first *int, _ *string, _ *model.ServiceFilter) int { return 1 + child*pageSize(first) }
-	c.Query.Organisations = func(child int, first *int, _ *string, _ *model.OrganisationFilter) int {
-		return 1 + child*pageSize(first)
-	}
-	c.Query.Taxonomies = func(child int, first *int, _ *string) int { return 1 + child*pageSize(first) }
-	c.Query.MatchServices = func(child int, _ model.MatchProfileInput, first *int) int {
-		n := 10
-		if first != nil && *first > 0 {
-			n = min(*first, matching.MaxResults)
-		}
-		return 1 + child*n
-	}
-	c.Organisation.Services = func(child int, first *int, _ *string, _ *bool) int { return 1 + child*pageSize(first) }
-	c.Taxonomy.Terms = func(child int, first *int, _ *string, _ *string, _ *bool) int { return 1 + child*pageSize(first) }
-	// Lists inside a service are short; count them as a handful of items.
-	const listItems = 5
-	c.Service.Locations = func(child int) int { return 1 + child*listItems }
-	c.Service.Schedules = func(child int) int { return 1 + child*listItems }
-	c.Service.Terms = func(child int) int { return 1 + child*listItems }
-	c.Service.Needs = func(child int) int { return 1 + child*listItems }
-	c.Service.Costs = func(child int) int { return 1 + child*listItems }
-	c.Service.Contacts = func(child int) int { return 1 + child*listItems }
-	// Casework lists. A suggestion runs the matcher: costed like matchServices
-	// plus a fixed charge, so that asking for every client's suggestions on a
-	// page of clients is refused rather than run.
-	c.Query.Clients = func(child int, first *int, _ *string, _ *string, _ *string) int { return 1 + child*pageSize(first) }
-	c.Query.IncomingReferrals = func(child int, _ []string, first *int, _ *string) int { return 1 + child*pageSize(first) }
-	c.Client.SuggestedServices = func(child int, first *int) int {
-		n := 10
-		if first != nil && *first > 0 {
-			n = min(*first, matching.MaxResults)
-		}
-		return 500 + child*n
-	}
-	for _, f := range []*func(int) int{&c.Client.Sessions, &c.Client.Goals, &c.Client.Needs, &c.Client.Referrals,
-		&c.Client.Outcomes, &c.Referral.History} {
-		*f = func(child int) int { return 1 + child*listItems }
-	}
 }
 
 // operationMetrics counts GraphQL operations and their latency by name.

@@ -179,7 +179,7 @@ func (r *clientResolver) SuggestedServices(ctx context.Context, obj *store.Clien
 	if err != nil {
 		return nil, err
 	}
-	results, err := r.Matching.Match(ctx, matching.Profile{Profile: p}, min(n+len(exclude), matching.MaxResults))
+	results, err := r.Matching.Match(ctx, matching.Fit(p), min(n+len(exclude), matching.MaxResults))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -296,4 +297,16 @@ func TestIndexPersistsAndRecovers(t *testing.T) {
 		t.Fatalf("corrupt index: fresh=%v err=%v", ix != nil && ix.Fresh(), err)
 	}
 	ix.Close()
+}
+
+// A ranking for a request that has ended stops instead of running on.
+func TestRankStopsWhenTheRequestEnds(t *testing.T) {
+	ix := newIndex(t, town())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, p := range []Profile{{Needs: []string{"loneliness"}}, {Goals: []string{"singing"}}} {
+		if _, err := ix.Rank(ctx, p, Options{Limit: 10}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%+v: ranking after the request ended: err %v", p, err)
+		}
+	}
 }

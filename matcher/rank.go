@@ -180,6 +180,9 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	w := DefaultWeights
 	if o.Weights != nil {
 		w = *o.Weights
@@ -317,6 +320,11 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 		lists[i] = ix.needList(x.need)
 	}
 	for depth := 0; ; depth++ {
+		// A request that has ended (the client went away, the server is
+		// stopping) stops ranking.
+		if depth%ctxCheckEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		more, bound := false, 0.0
 		for i, l := range lists {
 			if depth < len(l) {
@@ -339,6 +347,7 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 		}
 		sort.Strings(c.covered)
 	}
+	words := clientWords(goalText)
 	ptrs := make([]*candidate, len(pool))
 	for i := range pool {
 		ptrs[i] = &pool[i]
@@ -347,7 +356,7 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 	out := make([]Match, len(picked))
 	for i, c := range picked {
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
-			Signals: c.sig.asMap(), Reasons: reasons(c, &p, shareOf, goalText, o.Now)}
+			Signals: c.sig.asMap(), Reasons: reasons(c, &p, shareOf, words, o.Now)}
 		if c.hasDist {
 			d := c.dist
 			m.DistanceKm = &d
@@ -367,6 +376,10 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 
 // poolFactor: diversification chooses among the best limit*poolFactor.
 const poolFactor = 10
+
+// ctxCheckEvery is how many steps down the need lists ranking takes
+// between looks at the request's context.
+const ctxCheckEvery = 256
 
 func maxIf(cond bool, yes, no float64) float64 {
 	if cond {

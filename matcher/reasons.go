@@ -21,7 +21,7 @@ var NeedLabels = map[string]string{
 var dayNames = map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
 	"FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
 
-func reasons(c *candidate, p *Profile, wanted map[string]float64, goalText string, now time.Time) []Reason {
+func reasons(c *candidate, p *Profile, wanted map[string]float64, words []clientWord, now time.Time) []Reason {
 	var out []Reason
 	d := &c.e.doc
 	for _, n := range c.covered {
@@ -41,10 +41,8 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, goalText strin
 		}
 		out = append(out, Reason{Kind: ReasonNeed, Text: text + "."})
 	}
-	if q := goalQuery(goalText); q != "" {
-		if words := goalWords(q, d); len(words) > 0 {
-			out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + quoteList(words, 4) + "."})
-		}
+	if said := goalWords(words, d); len(said) > 0 {
+		out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + quoteList(said, 4) + "."})
 	}
 	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote
 	switch {
@@ -107,9 +105,33 @@ func mappedLabel(d *Document, need string) string {
 	return "a matching category"
 }
 
+// clientWord is one of the client's words, as they said it (lower case),
+// with its stem.
+type clientWord struct{ word, stem string }
+
+// clientWords analyses the client's words once per ranking, so that the
+// reasons of every match only look them up.
+func clientWords(goalText string) []clientWord {
+	var out []clientWord
+	seen := map[string]bool{}
+	for _, word := range strings.FieldsFunc(goalQuery(goalText), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'' || r == '-' || r >= '0' && r <= '9')
+	}) {
+		w := strings.ToLower(word)
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if ss := stems(word); len(ss) == 1 {
+			out = append(out, clientWord{word: w, stem: ss[0]})
+		}
+	}
+	return out
+}
+
 // goalWords returns the client's words (as they said them) whose stems the
 // service's name, description or categories contain.
-func goalWords(goalText string, d *Document) []string {
+func goalWords(words []clientWord, d *Document) []string {
 	have := map[string]bool{}
 	for _, s := range stems(d.Name + " " + d.Description) {
 		have[s] = true
@@ -121,13 +143,10 @@ func goalWords(goalText string, d *Document) []string {
 	}
 	var out []string
 	seen := map[string]bool{}
-	for _, word := range strings.FieldsFunc(goalText, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'' || r == '-' || r >= '0' && r <= '9')
-	}) {
-		ss := stems(word)
-		if len(ss) == 1 && have[ss[0]] && !seen[ss[0]] {
-			seen[ss[0]] = true
-			out = append(out, strings.ToLower(word))
+	for _, w := range words {
+		if have[w.stem] && !seen[w.stem] {
+			seen[w.stem] = true
+			out = append(out, w.word)
 		}
 	}
 	return out

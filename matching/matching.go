@@ -52,9 +52,13 @@ func (m *Service) Match(ctx context.Context, p Profile, first int) ([]Result, er
 	if err := m.policy.Authorize(ctx, access.MatchServices, access.Resource{Kind: "service"}); err != nil {
 		return nil, err
 	}
-	var ps fault.Problems
+	// Bounds first: an oversized profile costs nothing more.
+	ps := checkBounds(p)
 	if first < 1 || first > MaxResults {
 		ps.Add("first", "must be between 1 and %d", MaxResults)
+	}
+	if len(ps) > 0 {
+		return nil, ps.Err()
 	}
 	if pc := strings.TrimSpace(p.Postcode); pc != "" {
 		if p.Location != nil {
