@@ -89,6 +89,8 @@ func overflowingQuery() string {
 	return "{ services(first: 64) { edges { node { " + q + "} } } }"
 }
 
+func emptyStrings(n int) []string { return make([]string, n) }
+
 func hostileDocuments() []hostile {
 	return []hostile{
 		{"complexity overflow, the attacker's document", overflowingQuery(), nil, "GRAPHQL_VALIDATION_FAILED", "depth"},
@@ -105,6 +107,12 @@ func hostileDocuments() []hostile {
 			aliases(2, "matchServices(profile: $p, first: 50) { score reasons { text } service { name organisation { name } } }") + "}",
 			map[string]any{"p": fullProfile()}, "", ""},
 		{"a page of 100 services with every list", pageQuery, map[string]any{"first": 100}, "", ""},
+		{"a list variable of 330,000 values used by 30 fields", "query($l: [String!]) { " +
+			aliases(30, "services(filter: {needs: $l}) { totalCount }") + "}",
+			map[string]any{"l": emptyStrings(330_000)}, "GRAPHQL_VALIDATION_FAILED", "variableValues"},
+		{"a list variable of 1,000 values used by 30 fields", "query($l: [String!]) { " +
+			aliases(30, "services(filter: {needs: $l}) { totalCount }") + "}",
+			map[string]any{"l": emptyStrings(1000)}, "GRAPHQL_VALIDATION_FAILED", "argumentValues"},
 		{"40 aliased logins", "mutation { " + aliases(40, `login(email: "admin@test.example", password: "guess") { id }`) + "}",
 			nil, "GRAPHQL_VALIDATION_FAILED", "logins"},
 		{"1,300 aliased mutations", "mutation { " + aliases(1300, `revokeApiToken(id: "x") { id }`) + "}",

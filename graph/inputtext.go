@@ -41,7 +41,7 @@ func (inputText) MutateOperationContext(_ context.Context, oc *graphql.Operation
 	if oc.Operation == nil {
 		return nil
 	}
-	w := &textWalker{vars: oc.Variables}
+	w := &textWalker{vars: oc.Variables, read: map[string]bool{}}
 	w.selections(oc.Operation.SelectionSet)
 	for _, f := range oc.Doc.Fragments {
 		w.selections(f.SelectionSet)
@@ -54,6 +54,7 @@ func (inputText) MutateOperationContext(_ context.Context, oc *graphql.Operation
 
 type textWalker struct {
 	vars     map[string]any
+	read     map[string]bool // variables already read
 	problems fault.Problems
 }
 
@@ -84,7 +85,10 @@ func (w *textWalker) value(path string, v *ast.Value) {
 	}
 	switch v.Kind {
 	case ast.Variable:
-		if val, ok := w.vars[v.Raw]; ok {
+		// A variable is read once, at its first use, however many fields
+		// use it.
+		if val, ok := w.vars[v.Raw]; ok && !w.read[v.Raw] {
+			w.read[v.Raw] = true
 			w.variable(path, val)
 		}
 	case ast.StringValue, ast.BlockValue:

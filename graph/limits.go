@@ -47,6 +47,17 @@ const (
 	// MaxRankingFields is how many of matchServices and suggestedServices
 	// one request may select.
 	MaxRankingFields = 2
+	// MaxVariableValues is how many values (strings, numbers, list items,
+	// object fields…) the request's variables may hold in all. The
+	// largest input, a service with every part at its bound, holds about
+	// 2,500.
+	MaxVariableValues = 10000
+	// MaxArgumentValues is how many argument values the fields of one
+	// operation or fragment may be given, fragments expanded and a
+	// variable counted at every field that uses it: gqlgen decodes a
+	// field's arguments for its cost and again to run it, so a large
+	// list variable used by many fields is work for each.
+	MaxArgumentValues = 20000
 )
 
 // The limit each refusal names in extensions.limit.
@@ -61,6 +72,8 @@ const (
 	limitLogins          = "logins"
 	limitRankings        = "rankings"
 	limitIntrospection   = "introspection"
+	limitVariables       = "variableValues"
+	limitArguments       = "argumentValues"
 )
 
 // documentLimits refuses documents over the limits before gqlgen parses
@@ -89,14 +102,56 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 			return nil // gqlgen parses again and reports it
 		}
 	}
-	return checkDocument(doc, l.introspection)
+	sizes, total := variableSizes(p.Variables)
+	if total > MaxVariableValues {
+		return refuse(limitVariables, MaxVariableValues,
+			"the variables hold %s values; at most %d are allowed", count(total), MaxVariableValues)
+	}
+	return checkDocument(doc, sizes, l.introspection)
+}
+
+// variableSizes counts the values each variable holds (1 for a scalar or
+// null), and their total; counts saturate and stop early far beyond the
+// limit.
+func variableSizes(vars map[string]any) (map[string]int, int) {
+	sizes := make(map[string]int, len(vars))
+	total := 0
+	for name, v := range vars {
+		n := valueCount(v, MaxVariableValues+1)
+		sizes[name] = n
+		total = satAdd(total, n)
+	}
+	return sizes, total
+}
+
+// valueCount counts v's values, stopping once it passes most.
+func valueCount(v any, most int) int {
+	n := 1
+	switch x := v.(type) {
+	case []any:
+		for _, c := range x {
+			if n > most {
+				break
+			}
+			n = satAdd(n, valueCount(c, most-n))
+		}
+	case map[string]any:
+		for _, c := range x {
+			if n > most {
+				break
+			}
+			n = satAdd(n, valueCount(c, most-n))
+		}
+	}
+	return n
 }
 
 // checkDocument returns the first limit the document breaks, or nil.
 // Every operation and fragment is checked, used or not: validation walks
 // them all.
-func checkDocument(doc *ast.QueryDocument, introspection bool) *gqlerror.Error {
+func checkDocument(doc *ast.QueryDocument, variables map[string]int, introspection bool) *gqlerror.Error {
 	m := newMeasurer(doc)
+	m.variables = variables
 	if n := countSpreads(doc); n > MaxFragmentSpreads {
 		return refuse(limitFragmentSpreads, MaxFragmentSpreads,
 			"the document has %d fragment spreads; at most %d are allowed", n, MaxFragmentSpreads)
@@ -151,6 +206,10 @@ func checkShape(s *shape, introspection bool) *gqlerror.Error {
 		return refuse(limitSelections, MaxSelections,
 			"the document selects %s fields once fragments are expanded; at most %d are allowed",
 			count(s.selections), MaxSelections)
+	case s.argValues > MaxArgumentValues:
+		return refuse(limitArguments, MaxArgumentValues,
+			"the fields are given %s argument values once fragments and variables are expanded; at most %d are allowed",
+			count(s.argValues), MaxArgumentValues)
 	case s.repeats > MaxRepeatedField:
 		return refuse(limitRepeatedField, MaxRepeatedField,
 			"%q is selected %s times in one selection set; at most %d are allowed",
@@ -228,6 +287,9 @@ type shape struct {
 	repeated   string
 	logins     int
 	rankings   int
+	// argValues: argument values given to the fields, a variable's
+	// values counted at every use.
+	argValues int
 	// introspection: the shape selects __schema or __type.
 	introspection bool
 }
@@ -240,6 +302,8 @@ type measurer struct {
 	measured  map[string]*shape
 	measuring map[string]bool
 	cycle     string
+	// variables holds how many values each variable of the request holds.
+	variables map[string]int
 }
 
 func newMeasurer(doc *ast.QueryDocument) *measurer {
@@ -309,6 +373,9 @@ func (m *measurer) field(f *ast.Field, s *shape) {
 	if f.Alias != f.Name {
 		s.aliases = satAdd(s.aliases, 1)
 	}
+	for _, a := range f.Arguments {
+		s.argValues = satAdd(s.argValues, m.argumentValues(a.Value))
+	}
 	switch f.Name {
 	case "login":
 		s.logins = satAdd(s.logins, 1)
@@ -324,6 +391,22 @@ func (m *measurer) field(f *ast.Field, s *shape) {
 	s.selections = satAdd(s.selections, sub.selections)
 	s.depth = max(s.depth, satAdd(sub.depth, 1))
 	s.add(sub)
+}
+
+// argumentValues counts the values an argument gives its field: a literal's
+// own, and for a variable what the request's variable holds.
+func (m *measurer) argumentValues(v *ast.Value) int {
+	if v == nil {
+		return 0
+	}
+	if v.Kind == ast.Variable {
+		return max(m.variables[v.Raw], 1)
+	}
+	n := 1
+	for _, c := range v.Children {
+		n = satAdd(n, m.argumentValues(c.Value))
+	}
+	return n
 }
 
 // merge adds a fragment spread at s's level.
@@ -342,6 +425,7 @@ func (s *shape) add(f *shape) {
 	s.aliases = satAdd(s.aliases, f.aliases)
 	s.logins = satAdd(s.logins, f.logins)
 	s.rankings = satAdd(s.rankings, f.rankings)
+	s.argValues = satAdd(s.argValues, f.argValues)
 	s.introspection = s.introspection || f.introspection
 	if f.repeats > s.repeats {
 		s.repeats, s.repeated = f.repeats, f.repeated

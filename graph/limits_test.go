@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
@@ -132,7 +134,7 @@ func TestDocumentLimits(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			got := checkDocument(doc, c.introspection)
+			got := checkDocument(doc, nil, c.introspection)
 			switch {
 			case c.limit == "" && got != nil:
 				t.Fatalf("refused: %v", got)
@@ -149,12 +151,12 @@ func TestDocumentLimits(t *testing.T) {
 
 func TestDocumentLimitsNameTheMeasure(t *testing.T) {
 	doc, _ := parser.ParseQuery(&ast.Source{Input: fanOut(30, 3)})
-	err := checkDocument(doc, true)
+	err := checkDocument(doc, nil, true)
 	if err == nil || !strings.Contains(err.Message, "more than") || err.Extensions["max"] != MaxSelections {
 		t.Fatalf("fan-out of 3^30 fields: %v", err)
 	}
 	doc, _ = parser.ParseQuery(&ast.Source{Input: "mutation { " + aliased(40, `login(email: "a", password: "b") { id }`) + "}"})
-	if err := checkDocument(doc, true); err == nil || !strings.Contains(err.Message, "40 login fields") {
+	if err := checkDocument(doc, nil, true); err == nil || !strings.Contains(err.Message, "40 login fields") {
 		t.Fatalf("40 logins: %v", err)
 	}
 }
@@ -203,3 +205,54 @@ func TestValidationSuggestionsCanBeTurnedOff(t *testing.T) {
 		}
 	}
 }
+
+// A large list variable is work at every field that uses it: gqlgen decodes
+// a field's arguments for its cost and again to run it. The request's
+// variables and their uses, fragments expanded, are bounded.
+func TestVariableValuesAreBounded(t *testing.T) {
+	list := func(n int) []any {
+		l := make([]any, n)
+		for i := range l {
+			l[i] = ""
+		}
+		return l
+	}
+	uses := func(n int) string {
+		return `query($l: [String!]) { ` + aliased(n, `services(filter: {needs: $l}) { totalCount }`) + `}`
+	}
+	cases := []struct {
+		name  string
+		doc   string
+		vars  map[string]any
+		limit string
+	}{
+		{"a service at its bounds", `mutation($in: ServiceInput!) { createService(organisationId: "x", input: $in) { id } }`,
+			map[string]any{"in": map[string]any{"name": "x", "schedules": list(2500)}}, ""},
+		{"330,000 values in one variable", uses(1), map[string]any{"l": list(330_000)}, limitVariables},
+		{"values spread over many variables", uses(1), map[string]any{"a": list(6000), "b": list(6000)}, limitVariables},
+		{"a list used by 30 fields", uses(30), map[string]any{"l": list(1000)}, limitArguments},
+		{"a list used through a fragment spread 25 times",
+			`query($l: [String!]) {` + strings.Repeat(` ...F`, 25) + ` } fragment F on Query { services(filter: {needs: $l}) { totalCount } }`,
+			map[string]any{"l": list(1000)}, limitArguments},
+		{"a list used by 10 fields", uses(10), map[string]any{"l": list(1000)}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l := documentLimits{cache: noCache{}, introspection: true}
+			got := l.MutateOperationParameters(t.Context(), &graphql.RawParams{Query: c.doc, Variables: c.vars})
+			switch {
+			case c.limit == "" && got != nil:
+				t.Fatalf("refused: %v", got)
+			case c.limit != "" && got == nil:
+				t.Fatalf("not refused, want the %s limit", c.limit)
+			case c.limit != "" && got.Extensions["limit"] != c.limit:
+				t.Fatalf("refused by %v (%s), want the %s limit", got.Extensions["limit"], got.Message, c.limit)
+			}
+		})
+	}
+}
+
+type noCache struct{}
+
+func (noCache) Get(context.Context, string) (*ast.QueryDocument, bool) { return nil, false }
+func (noCache) Add(context.Context, string, *ast.QueryDocument)        {}
