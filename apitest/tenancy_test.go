@@ -59,8 +59,7 @@ func TestNeverSentReferralsStayWithTheTeam(t *testing.T) {
 					"incomingReferrals":         `{ incomingReferrals(first: 100) { edges { node { id message person { firstName phone } } } } }`,
 					"incomingReferrals(status)": `{ incomingReferrals(first: 100, status: [DRAFT, WITHDRAWN]) { edges { node { id message } } } }`,
 					"referral(id)":              `query($id: ID!) { referral(id: $id) { id message person { firstName lastName phone postcode linkWorkerEmail } } }`,
-					"node(id)":                  `query($id: ID!) { node(id: $id) { id __typename } }`,
-					"referral(id).history":      `query($id: ID!) { referral(id: $id) { history { reason } } }`,
+					"referral(id).history":      `query($id: ID!) { referral(id: $id) { id message history { reason } } }`,
 				}
 				for name, q := range reads {
 					r := e.do(q, map[string]any{"id": id})

@@ -10,6 +10,7 @@ package bounds
 
 import (
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/signpost/signpost/fault"
@@ -137,6 +138,9 @@ func check(ps *fault.Problems, field, v string, max int, multiline bool) bool {
 		case Control(r):
 			ps.Add(field, MsgControl)
 			return false
+		case Override(r):
+			ps.Add(field, MsgInvisible)
+			return false
 		}
 	}
 	return true
@@ -148,16 +152,18 @@ func Control(r rune) bool {
 	return r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f
 }
 
-// Invisible reports whether r is a zero-width or bidirectional formatting
-// character: U+200B–U+200D, U+2060, U+FEFF, the marks U+200E, U+200F and
-// U+061C, and the embeddings, overrides and isolates U+202A–U+202E and
-// U+2066–U+2069.
+// Invisible reports whether r is a formatting character (Unicode's Cf):
+// zero-width spaces and joiners, word joiners, byte order marks, soft
+// hyphens, invisible operators, tags, and the bidirectional marks,
+// embeddings, overrides and isolates. None belongs in an address.
 func Invisible(r rune) bool {
-	switch {
-	case r >= 0x200b && r <= 0x200f, r == 0x2060, r == 0xfeff, r == 0x061c:
-		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
+	return unicode.Is(unicode.Cf, r)
+}
+
+// Override reports whether r is a bidirectional override (U+202D, U+202E),
+// which displays the text after it in reverse order, so that a name can
+// show as something else. Embeddings and isolates, which right-to-left
+// scripts use, are allowed in names and prose.
+func Override(r rune) bool {
+	return r == 0x202d || r == 0x202e
 }
