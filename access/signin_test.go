@@ -471,3 +471,30 @@ func TestOneRefusalPerRequestIsAudited(t *testing.T) {
 		t.Fatalf("another request's refusal: %d rows, want 5", got)
 	}
 }
+
+// TestAnIPv6NetworkCountsAsOneAddress: a guesser holding a /64 cannot
+// escape the per-address count by rotating through its addresses; the
+// next /64 is someone else.
+func TestAnIPv6NetworkCountsAsOneAddress(t *testing.T) {
+	s := newSignin(t)
+	for i := range throttleAddress.free {
+		ctx := from(fmt.Sprintf("2001:db8:1:2::%x", i+1))
+		if got := s.login(ctx, fmt.Sprintf("user%d@test.example", i), "wrong guess"); got != "wrong" {
+			t.Fatalf("failure %d: %s", i+1, got)
+		}
+	}
+	if got := s.login(from("2001:db8:1:2:ffff::1"), "another@test.example", "wrong guess"); got != "throttled" {
+		t.Fatalf("after %d failures from one /64: %s", throttleAddress.free, got)
+	}
+	if got := s.login(from("2001:db8:1:3::1"), s.email, rightPassword); got != "ok" {
+		t.Fatalf("the next /64: %s", got)
+	}
+	for _, c := range []struct{ in, want string }{
+		{"192.0.2.7", "192.0.2.7"}, {"::ffff:192.0.2.7", "192.0.2.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"}, {"fe80::1%eth0", "fe80::/64"}, {"command line", "command line"},
+	} {
+		if got := networkOf(c.in); got != c.want {
+			t.Errorf("networkOf(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

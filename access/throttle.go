@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -60,7 +61,28 @@ func (r throttleRule) key(value string) store.ThrottleKey {
 // order (the store locks them in order).
 func attemptKeys(email, address string) []store.ThrottleKey {
 	email = strings.ToLower(strings.TrimSpace(email))
+	address = networkOf(address)
 	return []store.ThrottleKey{throttleEmail.key(email), throttleAddress.key(address), throttlePair.key(email + "\x00" + address)}
+}
+
+// networkOf is the network an address is throttled as: an IPv4 address
+// itself, an IPv6 address's /64, which one subscriber commonly holds
+// whole (so rotating through it does not escape the per-address count).
+// Anything that is not an IP address is used as it is.
+func networkOf(address string) string {
+	ip, err := netip.ParseAddr(address)
+	if err != nil {
+		return address
+	}
+	ip = ip.Unmap()
+	if ip.Is4() {
+		return ip.String()
+	}
+	p, err := ip.WithZone("").Prefix(64)
+	if err != nil {
+		return address
+	}
+	return p.String()
 }
 
 // ErrThrottled is wrapped, with fault.Unauthenticated, by the refusal of a
