@@ -76,11 +76,14 @@ func objectID(r Resource) string {
 }
 
 // Record appends an entry to the audit trail for the caller in ctx. Of
-// the refusals in one request (see WithRequest) only the first is
-// written: the others are counted, so that one request of many refused
-// fields cannot flood the trail; the count is logged when the request ends.
+// an anonymous caller's refusals in one request (see WithRequest) only the
+// first is written: the others are counted, so that one request of many
+// refused fields cannot flood the trail; the count is logged when the
+// request ends. A signed-in caller's refusals are all written: what a
+// known account probed is what an investigation needs, and the request
+// limits bound how many one request can make.
 func (p *RolePolicy) Record(ctx context.Context, a Action, objectType, objectID string, allowed bool, reason string) error {
-	if !allowed && !p.firstRefusal(ctx) {
+	if !allowed && IdentityFrom(ctx).Kind == Anonymous && !p.firstRefusal(ctx) {
 		return nil
 	}
 	id := IdentityFrom(ctx)

@@ -470,6 +470,16 @@ func TestOneRefusalPerRequestIsAudited(t *testing.T) {
 	if got := count() - before; got != 5 {
 		t.Fatalf("another request's refusal: %d rows, want 5", got)
 	}
+	// A signed-in caller's refusals are each written.
+	partner := WithIdentity(from("198.51.100.9"), &Identity{Kind: ByAccount, Role: RolePartner, Label: "partner"})
+	for range 3 {
+		if err := policy.Authorize(partner, CreateOrganisation, Resource{Kind: "organisation"}); !errors.Is(err, fault.Forbidden) {
+			t.Fatalf("partner: %v", err)
+		}
+	}
+	if got := count() - before; got != 8 {
+		t.Fatalf("a partner's three refusals in one request: %d rows in all, want 8", got)
+	}
 }
 
 // TestAnIPv6NetworkCountsAsOneAddress: a guesser holding a /64 cannot
