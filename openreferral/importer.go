@@ -365,6 +365,15 @@ func (im *importer) locations(ctx context.Context) error {
 					if err := q.ReplaceImportedLocation(ctx, &row); err != nil {
 						return fmt.Errorf("%s: %w", l.Origin, err)
 					}
+					// Every service held there moves with it, whether or
+					// not its own record changed.
+					held, err := q.ServiceIDsAtLocation(ctx, row.ID)
+					if err != nil {
+						return fmt.Errorf("%s: %w", l.Origin, err)
+					}
+					if err := q.AddToOutbox(ctx, store.EntityService, held...); err != nil {
+						return err
+					}
 					im.sum.Locations.Updated++
 				}
 				im.locs[l.SourceID] = row.ID
