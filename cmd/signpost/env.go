@@ -70,6 +70,7 @@ type database struct {
 	*store.Store
 	private *pgserver.Server
 	admin   *store.Store
+	log     *slog.Logger
 }
 
 // MigrateUp applies pending migrations and, on the private cluster, seals
@@ -78,13 +79,31 @@ type database struct {
 // anyone, since a migration may change it.
 func (d *database) MigrateUp(ctx context.Context) ([]string, error) {
 	if d.admin == nil {
-		return d.Store.MigrateUp(ctx)
+		names, err := d.Store.MigrateUp(ctx)
+		if err == nil {
+			d.warnUnsealed(ctx)
+		}
+		return names, err
 	}
 	if err := d.admin.UnsealAuditTrail(ctx, pgserver.AppRole); err != nil {
 		return nil, err
 	}
 	names, err := d.Store.MigrateUp(ctx)
 	return names, errors.Join(err, d.admin.SealAuditTrail(ctx, pgserver.AppRole, pgserver.AuditRole))
+}
+
+// warnUnsealed says, with DATABASE_URL, when the operator has not sealed the
+// audit trail (README, "Security: the database"): the server's own role
+// could then rewrite or delete audit entries.
+func (d *database) warnUnsealed(ctx context.Context) {
+	sealed, err := d.Store.AuditTrailSealed(ctx)
+	switch {
+	case err != nil:
+		d.log.WarnContext(ctx, "could not check the audit trail's owner", "err", err)
+	case !sealed:
+		d.log.WarnContext(ctx, "the audit trail is not sealed: this database role may update or delete audit entries; "+
+			"connect as a role without those rights and give audit_log to another role (README: Security: the database)")
+	}
 }
 
 // MigrateDown rolls back the latest group; on the private cluster the audit
@@ -109,7 +128,7 @@ func openDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (*da
 		if err != nil {
 			return nil, err
 		}
-		return &database{Store: st}, nil
+		return &database{Store: st, log: log}, nil
 	}
 	dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "postgres"))
 	if err != nil {
