@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/signpost/signpost/pgtest"
@@ -103,7 +104,7 @@ func TestVersionedUpdateReportsConflictAndNotFound(t *testing.T) {
 		t.Fatalf("version after update = %d, want 2", o.Version)
 	}
 	stale := &store.Organisation{ID: o.ID, Name: "Lost edit"}
-	if err := st.UpdateOrganisation(ctx, stale, 1); err != store.ErrVersionMismatch {
+	if err := st.UpdateOrganisation(ctx, stale, 1); !errors.Is(err, store.ErrVersionMismatch) {
 		t.Fatalf("stale update error = %v, want ErrVersionMismatch", err)
 	}
 	got, err := st.OrganisationByID(ctx, o.ID)
@@ -111,7 +112,7 @@ func TestVersionedUpdateReportsConflictAndNotFound(t *testing.T) {
 		t.Fatalf("after stale update the name is %q (%v), want it unchanged", got.Name, err)
 	}
 	missing := &store.Organisation{ID: newID(), Name: "Nobody"}
-	if err := st.UpdateOrganisation(ctx, missing, 1); err != store.ErrNotFound {
+	if err := st.UpdateOrganisation(ctx, missing, 1); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("update of a missing row error = %v, want ErrNotFound", err)
 	}
 }
