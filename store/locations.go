@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"github.com/signpost/signpost/fault"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 )
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"github.com/signpost/signpost/fault"
 
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 )

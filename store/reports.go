@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
-	"github.com/signpost/signpost/fault"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 )
 

@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"github.com/signpost/signpost/fault"
 	"math"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 )

@@ -8,9 +8,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/signpost/signpost/fault"
 	"time"
 
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
