@@ -116,3 +116,32 @@ func TestVersionedUpdateReportsConflictAndNotFound(t *testing.T) {
 		t.Fatalf("update of a missing row error = %v, want ErrNotFound", err)
 	}
 }
+
+// TestInTxJoinsTheTransactionItIsGiven: InTx on Queries bound to a
+// transaction runs in that transaction, so when the outer one fails the
+// inner write is gone too; on the Store it starts a transaction of its own.
+func TestInTxJoinsTheTransactionItIsGiven(t *testing.T) {
+	ctx := context.Background()
+	st := pgtest.NewStore(t)
+	joined := &store.Organisation{ID: newID(), Name: "Joined"}
+	failure := errors.New("the outer write fails")
+	err := st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+		if err := q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+			return q.InsertOrganisation(ctx, joined)
+		}); err != nil {
+			return err
+		}
+		return failure
+	})
+	if !errors.Is(err, failure) {
+		t.Fatalf("InTx = %v, want the outer failure unwrapped", err)
+	}
+	if _, err := st.OrganisationByID(ctx, joined.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the inner write outlived the failed transaction: %v", err)
+	}
+	committed := &store.Organisation{ID: newID(), Name: "Committed"}
+	must(t, st.InTx(ctx, func(ctx context.Context, q store.Queries) error { return q.InsertOrganisation(ctx, committed) }))
+	if _, err := st.OrganisationByID(ctx, committed.ID); err != nil {
+		t.Fatalf("a committed write is missing: %v", err)
+	}
+}
