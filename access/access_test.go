@@ -53,15 +53,15 @@ func TestDecide(t *testing.T) {
 }
 
 func TestPasswords(t *testing.T) {
-	DefaultPasswordParams = PasswordParams{Memory: 1024, Time: 1, Threads: 1}
-	h, err := HashPassword("correct horse battery staple")
+	cheap := PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+	h, err := cheap.Hash("correct horse battery staple")
 	if err != nil || !strings.HasPrefix(h, "$argon2id$v=19$m=1024,t=1,p=1$") {
 		t.Fatalf("hash %q, %v", h, err)
 	}
 	if !CheckPassword(h, "correct horse battery staple") || CheckPassword(h, "correct horse battery stapler") {
 		t.Fatal("password check is wrong")
 	}
-	h2, _ := HashPassword("correct horse battery staple")
+	h2, _ := cheap.Hash("correct horse battery staple")
 	if h == h2 {
 		t.Fatal("hashes are not salted")
 	}

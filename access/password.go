@@ -30,14 +30,16 @@ type PasswordParams struct {
 // (64 MiB, 3 passes), with 2 lanes for a 2-core server: about a tenth of a
 // second per login here, enough to make guessing offline expensive while
 // keeping sign-in quick. Hashes record their parameters, so raising them
-// later applies to new passwords and old ones still verify.
-var DefaultPasswordParams = PasswordParams{Memory: 64 * 1024, Time: 3, Threads: 2}
+// later applies to new passwords and old ones still verify. A Service
+// hashes with these unless given others (WithPasswordParams).
+func DefaultPasswordParams() PasswordParams {
+	return PasswordParams{Memory: 64 * 1024, Time: 3, Threads: 2}
+}
 
 const saltLen, keyLen = 16, 32
 
-// HashPassword returns an encoded argon2id hash.
-func HashPassword(password string) (string, error) {
-	p := DefaultPasswordParams
+// Hash returns an encoded argon2id hash of password made with p.
+func (p PasswordParams) Hash(password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -67,16 +69,18 @@ func CheckPassword(encoded, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is checked against when no account matches, so that a wrong
-// e-mail takes as long as a wrong password. It is made on first use, with
-// the parameters real hashes are made with.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("no account has this password")
-	if err != nil {
-		panic(fmt.Sprintf("hashing the dummy password: %v", err))
-	}
-	return h
-})
+// dummyHash returns a hash made with p to check against when no account
+// matches, so that a wrong e-mail takes as long as a wrong password. It is
+// made on first use: a service that signs nobody in never pays for it.
+func (p PasswordParams) dummyHash() func() string {
+	return sync.OnceValue(func() string {
+		h, err := p.Hash("no account has this password")
+		if err != nil {
+			panic(fmt.Sprintf("hashing the dummy password: %v", err))
+		}
+		return h
+	})
+}
 
 // contextWords are passwords an attacker tries first on this service
 // (NIST SP 800-63B asks for the service's own name among them).

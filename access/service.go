@@ -47,11 +47,30 @@ type Service struct {
 	lastPrune atomic.Int64
 	// checkPassword is CheckPassword; tests hold it to catch concurrent checks.
 	checkPassword func(encoded, password string) bool
+	// passwords are the costs new password hashes are made with.
+	passwords PasswordParams
+	// dummyHash is checked against when no account matches.
+	dummyHash func() string
+}
+
+// Option configures a Service.
+type Option func(*Service)
+
+// WithPasswordParams makes new password hashes with p instead of
+// DefaultPasswordParams (tests use cheap ones).
+func WithPasswordParams(p PasswordParams) Option {
+	return func(s *Service) { s.passwords = p }
 }
 
 // NewService returns the access service.
-func NewService(st *store.Store, policy *RolePolicy) *Service {
-	return &Service{st: st, policy: policy, now: time.Now, hashes: passwordChecks, checkPassword: CheckPassword}
+func NewService(st *store.Store, policy *RolePolicy, opts ...Option) *Service {
+	s := &Service{st: st, policy: policy, now: time.Now, hashes: passwordChecks, checkPassword: CheckPassword,
+		passwords: DefaultPasswordParams()}
+	for _, o := range opts {
+		o(s)
+	}
+	s.dummyHash = s.passwords.dummyHash()
+	return s
 }
 
 // SetClock replaces the clock (tests of expiry and throttling).
@@ -116,7 +135,7 @@ func (s *Service) checkCredentials(ctx context.Context, action Action, email, pa
 		return nil, err
 	}
 	a, err := s.st.AccountByEmail(ctx, email)
-	hash := dummyHash()
+	hash := s.dummyHash()
 	if err == nil {
 		hash = a.PasswordHash
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -328,7 +347,7 @@ func (s *Service) createAccount(ctx context.Context, in AccountInput, demo bool)
 	if err := s.checkAccount(ctx, &in, true, nil); err != nil {
 		return nil, err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.passwords.Hash(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +373,7 @@ func (s *Service) UpdateAccount(ctx context.Context, id uuid.UUID, version int, 
 	}
 	cur.Email, cur.Name, cur.Role, cur.OrganisationID = in.Email, in.Name, string(in.Role), in.OrganisationID
 	if in.Password != "" {
-		if cur.PasswordHash, err = HashPassword(in.Password); err != nil {
+		if cur.PasswordHash, err = s.passwords.Hash(in.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -542,7 +561,7 @@ func (s *Service) Record(ctx context.Context, a Action, objectType string, allow
 
 // ResetPassword sets a new password (demo accounts, command line).
 func (s *Service) ResetPassword(ctx context.Context, id uuid.UUID, password string) error {
-	hash, err := HashPassword(password)
+	hash, err := s.passwords.Hash(password)
 	if err != nil {
 		return err
 	}

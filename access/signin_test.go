@@ -14,11 +14,10 @@ import (
 	"github.com/signpost/signpost/store"
 )
 
-func TestMain(m *testing.M) {
-	// Cheap hashes: these tests sign in often.
-	DefaultPasswordParams = PasswordParams{Memory: 1024, Time: 1, Threads: 1}
-	pgtest.Main(m)
-}
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// cheapHashes: these tests sign in often.
+var cheapHashes = WithPasswordParams(PasswordParams{Memory: 1024, Time: 1, Threads: 1})
 
 const rightPassword = "a long test password 42"
 
@@ -35,7 +34,7 @@ type signin struct {
 func newSignin(t *testing.T) *signin {
 	t.Helper()
 	st := pgtest.NewStore(t)
-	svc := NewService(st, NewRolePolicy(st, nil))
+	svc := NewService(st, NewRolePolicy(st, nil), cheapHashes)
 	clock := &atomic.Int64{}
 	clock.Store(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC).UnixNano())
 	svc.SetClock(func() time.Time { return time.Unix(0, clock.Load()) })
@@ -230,7 +229,7 @@ func TestOneAddressTryingManyAccountsIsSlowed(t *testing.T) {
 // server process (another Service on the same database) sees them.
 func TestReplicasShareTheThrottle(t *testing.T) {
 	s := newSignin(t)
-	other := NewService(s.st, NewRolePolicy(s.st, nil))
+	other := NewService(s.st, NewRolePolicy(s.st, nil), cheapHashes)
 	other.SetClock(s.svc.now)
 	ctx := from("198.51.100.7")
 	for range throttlePair.free {

@@ -161,10 +161,10 @@ func newHashGate(slots, maxQueued int) *hashGate {
 	return &hashGate{slots: make(chan struct{}, max(slots, 1)), maxQueued: int64(maxQueued)}
 }
 
-// passwordChecks is the process-wide gate: one slot per DefaultPasswordParams.Threads
+// passwordChecks is the process-wide gate: one slot per DefaultPasswordParams().Threads
 // cores, and a queue of eight waiting checks per slot.
 var passwordChecks = func() *hashGate {
-	slots := max(runtime.GOMAXPROCS(0)/int(max(DefaultPasswordParams.Threads, 1)), 1)
+	slots := max(runtime.GOMAXPROCS(0)/int(max(DefaultPasswordParams().Threads, 1)), 1)
 	return newHashGate(slots, 8*slots)
 }()
 

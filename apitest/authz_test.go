@@ -8,8 +8,6 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/signpost/signpost/access"
-	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/store"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -428,6 +426,4 @@ func TestEveryFieldHasARule(t *testing.T) {
 	}
 }
 
-var _ = directory.DefaultPageSize
 var _ = store.ErrNotFound
-var _ = access.RoleAdmin

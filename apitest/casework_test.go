@@ -127,12 +127,33 @@ func caseworkMatrix() map[string]op {
 
 // TestCaseworkThroughTheAPI follows a client from first meeting to a
 // completed referral, as the link worker and the receiving partner see it.
+// step runs one step of a story told through the API as a subtest: the
+// environment reports through the subtest while it runs. Steps share the
+// story's state, so they run in order.
+func (e *env) step(t *testing.T, name string, fn func(t *testing.T)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		parent := e.t
+		e.t = t
+		defer func() { e.t = parent }()
+		fn(t)
+	})
+}
+
 func TestCaseworkThroughTheAPI(t *testing.T) {
 	f := newFixture(t)
-	e := f.e
 	client, ref, v := f.sentReferral()
 
-	// The link worker sees the whole record.
+	f.e.step(t, "the link worker sees the whole record", func(t *testing.T) { linkWorkerSeesTheRecord(t, f, client) })
+	f.e.step(t, "partners see only what is theirs", func(t *testing.T) { partnersSeeTheirShare(t, f, client, ref) })
+	f.e.step(t, "a referral moves and keeps its history", func(t *testing.T) { v = referralMoves(t, f, ref, v) })
+	f.e.step(t, "validation names the field and writes nothing", func(t *testing.T) { invalidClientIsNotWritten(t, f) })
+	f.e.step(t, "outcomes show the change from baseline", func(t *testing.T) { outcomesShowChange(t, f, client) })
+	f.e.step(t, "suggestions leave out services referred to", func(t *testing.T) { suggestionsFromTheRecord(t, f, client) })
+	f.e.step(t, "the subject access export holds the record and its audit", func(t *testing.T) { exportHoldsTheRecord(t, f, client) })
+}
+
+func linkWorkerSeesTheRecord(t *testing.T, f *fixture, client string) {
 	var got struct {
 		Client struct {
 			FirstName, NhsNumber string
@@ -145,14 +166,17 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 		}
 	}
 	f.as("link worker")
-	e.ok(`query($id: ID!) { client(id: $id) { firstName nhsNumber age needs { need priority } referrals { id status } } }`,
+	f.e.ok(`query($id: ID!) { client(id: $id) { firstName nhsNumber age needs { need priority } referrals { id status } } }`,
 		map[string]any{"id": client}, &got)
 	c := got.Client
 	if c.FirstName != "Ruth" || c.NhsNumber != "943 476 5919" || c.Age < 65 || len(c.Needs) != 1 ||
 		len(c.Referrals) != 1 || c.Referrals[0].Status != "SENT" {
 		t.Errorf("link worker's view: %+v", c)
 	}
+}
 
+func partnersSeeTheirShare(t *testing.T, f *fixture, client, ref string) {
+	e := f.e
 	// Partner A sees the referral with only a first name (no consent to share).
 	f.as("partner A")
 	var in struct {
@@ -187,7 +211,12 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	if none.Referral != nil {
 		t.Error("partner B can read partner A's referral")
 	}
+}
 
+// referralMoves takes the sent referral at version v to COMPLETED and
+// returns its new version.
+func referralMoves(t *testing.T, f *fixture, ref string, v int) int {
+	e := f.e
 	// Declining needs a reason, named as the field.
 	f.as("partner A")
 	if err := e.fails(`mutation($id: ID!, $v: Int!) { moveReferral(id: $id, version: $v, to: DECLINED) { id } }`,
@@ -219,11 +248,15 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	if hist.Referral.Status != "COMPLETED" || strings.Join(moves, ", ") != want {
 		t.Errorf("history: %s %v", hist.Referral.Status, moves)
 	}
+	return v
+}
 
-	// Validation errors name the field; nothing is written.
-	in2 := clientIn(f.team)
-	in2["nhsNumber"] = "943 476 5918"
-	if err := e.fails(createClient, map[string]any{"in": in2}, "BAD_USER_INPUT"); err.Extensions["field"] != "input.nhsNumber" {
+func invalidClientIsNotWritten(t *testing.T, f *fixture) {
+	e := f.e
+	f.as("link worker")
+	in := clientIn(f.team)
+	in["nhsNumber"] = "943 476 5918"
+	if err := e.fails(createClient, map[string]any{"in": in}, "BAD_USER_INPUT"); err.Extensions["field"] != "input.nhsNumber" {
 		t.Errorf("bad NHS number: %+v", err)
 	}
 	var list struct {
@@ -235,8 +268,11 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	if len(list.Clients.Edges) != 1 {
 		t.Errorf("the link worker's team has %d clients, want 1", len(list.Clients.Edges))
 	}
+}
 
-	// Outcomes and change from baseline.
+func outcomesShowChange(t *testing.T, f *fixture, client string) {
+	e := f.e
+	f.as("link worker")
 	for _, m := range []string{`{instrument: SWEMWBS, kind: BASELINE, date: "2026-09-01", scores: [2,2,2,2,2,2,2]}`,
 		`{instrument: SWEMWBS, kind: FINAL, date: "2026-11-01", scores: [3,3,3,3,3,3,4]}`} {
 		e.ok(`mutation($id: ID!) { recordOutcome(clientId: $id, input: `+m+`) { id } }`, map[string]any{"id": client}, nil)
@@ -254,8 +290,11 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	if len(wc.Client.WellbeingChange) != 1 || wc.Client.WellbeingChange[0].TotalChange != 8 {
 		t.Errorf("wellbeing change: %+v", wc.Client.WellbeingChange)
 	}
+}
 
-	// Suggestions come from the record and leave out services already referred to.
+func suggestionsFromTheRecord(t *testing.T, f *fixture, client string) {
+	e := f.e
+	f.as("link worker")
 	e.synced()
 	fresh := f.newClient()
 	suggested := func(id string) []string {
@@ -285,10 +324,12 @@ func TestCaseworkThroughTheAPI(t *testing.T) {
 	if len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "complexity") {
 		t.Errorf("suggestions for 100 clients at once were not refused: %+v", r.Errors)
 	}
+}
 
-	// The subject access export is JSON holding the record and its audit trail.
+func exportHoldsTheRecord(t *testing.T, f *fixture, client string) {
+	f.as("link worker")
 	var x struct{ ExportClient string }
-	e.ok(`query($id: ID!) { exportClient(id: $id) }`, map[string]any{"id": client}, &x)
+	f.e.ok(`query($id: ID!) { exportClient(id: $id) }`, map[string]any{"id": client}, &x)
 	var doc struct {
 		Client    struct{ FirstName string }
 		Referrals []struct{ History []any }
@@ -320,7 +361,23 @@ func TestDemoCaseloadFillsEveryReport(t *testing.T) {
 	for _, c := range creds {
 		pw[c.Email] = c.Password
 	}
-	e.cookie = e.login(seed.DemoLinkWorker, pw[seed.DemoLinkWorker])
+	linkWorker := e.login(seed.DemoLinkWorker, pw[seed.DemoLinkWorker])
+	partner := e.login(seed.DemoPartner, pw[seed.DemoPartner])
+	e.step(t, "the link worker's report has every part", func(t *testing.T) {
+		e.cookie = linkWorker
+		demoReportHasEveryPart(t, e)
+	})
+	e.step(t, "the partner's inbox costs the same statements for 1 and 7", func(t *testing.T) {
+		e.cookie = partner
+		demoInboxStatements(t, e)
+	})
+	e.step(t, "the partner's inbox pages newest first, each once", func(t *testing.T) {
+		e.cookie = partner
+		demoInboxPages(t, e)
+	})
+}
+
+func demoReportHasEveryPart(t *testing.T, e *env) {
 	var rep struct {
 		CaseworkReport struct {
 			ClientsReferred   int
@@ -359,10 +416,12 @@ func TestDemoCaseloadFillsEveryReport(t *testing.T) {
 		len(r.Wellbeing) != 2 || r.Wellbeing[1].Pairs != 2 || len(r.Unverified) == 0 {
 		t.Errorf("demo report: %+v", r)
 	}
-	e.cookie = e.login(seed.DemoPartner, pw[seed.DemoPartner])
-	// The partner's inbox costs the same number of statements for one
-	// referral as for seven: services, organisations, people and link
-	// workers are loaded a page at a time.
+}
+
+// demoInboxStatements: the partner's inbox costs the same number of
+// statements for one referral as for seven: services, organisations,
+// people and link workers are loaded a page at a time.
+func demoInboxStatements(t *testing.T, e *env) {
 	stmts := map[int]int64{}
 	for _, n := range []int{1, 7} {
 		before := e.queries.n.Load()
@@ -383,7 +442,10 @@ func TestDemoCaseloadFillsEveryReport(t *testing.T) {
 		t.Errorf("the inbox's statements grow with its size: %v", stmts)
 	}
 
-	// Paged three at a time, newest first, each once.
+}
+
+// demoInboxPages: paged three at a time, newest first, each once.
+func demoInboxPages(t *testing.T, e *env) {
 	seen := map[string]bool{}
 	var after *string
 	for page := 0; ; page++ {

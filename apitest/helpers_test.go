@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/indexer"
 	"github.com/signpost/signpost/matching"
@@ -28,11 +29,10 @@ import (
 	"github.com/uptrace/bun"
 )
 
-func TestMain(m *testing.M) {
-	// Cheap hashes: tests sign in often; production costs are in access.
-	access.DefaultPasswordParams = access.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
-	pgtest.Main(m)
-}
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// cheapHashes: tests sign in often; production costs are in access.
+var cheapHashes = access.WithPasswordParams(access.PasswordParams{Memory: 1024, Time: 1, Threads: 1})
 
 // statementCounter counts SQL statements sent through Bun while serving
 // HTTP requests (not the indexer's own polling).
@@ -87,7 +87,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	//lint:ignore SA1019 the store comes ready-made from pgtest; a hook added afterwards is what counting needs
 	st.DB.AddQueryHook(counter)
 	policy := access.NewRolePolicy(st, nil)
-	acc := access.NewService(st, policy)
+	acc := access.NewService(st, policy, cheapHashes)
 	dir := directory.New(st, policy)
 	if opts.demo {
 		// Seeding is the command line's job, not a caller's.
@@ -108,7 +108,7 @@ func newEnv(t testing.TB, opts envOptions) *env {
 	t.Cleanup(func() { cancel(); <-done; x.Close() })
 	match := matching.New(st, x.Index(), policy)
 	dir.UseSearcher(match)
-	so := server.Options{Store: st, Directory: dir, Matching: match, Access: acc,
+	so := server.Options{Store: st, Directory: dir, Matching: match, Access: acc, Casework: casework.New(st, policy),
 		Introspection: !opts.introspectionOff, Logger: slog.New(slog.DiscardHandler)}
 	if opts.edge != nil {
 		opts.edge(&so)

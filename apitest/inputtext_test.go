@@ -187,6 +187,13 @@ func TestNULInAnyArgumentIsBadInput(t *testing.T) {
 // 1e308, the year 0) and expects BAD_USER_INPUT naming the argument.
 func TestBadValuesAreBadInput(t *testing.T) {
 	f := newFixture(t)
+	f.e.step(t, "cursors", func(t *testing.T) { badCursorsAreBadInput(t, f) })
+	f.e.step(t, "searches and filters", func(t *testing.T) { hugeSearchesAreBadInput(t, f) })
+	f.e.step(t, "prices", func(t *testing.T) { badPricesAreBadInput(t, f) })
+	f.e.step(t, "the year 0", func(t *testing.T) { yearZeroIsBadInput(t, f) })
+}
+
+func badCursorsAreBadInput(t *testing.T, f *fixture) {
 	e := f.e
 	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	id := "01a227e5-5085-7ddd-a4ea-10aa9740ee48"
@@ -225,9 +232,12 @@ func TestBadValuesAreBadInput(t *testing.T) {
 			}
 		}
 	}
+}
 
-	// Searches and filters are bounded too, and their errors do not quote
-	// a huge value back.
+// hugeSearchesAreBadInput: searches and filters are bounded too, and their
+// errors do not quote a huge value back.
+func hugeSearchesAreBadInput(t *testing.T, f *fixture) {
+	e := f.e
 	words := strings.Repeat("word ", 60000)
 	for _, c := range []struct{ doc, field string }{
 		{`query($w: String) { services(filter: {text: $w}) { totalCount } }`, "filter.text"},
@@ -242,8 +252,11 @@ func TestBadValuesAreBadInput(t *testing.T) {
 			t.Errorf("%s: %s %.300v", c.doc, code, r.Errors)
 		}
 	}
+}
 
-	// A price of 1e308 or more than 100,000.
+// badPricesAreBadInput: a price of 1e308 or more than 100,000.
+func badPricesAreBadInput(t *testing.T, f *fixture) {
+	e := f.e
 	for _, amount := range []float64{1e308, 100000.01, -0.5} {
 		f.as("partner A")
 		in := validService()
@@ -253,8 +266,11 @@ func TestBadValuesAreBadInput(t *testing.T) {
 			t.Errorf("a price of %g: %s %+v", amount, code, r.Errors)
 		}
 	}
+}
 
-	// The year 0 does not exist in PostgreSQL's calendar.
+// yearZeroIsBadInput: the year 0 does not exist in PostgreSQL's calendar.
+func yearZeroIsBadInput(t *testing.T, f *fixture) {
+	e := f.e
 	client := f.newClient()
 	for _, c := range []struct{ doc, field string }{
 		{`mutation($id: ID!) { recordSession(clientId: $id, input: {date: "0000-01-01", kind: VIDEO}) { id } }`, "input.date"},

@@ -165,39 +165,43 @@ func haversine(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * 6371008.8 * math.Asin(math.Sqrt(a))
 }
 
-func TestFeedServiceParameters(t *testing.T) {
-	e := newEnv(t, envOptions{demo: true})
-	all := func(q string, check func(openreferral.ORService) bool, why string) []openreferral.ORService {
-		t.Helper()
-		got := e.feedServices(q)
-		if len(got) == 0 {
-			t.Fatalf("%s matched nothing", q)
-		}
-		for _, s := range got {
-			if !check(e.fullService(s.ID)) {
-				t.Errorf("%s returned %q, which %s", q, s.Name, why)
-			}
-		}
-		return got
+// feedServicesHolding asks the feed for services with query q and fails
+// unless it finds some and every one holds check (why says what failing it
+// means).
+func feedServicesHolding(t *testing.T, e *env, q string, check func(openreferral.ORService) bool, why string) []openreferral.ORService {
+	t.Helper()
+	got := e.feedServices(q)
+	if len(got) == 0 {
+		t.Fatalf("%s matched nothing", q)
 	}
-	all("search=singing", func(s openreferral.ORService) bool {
-		return strings.Contains(strings.ToLower(s.Name+s.Description), "sing")
-	}, "does not mention singing")
+	for _, s := range got {
+		if !check(e.fullService(s.ID)) {
+			t.Errorf("%s returned %q, which %s", q, s.Name, why)
+		}
+	}
+	return got
+}
 
-	// Terms and taxonomies: the needs vocabulary.
+// needsTaxonomy is the feed's needs vocabulary and its carers term.
+func needsTaxonomy(t *testing.T, e *env) (needs openreferral.ORTaxonomy, carers openreferral.ORTerm) {
+	t.Helper()
 	var taxes struct{ Contents []openreferral.ORTaxonomy }
 	e.feed("/taxonomies", 200, &taxes)
-	var needs openreferral.ORTaxonomy
 	e.feed("/taxonomies/"+taxes.Contents[0].ID, 200, &needs)
 	if len(needs.TaxonomyTerms) != 20 {
 		t.Fatalf("needs taxonomy has %d terms", len(needs.TaxonomyTerms))
 	}
-	var carers openreferral.ORTerm
 	for _, term := range needs.TaxonomyTerms {
 		if term.Code == "carers" {
 			carers = term
 		}
 	}
+	return needs, carers
+}
+
+func TestFeedServiceParameters(t *testing.T) {
+	e := newEnv(t, envOptions{demo: true})
+	needs, carers := needsTaxonomy(t, e)
 	hasTerm := func(s openreferral.ORService, id string) bool {
 		for _, a := range s.Attributes {
 			if a.TaxonomyTermID == id {
@@ -206,38 +210,50 @@ func TestFeedServiceParameters(t *testing.T) {
 		}
 		return false
 	}
-	all("taxonomy_term_id="+carers.ID, func(s openreferral.ORService) bool { return hasTerm(s, carers.ID) }, "is not tagged carers")
-	var byTax feedPage
-	e.feed("/services?taxonomy_id="+needs.ID, 200, &byTax)
-	if byTax.TotalItems != 155 {
-		t.Errorf("taxonomy_id=needs: %d services, want all 155", byTax.TotalItems)
-	}
 	org := e.feedServices("search=choir")[0].Organization.ID
-	all("organization_id="+org, func(s openreferral.ORService) bool { return s.Organization.ID == org }, "belongs to another organisation")
-
-	var recent, future feedPage
-	e.feed("/services?modified_after=2000-01-01", 200, &recent)
-	e.feed("/services?modified_after=2999-01-01T00:00:00Z", 200, &future)
-	if recent.TotalItems != 155 || future.TotalItems != 0 {
-		t.Errorf("modified_after: %d since 2000, %d since 2999", recent.TotalItems, future.TotalItems)
+	anySchedule := func(openreferral.ORSchedule) bool { return true }
+	for _, c := range []struct {
+		query string
+		check func(openreferral.ORService) bool
+		why   string
+	}{
+		{"search=singing", func(s openreferral.ORService) bool {
+			return strings.Contains(strings.ToLower(s.Name+s.Description), "sing")
+		}, "does not mention singing"},
+		{"taxonomy_term_id=" + carers.ID, func(s openreferral.ORService) bool { return hasTerm(s, carers.ID) }, "is not tagged carers"},
+		{"organization_id=" + org, func(s openreferral.ORService) bool { return s.Organization.ID == org }, "belongs to another organisation"},
+		{"minimum_age=60", func(s openreferral.ORService) bool { return s.MinimumAge != nil && *s.MinimumAge >= 60 }, "takes people under 60"},
+		{"maximum_age=17", func(s openreferral.ORService) bool { return s.MaximumAge != nil && *s.MaximumAge <= 17 }, "takes adults"},
+		{"day=Saturday", func(s openreferral.ORService) bool { return hasDay(s, "SA", anySchedule) }, "has no Saturday session"},
+		{"day=SU", func(s openreferral.ORService) bool { return hasDay(s, "SU", anySchedule) }, "has no Sunday session"},
+		{"start_time=18:00", func(s openreferral.ORService) bool {
+			return hasDay(s, "", func(sc openreferral.ORSchedule) bool { return sc.OpensAt >= "18:00" })
+		}, "has no session starting from 18:00"},
+		{"day=MO&end_time=12:00", func(s openreferral.ORService) bool {
+			return hasDay(s, "MO", func(sc openreferral.ORSchedule) bool { return sc.ClosesAt != "" && sc.ClosesAt <= "12:00" })
+		}, "has no Monday morning session"},
+	} {
+		e.step(t, c.query, func(t *testing.T) { feedServicesHolding(t, e, c.query, c.check, c.why) })
 	}
-	all("minimum_age=60", func(s openreferral.ORService) bool { return s.MinimumAge != nil && *s.MinimumAge >= 60 }, "takes people under 60")
-	all("maximum_age=17", func(s openreferral.ORService) bool { return s.MaximumAge != nil && *s.MaximumAge <= 17 }, "takes adults")
-	all("day=Saturday", func(s openreferral.ORService) bool {
-		return hasDay(s, "SA", func(openreferral.ORSchedule) bool { return true })
-	}, "has no Saturday session")
-	all("day=SU", func(s openreferral.ORService) bool {
-		return hasDay(s, "SU", func(openreferral.ORSchedule) bool { return true })
-	}, "has no Sunday session")
-	all("start_time=18:00", func(s openreferral.ORService) bool {
-		return hasDay(s, "", func(sc openreferral.ORSchedule) bool { return sc.OpensAt >= "18:00" })
-	}, "has no session starting from 18:00")
-	all("day=MO&end_time=12:00", func(s openreferral.ORService) bool {
-		return hasDay(s, "MO", func(sc openreferral.ORSchedule) bool { return sc.ClosesAt != "" && sc.ClosesAt <= "12:00" })
-	}, "has no Monday morning session")
+	e.step(t, "taxonomy_id and modified_after count every service", func(t *testing.T) {
+		var byTax feedPage
+		e.feed("/services?taxonomy_id="+needs.ID, 200, &byTax)
+		if byTax.TotalItems != 155 {
+			t.Errorf("taxonomy_id=needs: %d services, want all 155", byTax.TotalItems)
+		}
+		var recent, future feedPage
+		e.feed("/services?modified_after=2000-01-01", 200, &recent)
+		e.feed("/services?modified_after=2999-01-01T00:00:00Z", 200, &future)
+		if recent.TotalItems != 155 || future.TotalItems != 0 {
+			t.Errorf("modified_after: %d since 2000, %d since 2999", recent.TotalItems, future.TotalItems)
+		}
+	})
+	e.step(t, "proximity", func(t *testing.T) { feedProximity(t, e) })
+}
 
+func feedProximity(t *testing.T, e *env) {
 	// Proximity from the bandstand's postcode (NE46 3RB, 54.97413,-2.10296).
-	near := all("postcode="+url.QueryEscape("NE46 3RB")+"&proximity=300", func(s openreferral.ORService) bool {
+	near := feedServicesHolding(t, e, "postcode="+url.QueryEscape("NE46 3RB")+"&proximity=300", func(s openreferral.ORService) bool {
 		for _, sal := range s.ServiceAtLocations {
 			l := sal.Location
 			if l.Latitude != nil && haversine(54.97413, -2.10296, *l.Latitude, *l.Longitude) <= 300 {

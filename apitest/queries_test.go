@@ -130,98 +130,110 @@ func TestPageArgumentsAreChecked(t *testing.T) {
 	}
 }
 
-func TestServiceFilters(t *testing.T) {
-	e := newEnv(t, envOptions{demo: true})
+// filteredService is a service as the filter tests read it.
+type filteredService struct {
+	Name, Status  string
+	Free          bool
+	DeliveryModes []string
+	Needs         []struct{ Code string }
+	Organisation  struct{ ID, Name string }
+}
+
+// filterServices runs the services query with filter f and fails when it
+// matches nothing in the demo town.
+func filterServices(t *testing.T, e *env, f map[string]any) (total int, services []filteredService) {
+	t.Helper()
 	const q = `query($f: ServiceFilter) { services(first: 100, filter: $f) { totalCount edges { node {
 		name free deliveryModes status needs { code } organisation { id name } } } } }`
-	type result struct {
+	var r struct {
 		Services struct {
 			TotalCount int
-			Edges      []struct {
-				Node struct {
-					Name, Status  string
-					Free          bool
-					DeliveryModes []string
-					Needs         []struct{ Code string }
-					Organisation  struct{ ID, Name string }
+			Edges      []struct{ Node filteredService }
+		}
+	}
+	e.ok(q, map[string]any{"f": f}, &r)
+	if r.Services.TotalCount == 0 {
+		t.Fatalf("filter %v matched nothing in the demo town", f)
+	}
+	for _, ed := range r.Services.Edges {
+		services = append(services, ed.Node)
+	}
+	return r.Services.TotalCount, services
+}
+
+func TestServiceFilters(t *testing.T) {
+	e := newEnv(t, envOptions{demo: true})
+	all, _ := filterServices(t, e, nil)
+	_, debt := filterServices(t, e, map[string]any{"needs": []any{"debt", "bereavement"}})
+	org := debt[0].Organisation
+
+	for _, c := range []struct {
+		name   string
+		filter map[string]any
+		holds  func(filteredService) bool
+	}{
+		{"freeOnly", map[string]any{"freeOnly": true}, func(s filteredService) bool { return s.Free }},
+		{"deliveryModes", map[string]any{"deliveryModes": []any{"TELEPHONE"}},
+			func(s filteredService) bool { return strings.Contains(fmt.Sprint(s.DeliveryModes), "TELEPHONE") }},
+		{"needs", map[string]any{"needs": []any{"debt", "bereavement"}}, func(s filteredService) bool {
+			n := fmt.Sprint(s.Needs)
+			return strings.Contains(n, "debt") || strings.Contains(n, "bereavement")
+		}},
+		{"organisationId", map[string]any{"organisationId": org.ID},
+			func(s filteredService) bool { return s.Organisation.ID == org.ID }},
+	} {
+		e.step(t, c.name, func(t *testing.T) {
+			_, services := filterServices(t, e, c.filter)
+			for _, s := range services {
+				if !c.holds(s) {
+					t.Errorf("%v returned %q (%+v)", c.filter, s.Name, s)
 				}
 			}
+		})
+	}
+	e.step(t, "text is stemmed", func(t *testing.T) {
+		// English stemming: "singing" finds "Singing for Lung Health" and the choir ("sing").
+		total, services := filterServices(t, e, map[string]any{"text": "singing"})
+		if total < 2 || total > 10 {
+			t.Errorf("text 'singing' matched %d services", total)
 		}
-	}
-	run := func(f map[string]any) result {
-		var r result
-		e.ok(q, map[string]any{"f": f}, &r)
-		if r.Services.TotalCount == 0 {
-			t.Fatalf("filter %v matched nothing in the demo town", f)
+		for _, s := range services {
+			t.Logf("text match: %s", s.Name)
 		}
-		return r
-	}
-	all := run(nil).Services.TotalCount
-
-	free := run(map[string]any{"freeOnly": true})
-	for _, ed := range free.Services.Edges {
-		if !ed.Node.Free {
-			t.Errorf("freeOnly returned %q", ed.Node.Name)
+	})
+	e.step(t, "status", func(t *testing.T) {
+		if active, _ := filterServices(t, e, map[string]any{"status": []any{"ACTIVE"}}); active != all {
+			t.Errorf("ACTIVE = %d of %d (all demo services are active)", active, all)
 		}
-	}
-	phone := run(map[string]any{"deliveryModes": []any{"TELEPHONE"}})
-	for _, ed := range phone.Services.Edges {
-		if !strings.Contains(fmt.Sprint(ed.Node.DeliveryModes), "TELEPHONE") {
-			t.Errorf("TELEPHONE filter returned %q (%v)", ed.Node.Name, ed.Node.DeliveryModes)
+		var none struct{ Services struct{ TotalCount int } }
+		e.ok(`{ services(filter: {status: [DEFUNCT]}) { totalCount } }`, nil, &none)
+		if none.Services.TotalCount != 0 {
+			t.Errorf("DEFUNCT = %d", none.Services.TotalCount)
 		}
-	}
-	debt := run(map[string]any{"needs": []any{"debt", "bereavement"}})
-	for _, ed := range debt.Services.Edges {
-		if s := fmt.Sprint(ed.Node.Needs); !strings.Contains(s, "debt") && !strings.Contains(s, "bereavement") {
-			t.Errorf("needs filter returned %q (%v)", ed.Node.Name, ed.Node.Needs)
+	})
+	e.step(t, "a need's term id filters as the need does", func(t *testing.T) {
+		var needs struct {
+			Needs []struct {
+				Code string
+				Term struct{ ID string }
+			}
 		}
-	}
-	// English stemming: "singing" finds "Singing for Lung Health" and the choir ("sing").
-	text := run(map[string]any{"text": "singing"})
-	if text.Services.TotalCount < 2 || text.Services.TotalCount > 10 {
-		t.Errorf("text 'singing' matched %d services", text.Services.TotalCount)
-	}
-	for _, ed := range text.Services.Edges {
-		t.Logf("text match: %s", ed.Node.Name)
-	}
-	org := debt.Services.Edges[0].Node.Organisation
-	byOrg := run(map[string]any{"organisationId": org.ID})
-	for _, ed := range byOrg.Services.Edges {
-		if ed.Node.Organisation.ID != org.ID {
-			t.Errorf("organisationId filter returned a service of %q", ed.Node.Organisation.Name)
+		e.ok(`{ needs { code term { id } } }`, nil, &needs)
+		if len(needs.Needs) != 20 {
+			t.Fatalf("needs = %d, want 20", len(needs.Needs))
 		}
-	}
-	active := run(map[string]any{"status": []any{"ACTIVE"}})
-	if active.Services.TotalCount != all {
-		t.Errorf("ACTIVE = %d of %d (all demo services are active)", active.Services.TotalCount, all)
-	}
-	var none struct{ Services struct{ TotalCount int } }
-	e.ok(`{ services(filter: {status: [DEFUNCT]}) { totalCount } }`, nil, &none)
-	if none.Services.TotalCount != 0 {
-		t.Errorf("DEFUNCT = %d", none.Services.TotalCount)
-	}
-	// Filter by taxonomy term id: the term behind a need.
-	var needs struct {
-		Needs []struct {
-			Code string
-			Term struct{ ID string }
+		var termID string
+		for _, n := range needs.Needs {
+			if n.Code == "carers" {
+				termID = n.Term.ID
+			}
 		}
-	}
-	e.ok(`{ needs { code term { id } } }`, nil, &needs)
-	if len(needs.Needs) != 20 {
-		t.Fatalf("needs = %d, want 20", len(needs.Needs))
-	}
-	var termID string
-	for _, n := range needs.Needs {
-		if n.Code == "carers" {
-			termID = n.Term.ID
+		byTerm, _ := filterServices(t, e, map[string]any{"termIds": []any{termID}})
+		byNeed, _ := filterServices(t, e, map[string]any{"needs": []any{"carers"}})
+		if byTerm != byNeed {
+			t.Errorf("term filter %d ≠ need filter %d", byTerm, byNeed)
 		}
-	}
-	byTerm := run(map[string]any{"termIds": []any{termID}})
-	byNeed := run(map[string]any{"needs": []any{"carers"}})
-	if byTerm.Services.TotalCount != byNeed.Services.TotalCount {
-		t.Errorf("term filter %d ≠ need filter %d", byTerm.Services.TotalCount, byNeed.Services.TotalCount)
-	}
+	})
 }
 
 func TestDemoCoversEveryNeed(t *testing.T) {

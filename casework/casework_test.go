@@ -690,6 +690,17 @@ func TestProfileFromTheRecord(t *testing.T) {
 
 func TestReportOnAKnownDataSet(t *testing.T) {
 	w := newWorld(t)
+	l := knownReferrals(t, w)
+	t.Run("the team's counts, rates and wellbeing", func(t *testing.T) { reportCounts(t, w, l) })
+	t.Run("scope and period", func(t *testing.T) { reportScopeAndPeriod(t, w) })
+}
+
+// knownReferrals makes three clients of the worker's team (two lonely, one
+// in debt) and one of the other team, refers the three to a loneliness
+// service l that is not also for debt, answers the referrals, records
+// wellbeing scores, and returns l.
+func knownReferrals(t *testing.T, w *world) store.Service {
+	t.Helper()
 	ctx := context.Background()
 	lonely, err := w.st.ServicesPage(ctx, store.ServiceFilter{NeedCodes: []string{"loneliness"}}, nil, 100)
 	if err != nil {
@@ -759,7 +770,10 @@ func TestReportOnAKnownDataSet(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return l
+}
 
+func reportCounts(t *testing.T, w *world, l store.Service) {
 	rep, err := w.cw.Report(as(w.worker), nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -788,9 +802,11 @@ func TestReportOnAKnownDataSet(t *testing.T) {
 		fmt.Sprint(rep.Wellbeing[0].MeanItemChanges) != "[0.5 0.5 0.5 0.5 1 1 1]" {
 		t.Errorf("wellbeing %+v", rep.Wellbeing)
 	}
+}
 
+func reportScopeAndPeriod(t *testing.T, w *world) {
 	// Scope: an administrator may ask for one team; a link worker only theirs.
-	rep, err = w.cw.Report(as(w.admin), nil, nil, &w.otherTeam)
+	rep, err := w.cw.Report(as(w.admin), nil, nil, &w.otherTeam)
 	if err != nil || rep.ClientsReferred != 1 || len(rep.Services) != 0 {
 		t.Errorf("other team's report: %+v %v", rep, err)
 	}

@@ -27,6 +27,7 @@ const (
 // Directory is the directory's domain service.
 type Directory struct {
 	st     *store.Store
+	q      store.Queries // every query and write; bound to a caller's transaction by Within
 	policy access.Policy
 	now    func() time.Time
 	search Searcher
@@ -47,7 +48,16 @@ func (d *Directory) UseSearcher(s Searcher) { d.search = s }
 
 // New returns a Directory over st that asks policy before every operation.
 func New(st *store.Store, policy access.Policy) *Directory {
-	return &Directory{st: st, policy: policy, now: time.Now}
+	return &Directory{st: st, q: st.Queries, policy: policy, now: time.Now}
+}
+
+// Within returns the directory writing through q: each write joins the
+// transaction q is bound to instead of committing on its own, so a caller
+// (the demo seed) can make many writes commit or fail together.
+func (d *Directory) Within(q store.Queries) *Directory {
+	within := *d
+	within.q = q
+	return &within
 }
 
 // Store exposes the store for loaders that batch reads.
@@ -101,7 +111,7 @@ func (d *Directory) Organisation(ctx context.Context, id uuid.UUID) (*store.Orga
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "organisation", ID: id}); err != nil {
 		return nil, err
 	}
-	o, err := d.st.OrganisationByID(ctx, id)
+	o, err := d.q.OrganisationByID(ctx, id)
 	return o, store.Fault(err, "organisation", id)
 }
 
@@ -118,13 +128,13 @@ func (d *Directory) Organisations(ctx context.Context, f store.OrganisationFilte
 	if !bounds.CheckLine(&ps, "filter.text", f.Text, MaxSearchText) {
 		return Page[store.Organisation]{}, ps.Err()
 	}
-	rows, err := d.st.OrganisationsPage(ctx, f, p.After, limit)
+	rows, err := d.q.OrganisationsPage(ctx, f, p.After, limit)
 	return cut(rows, limit), err
 }
 
 // CountOrganisations counts the organisations a list would hold.
 func (d *Directory) CountOrganisations(ctx context.Context, f store.OrganisationFilter) (int, error) {
-	return d.st.CountOrganisations(ctx, f)
+	return d.q.CountOrganisations(ctx, f)
 }
 
 // Service returns one service, archived or not.
@@ -132,7 +142,7 @@ func (d *Directory) Service(ctx context.Context, id uuid.UUID) (*store.Service, 
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "service", ID: id}); err != nil {
 		return nil, err
 	}
-	s, err := d.st.ServiceByID(ctx, id)
+	s, err := d.q.ServiceByID(ctx, id)
 	return s, store.Fault(err, "service", id)
 }
 
@@ -176,7 +186,7 @@ func (d *Directory) Services(ctx context.Context, q ServiceQuery, p PageRequest)
 		}
 		f.Text, f.OnlyIDs, f.IDs = "", true, ids
 	}
-	rows, err := d.st.ServicesPage(ctx, f, p.After, limit)
+	rows, err := d.q.ServicesPage(ctx, f, p.After, limit)
 	return cut(rows, limit), f, err
 }
 
@@ -207,7 +217,7 @@ func (d *Directory) resolveNear(ctx context.Context, n Near) (*store.Near, error
 		out.Latitude, out.Longitude = *n.Latitude, *n.Longitude
 		return out, nil
 	}
-	pt, err := postcodes.Lookup(ctx, d.st.Queries, "filter.near.postcode", n.Postcode)
+	pt, err := postcodes.Lookup(ctx, d.q, "filter.near.postcode", n.Postcode)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +227,7 @@ func (d *Directory) resolveNear(ctx context.Context, n Near) (*store.Near, error
 
 // CountServices counts the services a list would hold.
 func (d *Directory) CountServices(ctx context.Context, f store.ServiceFilter) (int, error) {
-	return d.st.CountServices(ctx, f)
+	return d.q.CountServices(ctx, f)
 }
 
 // checkFilter checks a services filter. A list longer than its limit is
@@ -255,7 +265,7 @@ func (d *Directory) checkFilter(ctx context.Context, f store.ServiceFilter) erro
 }
 
 func (d *Directory) needCodes(ctx context.Context) (map[string]uuid.UUID, error) {
-	terms, err := d.st.NeedTerms(ctx)
+	terms, err := d.q.NeedTerms(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +281,7 @@ func (d *Directory) Needs(ctx context.Context) ([]store.TaxonomyTerm, error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "need"}); err != nil {
 		return nil, err
 	}
-	return d.st.NeedTerms(ctx)
+	return d.q.NeedTerms(ctx)
 }
 
 // Location returns one location.
@@ -279,7 +289,7 @@ func (d *Directory) Location(ctx context.Context, id uuid.UUID) (*store.Location
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "location", ID: id}); err != nil {
 		return nil, err
 	}
-	l, err := d.st.LocationByID(ctx, id)
+	l, err := d.q.LocationByID(ctx, id)
 	return l, store.Fault(err, "location", id)
 }
 
@@ -288,7 +298,7 @@ func (d *Directory) Taxonomy(ctx context.Context, id uuid.UUID) (*store.Taxonomy
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy", ID: id}); err != nil {
 		return nil, err
 	}
-	t, err := d.st.TaxonomyByID(ctx, id)
+	t, err := d.q.TaxonomyByID(ctx, id)
 	return t, store.Fault(err, "taxonomy", id)
 }
 
@@ -301,13 +311,13 @@ func (d *Directory) Taxonomies(ctx context.Context, p PageRequest) (Page[store.T
 	if err != nil {
 		return Page[store.Taxonomy]{}, err
 	}
-	rows, err := d.st.TaxonomiesPage(ctx, p.After, limit)
+	rows, err := d.q.TaxonomiesPage(ctx, p.After, limit)
 	return cut(rows, limit), err
 }
 
 // CountTaxonomies counts all taxonomies.
 func (d *Directory) CountTaxonomies(ctx context.Context) (int, error) {
-	return d.st.CountTaxonomies(ctx)
+	return d.q.CountTaxonomies(ctx)
 }
 
 // Term returns one taxonomy term.
@@ -315,7 +325,7 @@ func (d *Directory) Term(ctx context.Context, id uuid.UUID) (*store.TaxonomyTerm
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy_term", ID: id}); err != nil {
 		return nil, err
 	}
-	t, err := d.st.TermByID(ctx, id)
+	t, err := d.q.TermByID(ctx, id)
 	return t, store.Fault(err, "taxonomy term", id)
 }
 
@@ -328,13 +338,13 @@ func (d *Directory) Terms(ctx context.Context, f store.TermFilter, p PageRequest
 	if err != nil {
 		return Page[store.TaxonomyTerm]{}, err
 	}
-	rows, err := d.st.TermsPage(ctx, f, p.After, limit)
+	rows, err := d.q.TermsPage(ctx, f, p.After, limit)
 	return cut(rows, limit), err
 }
 
 // CountTerms counts the terms a list would hold.
 func (d *Directory) CountTerms(ctx context.Context, f store.TermFilter) (int, error) {
-	return d.st.CountTerms(ctx, f)
+	return d.q.CountTerms(ctx, f)
 }
 
 // ServiceFacets counts facets over every service a filter (as returned by
@@ -343,7 +353,7 @@ func (d *Directory) ServiceFacets(ctx context.Context, f store.ServiceFilter) (m
 	if d.search == nil {
 		return matcher.Facets{}, fmt.Errorf("facets need the matching index")
 	}
-	ids, err := d.st.ServiceIDs(ctx, f, 200000)
+	ids, err := d.q.ServiceIDs(ctx, f, 200000)
 	if err != nil {
 		return matcher.Facets{}, err
 	}

@@ -119,7 +119,7 @@ func (d *Directory) CreateSharedLocation(ctx context.Context, in LocationInput) 
 	}
 	loc := &store.Location{ID: newID()}
 	applyLocation(loc, in)
-	if err := d.st.InsertLocation(ctx, loc); err != nil {
+	if err := d.q.InsertLocation(ctx, loc); err != nil {
 		return nil, err
 	}
 	return loc, nil

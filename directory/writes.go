@@ -26,7 +26,7 @@ func (d *Directory) CreateOrganisation(ctx context.Context, in OrganisationInput
 	}
 	o := &store.Organisation{ID: newID(), Source: in.Source, SourceID: in.SourceID}
 	applyOrganisation(o, in)
-	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+	err := d.q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		if err := q.InsertOrganisation(ctx, o); err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (d *Directory) UpdateOrganisation(ctx context.Context, id uuid.UUID, versio
 	}
 	o := &store.Organisation{ID: id}
 	applyOrganisation(o, in)
-	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+	err := d.q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		if err := q.UpdateOrganisation(ctx, o, version); err != nil {
 			return store.Fault(err, "organisation", id)
 		}
@@ -74,7 +74,7 @@ func (d *Directory) ArchiveOrganisation(ctx context.Context, id uuid.UUID, versi
 		return nil, err
 	}
 	var o *store.Organisation
-	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+	err := d.q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		var err error
 		if o, err = q.ArchiveOrganisation(ctx, id, version); err != nil {
 			return store.Fault(err, "organisation", id)
@@ -102,7 +102,7 @@ func (d *Directory) CreateService(ctx context.Context, orgID uuid.UUID, in Servi
 	}
 	in.normalise()
 	s := &store.Service{ID: newID(), OrganisationID: orgID}
-	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+	err := d.q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		ps := in.validate("input.")
 		org, err := q.OrganisationByID(ctx, orgID)
 		switch {
@@ -141,7 +141,7 @@ func (d *Directory) CreateService(ctx context.Context, orgID uuid.UUID, in Servi
 func (d *Directory) UpdateService(ctx context.Context, id uuid.UUID, version int, in ServiceInput) (*store.Service, error) {
 	in.normalise()
 	var s *store.Service
-	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+	err := d.q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		cur, err := q.ServiceForUpdate(ctx, id)
 		if err != nil {
 			return store.Fault(err, "service", id)
@@ -211,7 +211,7 @@ func (d *Directory) VerifyService(ctx context.Context, id uuid.UUID, version int
 func (d *Directory) lockedServiceWrite(ctx context.Context, id uuid.UUID, version int, action access.Action,
 	write func(context.Context, store.Queries, *store.Service) (*store.Service, error)) (*store.Service, error) {
 	var out *store.Service
-	err := d.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+	err := d.q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		cur, err := q.ServiceForUpdate(ctx, id)
 		if err != nil {
 			return store.Fault(err, "service", id)

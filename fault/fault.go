@@ -59,3 +59,18 @@ func InvalidField(field, format string, args ...any) error {
 	ps.Add(field, format, args...)
 	return ps.Err()
 }
+
+// Wrap adds context to *errp when it holds an error, keeping the error it
+// wraps visible to errors.Is and errors.As (pkgsite's derrors.Wrap). Call it
+// deferred, with a named error result, so every return says where it came
+// from:
+//
+//	defer fault.Wrap(&err, "store.ServiceByID(%s)", id)
+//
+// The context reaches the logs: give it ids and counts, never personal data
+// (names, e-mail addresses, NHS numbers, free text).
+func Wrap(errp *error, format string, args ...any) {
+	if *errp != nil {
+		*errp = fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), *errp)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/google/uuid"
 	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -148,5 +147,3 @@ func auditFilter(f *model.AuditFilter) (store.AuditFilter, error) {
 	}
 	return out, nil
 }
-
-var _ = uuid.Nil

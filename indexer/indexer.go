@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/store"
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -40,7 +41,8 @@ type Indexer struct {
 
 // Open opens (or creates) the index in dir. A new, stale or corrupt index
 // is rebuilt from the database before Open returns.
-func Open(ctx context.Context, st *store.Store, dir string, log *slog.Logger, progress func(done, total int)) (*Indexer, error) {
+func Open(ctx context.Context, st *store.Store, dir string, log *slog.Logger, progress func(done, total int)) (_ *Indexer, err error) {
+	defer fault.Wrap(&err, "indexer.Open(%q)", dir)
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -66,7 +68,10 @@ func Open(ctx context.Context, st *store.Store, dir string, log *slog.Logger, pr
 func (x *Indexer) Index() *matcher.Index { return x.ix }
 
 // Close closes the index.
-func (x *Indexer) Close() error { return x.ix.Close() }
+func (x *Indexer) Close() (err error) {
+	defer fault.Wrap(&err, "indexer.Close()")
+	return x.ix.Close()
+}
 
 // Position is the highest outbox id applied.
 func (x *Indexer) Position() int64 {
@@ -77,7 +82,8 @@ func (x *Indexer) Position() int64 {
 
 // Rebuild indexes every listed service. Changes made while it runs are
 // caught up afterwards from the outbox.
-func (x *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) error {
+func (x *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) (err error) {
+	defer fault.Wrap(&err, "indexer.Rebuild()")
 	head, err := x.st.OutboxHead(ctx)
 	if err != nil {
 		return err
@@ -146,10 +152,12 @@ func isTimeout(err error) bool {
 }
 
 // CatchUp applies every outbox entry not yet applied.
-func (x *Indexer) CatchUp(ctx context.Context) error {
+func (x *Indexer) CatchUp(ctx context.Context) (err error) {
+	var low int64
+	defer func() { fault.Wrap(&err, "indexer.CatchUp(after %d)", low) }()
 	for {
 		x.mu.Lock()
-		low := max(x.pos-lookback, 0)
+		low = max(x.pos-lookback, 0)
 		x.mu.Unlock()
 		entries, err := x.st.OutboxFrom(ctx, low, 5000)
 		if err != nil {
@@ -157,8 +165,11 @@ func (x *Indexer) CatchUp(ctx context.Context) error {
 		}
 		var todo []store.OutboxEntry
 		x.mu.Lock()
+		// Every entry is above low, the start of the lookback window that
+		// catches ids committed after higher ones; the applied set alone
+		// says which are done.
 		for _, e := range entries {
-			if !x.applied[e.ID] && (e.ID > x.pos || e.ID > low) {
+			if !x.applied[e.ID] {
 				todo = append(todo, e)
 			}
 		}
@@ -183,7 +194,8 @@ func (x *Indexer) CatchUp(ctx context.Context) error {
 	}
 }
 
-func (x *Indexer) apply(ctx context.Context, entries []store.OutboxEntry) error {
+func (x *Indexer) apply(ctx context.Context, entries []store.OutboxEntry) (err error) {
+	defer fault.Wrap(&err, "indexer.apply(%d entries)", len(entries))
 	seen := map[uuid.UUID]bool{}
 	var ids []uuid.UUID
 	for _, e := range entries {

@@ -2,7 +2,6 @@ package matching_test
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -149,5 +148,3 @@ func TestMatcherRanksBetterThanPostgresFullText(t *testing.T) {
 		}
 	}
 }
-
-var _ = fmt.Sprint

@@ -2,7 +2,6 @@ package matching_test
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -243,8 +242,6 @@ func miamiSet() []judged {
 func TestRelevanceMiami211(t *testing.T) {
 	evaluate(t, newMatching(t, importMiami(t)), miamiSet())
 }
-
-var _ = fmt.Sprint
 
 func importMiami(t testing.TB) *store.Store {
 	t.Helper()

@@ -391,9 +391,6 @@ func (s *Server) ensureRoles(ctx context.Context) error {
 	return nil
 }
 
-// Port is the TCP port the server listens on (on 127.0.0.1).
-func (s *Server) Port() int { return s.port }
-
 // URL returns a connection URL for the named database.
 func (s *Server) URL(database string) string {
 	u := url.URL{
@@ -485,9 +482,6 @@ func (s *Server) Stop(ctx context.Context) error {
 	})
 	return s.stopErr
 }
-
-// Exited is closed when the server process has ended.
-func (s *Server) Exited() <-chan struct{} { return s.exited }
 
 // PID is the postmaster's process id.
 func (s *Server) PID() int {

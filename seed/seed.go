@@ -59,7 +59,7 @@ func Demo(ctx context.Context, dir *directory.Directory, st *store.Store) (Resul
 	var res Result
 	// One transaction: the demo directory is loaded whole or not at all.
 	err = st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
-		res, err = load(ctx, dir, q, data)
+		res, err = load(ctx, dir.Within(q), q, data)
 		return err
 	})
 	if err != nil {

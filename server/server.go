@@ -33,11 +33,10 @@ const MaxBodyBytes = 1 << 20
 
 // Options configure the HTTP handler.
 type Options struct {
-	Store     *store.Store
-	Directory *directory.Directory
-	Matching  *matching.Service
-	Access    *access.Service
-	// Casework defaults to one over Store with the role policy.
+	Store         *store.Store
+	Directory     *directory.Directory
+	Matching      *matching.Service
+	Access        *access.Service
 	Casework      *casework.Casework
 	Introspection bool
 	Logger        *slog.Logger
@@ -80,12 +79,8 @@ func NewHandlers(opts Options) Handlers {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	httpMetrics := newHTTPMetrics(reg)
 
-	cw := opts.Casework
-	if cw == nil {
-		cw = casework.New(opts.Store, access.NewRolePolicy(opts.Store, log))
-	}
 	gql := graph.NewHandler(graph.Options{
-		Casework: cw, Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
+		Casework: opts.Casework, Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
 		Logger: log, Metrics: reg,
 	})
 	edge := newEdge(opts)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 )
 
@@ -141,16 +142,18 @@ type OutcomeMeasure struct {
 }
 
 // ClientByID returns one client.
-func (q Queries) ClientByID(ctx context.Context, id uuid.UUID) (*Client, error) {
+func (q Queries) ClientByID(ctx context.Context, id uuid.UUID) (_ *Client, err error) {
+	defer fault.Wrap(&err, "store.ClientByID(%s)", id)
 	c := new(Client)
-	err := q.db.NewSelect().Model(c).Where("id = ?", id).Scan(ctx)
+	err = q.db.NewSelect().Model(c).Where("id = ?", id).Scan(ctx)
 	return c, notFound(err)
 }
 
 // ClientForUpdate returns a client, locking it for the transaction.
-func (q Queries) ClientForUpdate(ctx context.Context, id uuid.UUID) (*Client, error) {
+func (q Queries) ClientForUpdate(ctx context.Context, id uuid.UUID) (_ *Client, err error) {
+	defer fault.Wrap(&err, "store.ClientForUpdate(%s)", id)
 	c := new(Client)
-	err := q.db.NewSelect().Model(c).Where("id = ?", id).For("UPDATE").Scan(ctx)
+	err = q.db.NewSelect().Model(c).Where("id = ?", id).For("UPDATE").Scan(ctx)
 	return c, notFound(err)
 }
 
@@ -161,7 +164,8 @@ type ClientFilter struct {
 }
 
 // ClientsPage lists clients newest first, before a creation time and id.
-func (q Queries) ClientsPage(ctx context.Context, f ClientFilter, after *SortKey, limit int) ([]Client, error) {
+func (q Queries) ClientsPage(ctx context.Context, f ClientFilter, after *SortKey, limit int) (_ []Client, err error) {
+	defer fault.Wrap(&err, "store.ClientsPage(%d)", limit)
 	var out []Client
 	sq := q.db.NewSelect().Model(&out).Where("c.team_id IN (?)", bun.List(f.TeamIDs)).Where("c.erased_at IS NULL")
 	if f.Status != "" {
@@ -170,13 +174,14 @@ func (q Queries) ClientsPage(ctx context.Context, f ClientFilter, after *SortKey
 	if after != nil {
 		sq = sq.Where("(lower(c.last_name || ' ' || c.first_name), c.id) > (lower(?), ?)", after.Name, after.ID)
 	}
-	err := sq.OrderExpr("lower(c.last_name || ' ' || c.first_name), c.id").Limit(int64(limit)).Scan(ctx)
+	err = sq.OrderExpr("lower(c.last_name || ' ' || c.first_name), c.id").Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
 // InsertClient adds a client.
-func (q Queries) InsertClient(ctx context.Context, c *Client) error {
-	_, err := q.db.NewInsert().Model(c).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
+func (q Queries) InsertClient(ctx context.Context, c *Client) (err error) {
+	defer fault.Wrap(&err, "store.InsertClient(%s)", c.ID)
+	_, err = q.db.NewInsert().Model(c).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
 	return err
 }
 
@@ -186,7 +191,8 @@ var clientEditable = []string{"team_id", "link_worker_id", "first_name", "last_n
 	"accessibility", "interests", "episode", "session_limit_reason", "erased_at"}
 
 // UpdateClient writes a client if its version is still expected.
-func (q Queries) UpdateClient(ctx context.Context, c *Client, expected int) error {
+func (q Queries) UpdateClient(ctx context.Context, c *Client, expected int) (err error) {
+	defer fault.Wrap(&err, "store.UpdateClient(%s, %d)", c.ID, expected)
 	res, err := q.db.NewUpdate().Model(c).Column(clientEditable...).
 		Set("version = version + 1").Set("updated_at = now()").
 		Where("id = ? AND version = ?", c.ID, expected).Returning("*").Exec(ctx)
@@ -194,46 +200,52 @@ func (q Queries) UpdateClient(ctx context.Context, c *Client, expected int) erro
 }
 
 // SetClientNeeds replaces a client's needs.
-func (q Queries) SetClientNeeds(ctx context.Context, client uuid.UUID, needs []ClientNeed) error {
+func (q Queries) SetClientNeeds(ctx context.Context, client uuid.UUID, needs []ClientNeed) (err error) {
+	defer fault.Wrap(&err, "store.SetClientNeeds(%s, %d)", client, len(needs))
 	if _, err := q.db.NewDelete().Model((*ClientNeed)(nil)).Where("client_id = ?", client).Exec(ctx); err != nil {
 		return err
 	}
 	if len(needs) == 0 {
 		return nil
 	}
-	_, err := q.db.NewInsert().Model(&needs).Exec(ctx)
+	_, err = q.db.NewInsert().Model(&needs).Exec(ctx)
 	return err
 }
 
 // ClientNeeds returns a client's needs, highest priority first.
-func (q Queries) ClientNeeds(ctx context.Context, client uuid.UUID) ([]ClientNeed, error) {
+func (q Queries) ClientNeeds(ctx context.Context, client uuid.UUID) (_ []ClientNeed, err error) {
+	defer fault.Wrap(&err, "store.ClientNeeds(%s)", client)
 	var out []ClientNeed
-	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("priority", "need").Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("priority", "need").Scan(ctx)
 	return out, err
 }
 
 // Goals returns a client's goals.
-func (q Queries) Goals(ctx context.Context, client uuid.UUID) ([]Goal, error) {
+func (q Queries) Goals(ctx context.Context, client uuid.UUID) (_ []Goal, err error) {
+	defer fault.Wrap(&err, "store.Goals(%s)", client)
 	var out []Goal
-	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("created_at", "id").Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("created_at", "id").Scan(ctx)
 	return out, err
 }
 
 // GoalByID returns one goal.
-func (q Queries) GoalByID(ctx context.Context, id uuid.UUID) (*Goal, error) {
+func (q Queries) GoalByID(ctx context.Context, id uuid.UUID) (_ *Goal, err error) {
+	defer fault.Wrap(&err, "store.GoalByID(%s)", id)
 	g := new(Goal)
-	err := q.db.NewSelect().Model(g).Where("id = ?", id).Scan(ctx)
+	err = q.db.NewSelect().Model(g).Where("id = ?", id).Scan(ctx)
 	return g, notFound(err)
 }
 
 // InsertGoal adds a goal.
-func (q Queries) InsertGoal(ctx context.Context, g *Goal) error {
-	_, err := q.db.NewInsert().Model(g).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
+func (q Queries) InsertGoal(ctx context.Context, g *Goal) (err error) {
+	defer fault.Wrap(&err, "store.InsertGoal(%s)", g.ID)
+	_, err = q.db.NewInsert().Model(g).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
 	return err
 }
 
 // UpdateGoal writes a goal if its version is still expected.
-func (q Queries) UpdateGoal(ctx context.Context, g *Goal, expected int) error {
+func (q Queries) UpdateGoal(ctx context.Context, g *Goal, expected int) (err error) {
+	defer fault.Wrap(&err, "store.UpdateGoal(%s, %d)", g.ID, expected)
 	res, err := q.db.NewUpdate().Model(g).Column("text", "needs", "status", "progress").
 		Set("version = version + 1").Set("updated_at = now()").
 		Where("id = ? AND version = ?", g.ID, expected).Returning("*").Exec(ctx)
@@ -241,48 +253,55 @@ func (q Queries) UpdateGoal(ctx context.Context, g *Goal, expected int) error {
 }
 
 // ClientSessions returns a client's sessions in order.
-func (q Queries) ClientSessions(ctx context.Context, client uuid.UUID) ([]ClientSession, error) {
+func (q Queries) ClientSessions(ctx context.Context, client uuid.UUID) (_ []ClientSession, err error) {
+	defer fault.Wrap(&err, "store.ClientSessions(%s)", client)
 	var out []ClientSession
-	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("episode", "number").Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("episode", "number").Scan(ctx)
 	return out, err
 }
 
 // InsertClientSession adds a session.
-func (q Queries) InsertClientSession(ctx context.Context, s *ClientSession) error {
-	_, err := q.db.NewInsert().Model(s).ExcludeColumn("created_at", "version").Returning("*").Exec(ctx)
+func (q Queries) InsertClientSession(ctx context.Context, s *ClientSession) (err error) {
+	defer fault.Wrap(&err, "store.InsertClientSession(%s)", s.ID)
+	_, err = q.db.NewInsert().Model(s).ExcludeColumn("created_at", "version").Returning("*").Exec(ctx)
 	return err
 }
 
 // ClientSessionByID returns one session.
-func (q Queries) ClientSessionByID(ctx context.Context, id uuid.UUID) (*ClientSession, error) {
+func (q Queries) ClientSessionByID(ctx context.Context, id uuid.UUID) (_ *ClientSession, err error) {
+	defer fault.Wrap(&err, "store.ClientSessionByID(%s)", id)
 	s := new(ClientSession)
-	err := q.db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
+	err = q.db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
 	return s, notFound(err)
 }
 
 // UpdateClientSession records what happened at a session.
-func (q Queries) UpdateClientSession(ctx context.Context, s *ClientSession, expected int) error {
+func (q Queries) UpdateClientSession(ctx context.Context, s *ClientSession, expected int) (err error) {
+	defer fault.Wrap(&err, "store.UpdateClientSession(%s, %d)", s.ID, expected)
 	res, err := q.db.NewUpdate().Model(s).Column("date", "kind", "duration_minutes", "notes", "attended").
 		Set("version = version + 1").Where("id = ? AND version = ?", s.ID, expected).Returning("*").Exec(ctx)
 	return versioned(ctx, q, res, err, "client_sessions", s.ID)
 }
 
 // InsertReferral adds a referral.
-func (q Queries) InsertReferral(ctx context.Context, r *Referral) error {
-	_, err := q.db.NewInsert().Model(r).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
+func (q Queries) InsertReferral(ctx context.Context, r *Referral) (err error) {
+	defer fault.Wrap(&err, "store.InsertReferral(%s)", r.ID)
+	_, err = q.db.NewInsert().Model(r).ExcludeColumn("created_at", "updated_at", "version").Returning("*").Exec(ctx)
 	return err
 }
 
 // ReferralByID returns one referral.
-func (q Queries) ReferralByID(ctx context.Context, id uuid.UUID) (*Referral, error) {
+func (q Queries) ReferralByID(ctx context.Context, id uuid.UUID) (_ *Referral, err error) {
+	defer fault.Wrap(&err, "store.ReferralByID(%s)", id)
 	r := new(Referral)
-	err := q.db.NewSelect().Model(r).Where("id = ?", id).Scan(ctx)
+	err = q.db.NewSelect().Model(r).Where("id = ?", id).Scan(ctx)
 	return r, notFound(err)
 }
 
 // MoveReferral changes a referral's status if its version and status are
 // still those expected, recording the event.
-func (q Queries) MoveReferral(ctx context.Context, r *Referral, expected int, from string, ev *ReferralEvent) error {
+func (q Queries) MoveReferral(ctx context.Context, r *Referral, expected int, from string, ev *ReferralEvent) (err error) {
+	defer fault.Wrap(&err, "store.MoveReferral(%s, %d)", r.ID, expected)
 	res, err := q.db.NewUpdate().Model(r).Column("status", "sent_at", "share_details").
 		Set("version = version + 1").Set("updated_at = now()").
 		Where("id = ? AND version = ? AND status = ?", r.ID, expected, from).Returning("*").Exec(ctx)
@@ -323,7 +342,8 @@ type ReferralFilter struct {
 }
 
 // Referrals lists referrals, newest first.
-func (q Queries) Referrals(ctx context.Context, f ReferralFilter, limit int) ([]Referral, error) {
+func (q Queries) Referrals(ctx context.Context, f ReferralFilter, limit int) (_ []Referral, err error) {
+	defer fault.Wrap(&err, "store.Referrals(%d)", limit)
 	var out []Referral
 	sq := q.db.NewSelect().Model(&out).OrderExpr("r.created_at DESC, r.id DESC").Limit(int64(limit))
 	if f.Before != nil {
@@ -341,27 +361,30 @@ func (q Queries) Referrals(ctx context.Context, f ReferralFilter, limit int) ([]
 	if len(f.Statuses) > 0 {
 		sq = sq.Where("r.status IN (?)", bun.List(f.Statuses))
 	}
-	err := sq.Scan(ctx)
+	err = sq.Scan(ctx)
 	return out, err
 }
 
 // ReferralEvents returns a referral's history.
-func (q Queries) ReferralEvents(ctx context.Context, referral uuid.UUID) ([]ReferralEvent, error) {
+func (q Queries) ReferralEvents(ctx context.Context, referral uuid.UUID) (_ []ReferralEvent, err error) {
+	defer fault.Wrap(&err, "store.ReferralEvents(%s)", referral)
 	var out []ReferralEvent
-	err := q.db.NewSelect().Model(&out).Where("referral_id = ?", referral).Order("id").Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("referral_id = ?", referral).Order("id").Scan(ctx)
 	return out, err
 }
 
 // InsertOutcome adds an outcome measure.
-func (q Queries) InsertOutcome(ctx context.Context, o *OutcomeMeasure) error {
-	_, err := q.db.NewInsert().Model(o).ExcludeColumn("created_at").Returning("*").Exec(ctx)
+func (q Queries) InsertOutcome(ctx context.Context, o *OutcomeMeasure) (err error) {
+	defer fault.Wrap(&err, "store.InsertOutcome(%s)", o.ID)
+	_, err = q.db.NewInsert().Model(o).ExcludeColumn("created_at").Returning("*").Exec(ctx)
 	return err
 }
 
 // Outcomes returns a client's measures by date.
-func (q Queries) Outcomes(ctx context.Context, client uuid.UUID) ([]OutcomeMeasure, error) {
+func (q Queries) Outcomes(ctx context.Context, client uuid.UUID) (_ []OutcomeMeasure, err error) {
+	defer fault.Wrap(&err, "store.Outcomes(%s)", client)
 	var out []OutcomeMeasure
-	err := q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("instrument", "date", "created_at").Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("client_id = ?", client).Order("instrument", "date", "created_at").Scan(ctx)
 	return out, err
 }
 
@@ -374,9 +397,10 @@ type ReferralCounts struct {
 }
 
 // ReferralHistory counts referrals sent, accepted and attended per service.
-func (q Queries) ReferralHistory(ctx context.Context, services []uuid.UUID) ([]ReferralCounts, error) {
+func (q Queries) ReferralHistory(ctx context.Context, services []uuid.UUID) (_ []ReferralCounts, err error) {
+	defer fault.Wrap(&err, "store.ReferralHistory(%d)", len(services))
 	var out []ReferralCounts
-	err := q.db.NewRaw(`SELECT service_id,
+	err = q.db.NewRaw(`SELECT service_id,
 		count(*) FILTER (WHERE sent_at IS NOT NULL) AS sent,
 		count(*) FILTER (WHERE status IN ('ACCEPTED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED')) AS accepted,
 		count(*) FILTER (WHERE status IN ('ATTENDED', 'COMPLETED')) AS attended
@@ -388,7 +412,8 @@ func (q Queries) ReferralHistory(ctx context.Context, services []uuid.UUID) ([]R
 // shape of the record (needs, goal statuses, sessions held, referrals and
 // their moves, outcome scores) for anonymised counts. The postcode is cut
 // to its district.
-func (q Queries) EraseClient(ctx context.Context, id uuid.UUID, reason string) error {
+func (q Queries) EraseClient(ctx context.Context, id uuid.UUID, reason string) (err error) {
+	defer fault.Wrap(&err, "store.EraseClient(%s)", id)
 	stmts := []string{
 		`UPDATE clients SET first_name = '', last_name = '', date_of_birth = NULL,
 			postcode = CASE WHEN position(' ' IN postcode) > 0 THEN split_part(postcode, ' ', 1) ELSE postcode END,
@@ -411,24 +436,27 @@ func (q Queries) EraseClient(ctx context.Context, id uuid.UUID, reason string) e
 }
 
 // AuditFor returns every audit entry about an object, oldest first.
-func (q Queries) AuditFor(ctx context.Context, objectType, objectID string) ([]AuditEntry, error) {
+func (q Queries) AuditFor(ctx context.Context, objectType, objectID string) (_ []AuditEntry, err error) {
+	defer fault.Wrap(&err, "store.AuditFor(%q, %q)", objectType, objectID)
 	var out []AuditEntry
-	err := q.db.NewSelect().Model(&out).Where("object_type = ? AND object_id = ?", objectType, objectID).Order("id").Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("object_type = ? AND object_id = ?", objectType, objectID).Order("id").Scan(ctx)
 	return out, err
 }
 
 // ClientsByIDs returns the clients with these ids.
-func (q Queries) ClientsByIDs(ctx context.Context, ids []uuid.UUID) ([]Client, error) {
+func (q Queries) ClientsByIDs(ctx context.Context, ids []uuid.UUID) (_ []Client, err error) {
+	defer fault.Wrap(&err, "store.ClientsByIDs(%d)", len(ids))
 	var out []Client
-	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 
 // TeamMember returns an account that is a member of the team; ErrNotFound
 // when it is not (or does not exist).
-func (q Queries) TeamMember(ctx context.Context, team, account uuid.UUID) (*Account, error) {
+func (q Queries) TeamMember(ctx context.Context, team, account uuid.UUID) (_ *Account, err error) {
+	defer fault.Wrap(&err, "store.TeamMember(%s, %s)", team, account)
 	a := new(Account)
-	err := q.db.NewSelect().Model(a).Where("a.id = ?", account).
+	err = q.db.NewSelect().Model(a).Where("a.id = ?", account).
 		Where("EXISTS (SELECT 1 FROM team_members m WHERE m.account_id = a.id AND m.team_id = ?)", team).Scan(ctx)
 	return a, notFound(err)
 }

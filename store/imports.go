@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 )
 
@@ -19,13 +20,14 @@ type SourceKey struct {
 
 // SourceKeys returns the records of one table (organisations, locations or
 // services) that came from source, by source id.
-func (q Queries) SourceKeys(ctx context.Context, table, source string) (map[string]SourceKey, error) {
+func (q Queries) SourceKeys(ctx context.Context, table, source string) (_ map[string]SourceKey, err error) {
+	defer fault.Wrap(&err, "store.SourceKeys(%q, %q)", table, source)
 	archived := "archived_at IS NOT NULL"
 	if table == "locations" {
 		archived = "false"
 	}
 	var rows []SourceKey
-	err := q.db.NewSelect().TableExpr(table).
+	err = q.db.NewSelect().TableExpr(table).
 		ColumnExpr("id, source_id, source_hash").ColumnExpr(archived+" AS archived").
 		Where("source = ? AND source_id <> ''", source).Scan(ctx, &rows)
 	out := make(map[string]SourceKey, len(rows))
@@ -50,7 +52,8 @@ func chunked[T any](items []T, n int, fn func([]T) error) error {
 const insertChunk = 1000
 
 // InsertOrganisations adds organisations in bulk.
-func (q Queries) InsertOrganisations(ctx context.Context, os []Organisation) error {
+func (q Queries) InsertOrganisations(ctx context.Context, os []Organisation) (err error) {
+	defer fault.Wrap(&err, "store.InsertOrganisations(%d)", len(os))
 	return chunked(os, insertChunk, func(c []Organisation) error {
 		_, err := q.db.NewInsert().Model(&c).ExcludeColumn("created_at", "updated_at", "version").Exec(ctx)
 		return err
@@ -59,8 +62,9 @@ func (q Queries) InsertOrganisations(ctx context.Context, os []Organisation) err
 
 // ReplaceImportedOrganisation overwrites an imported organisation with a
 // newer import of it, bumping its version and listing it again.
-func (q Queries) ReplaceImportedOrganisation(ctx context.Context, o *Organisation) error {
-	_, err := q.db.NewUpdate().Model(o).
+func (q Queries) ReplaceImportedOrganisation(ctx context.Context, o *Organisation) (err error) {
+	defer fault.Wrap(&err, "store.ReplaceImportedOrganisation(%s)", o.ID)
+	_, err = q.db.NewUpdate().Model(o).
 		Column("name", "description", "website", "email", "phone", "charity_number", "company_number", "source_hash").
 		Set("archived_at = NULL").Set("version = version + 1").Set("updated_at = now()").
 		WherePK().Exec(ctx)
@@ -68,7 +72,8 @@ func (q Queries) ReplaceImportedOrganisation(ctx context.Context, o *Organisatio
 }
 
 // InsertLocations adds locations in bulk.
-func (q Queries) InsertLocations(ctx context.Context, ls []Location) error {
+func (q Queries) InsertLocations(ctx context.Context, ls []Location) (err error) {
+	defer fault.Wrap(&err, "store.InsertLocations(%d)", len(ls))
 	return chunked(ls, insertChunk, func(c []Location) error {
 		_, err := q.db.NewInsert().Model(&c).ExcludeColumn("created_at", "updated_at", "version").Exec(ctx)
 		return err
@@ -76,8 +81,9 @@ func (q Queries) InsertLocations(ctx context.Context, ls []Location) error {
 }
 
 // ReplaceImportedLocation overwrites an imported location.
-func (q Queries) ReplaceImportedLocation(ctx context.Context, l *Location) error {
-	_, err := q.db.NewUpdate().Model(l).
+func (q Queries) ReplaceImportedLocation(ctx context.Context, l *Location) (err error) {
+	defer fault.Wrap(&err, "store.ReplaceImportedLocation(%s)", l.ID)
+	_, err = q.db.NewUpdate().Model(l).
 		Column("organisation_id", "name", "description", "address_1", "address_2", "city", "region", "postcode",
 			"country", "latitude", "longitude", "accessibility", "source_hash").
 		Set("version = version + 1").Set("updated_at = now()").WherePK().Exec(ctx)
@@ -85,7 +91,8 @@ func (q Queries) ReplaceImportedLocation(ctx context.Context, l *Location) error
 }
 
 // InsertServices adds services in bulk.
-func (q Queries) InsertServices(ctx context.Context, ss []Service) error {
+func (q Queries) InsertServices(ctx context.Context, ss []Service) (err error) {
+	defer fault.Wrap(&err, "store.InsertServices(%d)", len(ss))
 	return chunked(ss, insertChunk, func(c []Service) error {
 		_, err := q.db.NewInsert().Model(&c).ExcludeColumn("created_at", "updated_at", "version").Exec(ctx)
 		return err
@@ -93,9 +100,10 @@ func (q Queries) InsertServices(ctx context.Context, ss []Service) error {
 }
 
 // ReplaceImportedService overwrites an imported service's details.
-func (q Queries) ReplaceImportedService(ctx context.Context, s *Service) error {
+func (q Queries) ReplaceImportedService(ctx context.Context, s *Service) (err error) {
+	defer fault.Wrap(&err, "store.ReplaceImportedService(%s)", s.ID)
 	cols := append([]string{"organisation_id", "assured_date", "assurer", "source_hash"}, serviceEditable...)
-	_, err := q.db.NewUpdate().Model(s).Column(cols...).
+	_, err = q.db.NewUpdate().Model(s).Column(cols...).
 		Set("archived_at = NULL").Set("version = version + 1").Set("updated_at = now()").
 		WherePK().Exec(ctx)
 	return err
@@ -111,7 +119,8 @@ type BulkServiceParts struct {
 }
 
 // DeleteServiceParts removes every part of the given services.
-func (q Queries) DeleteServiceParts(ctx context.Context, serviceIDs []uuid.UUID) error {
+func (q Queries) DeleteServiceParts(ctx context.Context, serviceIDs []uuid.UUID) (err error) {
+	defer fault.Wrap(&err, "store.DeleteServiceParts(%d)", len(serviceIDs))
 	if len(serviceIDs) == 0 {
 		return nil
 	}
@@ -124,7 +133,8 @@ func (q Queries) DeleteServiceParts(ctx context.Context, serviceIDs []uuid.UUID)
 }
 
 // InsertServiceParts adds parts in bulk.
-func (q Queries) InsertServiceParts(ctx context.Context, p BulkServiceParts) error {
+func (q Queries) InsertServiceParts(ctx context.Context, p BulkServiceParts) (err error) {
+	defer fault.Wrap(&err, "store.InsertServiceParts()")
 	insert := func(n int, model func(lo, hi int) any) error {
 		for lo := 0; lo < n; lo += insertChunk {
 			hi := min(lo+insertChunk, n)
@@ -156,7 +166,8 @@ func (q Queries) InsertServiceParts(ctx context.Context, p BulkServiceParts) err
 // ArchiveMissing archives the unarchived records of one table (services or
 // organisations) from source whose source ids are not in keep, returning
 // their ids.
-func (q Queries) ArchiveMissing(ctx context.Context, table, source string, keep []string) ([]uuid.UUID, error) {
+func (q Queries) ArchiveMissing(ctx context.Context, table, source string, keep []string) (_ []uuid.UUID, err error) {
+	defer fault.Wrap(&err, "store.ArchiveMissing(%q, %q, %d)", table, source, len(keep))
 	var ids []uuid.UUID
 	qq := q.db.NewUpdate().Table(table).
 		Set("archived_at = now()").Set("version = version + 1").Set("updated_at = now()").
@@ -164,41 +175,46 @@ func (q Queries) ArchiveMissing(ctx context.Context, table, source string, keep 
 	if len(keep) > 0 {
 		qq = qq.Where("source_id NOT IN (?)", bun.List(keep))
 	}
-	err := qq.Returning("id").Scan(ctx, &ids)
+	err = qq.Returning("id").Scan(ctx, &ids)
 	return ids, err
 }
 
 // AllTaxonomies lists every taxonomy.
-func (q Queries) AllTaxonomies(ctx context.Context) ([]Taxonomy, error) {
+func (q Queries) AllTaxonomies(ctx context.Context) (_ []Taxonomy, err error) {
+	defer fault.Wrap(&err, "store.AllTaxonomies()")
 	var out []Taxonomy
-	err := q.db.NewSelect().Model(&out).Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Scan(ctx)
 	return out, err
 }
 
 // InsertTaxonomy adds a taxonomy.
-func (q Queries) InsertTaxonomy(ctx context.Context, t *Taxonomy) error {
-	_, err := q.db.NewInsert().Model(t).ExcludeColumn("created_at").Exec(ctx)
+func (q Queries) InsertTaxonomy(ctx context.Context, t *Taxonomy) (err error) {
+	defer fault.Wrap(&err, "store.InsertTaxonomy(%s)", t.ID)
+	_, err = q.db.NewInsert().Model(t).ExcludeColumn("created_at").Exec(ctx)
 	return err
 }
 
 // UpdateTaxonomy overwrites a taxonomy's description, URI and version.
-func (q Queries) UpdateTaxonomy(ctx context.Context, t *Taxonomy) error {
-	_, err := q.db.NewUpdate().Model(t).Column("description", "uri", "version").WherePK().Exec(ctx)
+func (q Queries) UpdateTaxonomy(ctx context.Context, t *Taxonomy) (err error) {
+	defer fault.Wrap(&err, "store.UpdateTaxonomy(%s)", t.ID)
+	_, err = q.db.NewUpdate().Model(t).Column("description", "uri", "version").WherePK().Exec(ctx)
 	return err
 }
 
 // TermsOfTaxonomies lists the terms of the given taxonomies.
-func (q Queries) TermsOfTaxonomies(ctx context.Context, ids []uuid.UUID) ([]TaxonomyTerm, error) {
+func (q Queries) TermsOfTaxonomies(ctx context.Context, ids []uuid.UUID) (_ []TaxonomyTerm, err error) {
+	defer fault.Wrap(&err, "store.TermsOfTaxonomies(%d)", len(ids))
 	var out []TaxonomyTerm
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := q.db.NewSelect().Model(&out).Where("taxonomy_id IN (?)", bun.List(ids)).Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("taxonomy_id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 
 // InsertTerms adds terms in bulk; parents must come before their children.
-func (q Queries) InsertTerms(ctx context.Context, ts []TaxonomyTerm) error {
+func (q Queries) InsertTerms(ctx context.Context, ts []TaxonomyTerm) (err error) {
+	defer fault.Wrap(&err, "store.InsertTerms(%d)", len(ts))
 	return chunked(ts, insertChunk, func(c []TaxonomyTerm) error {
 		_, err := q.db.NewInsert().Model(&c).ExcludeColumn("created_at").Exec(ctx)
 		return err
@@ -206,7 +222,8 @@ func (q Queries) InsertTerms(ctx context.Context, ts []TaxonomyTerm) error {
 }
 
 // UpdateTerm overwrites a term's name, description, parent and source id.
-func (q Queries) UpdateTerm(ctx context.Context, t *TaxonomyTerm) error {
-	_, err := q.db.NewUpdate().Model(t).Column("name", "description", "parent_id", "source_id").WherePK().Exec(ctx)
+func (q Queries) UpdateTerm(ctx context.Context, t *TaxonomyTerm) (err error) {
+	defer fault.Wrap(&err, "store.UpdateTerm(%s)", t.ID)
+	_, err = q.db.NewUpdate().Model(t).Column("name", "description", "parent_id", "source_id").WherePK().Exec(ctx)
 	return err
 }

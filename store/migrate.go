@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 )
@@ -18,7 +19,8 @@ var migrationFiles embed.FS
 const migrationLockKey = 0x5167_6e70_6f73_74 // "Signpost"
 
 // Migrations lists the embedded SQL migrations.
-func Migrations() (*migrate.Migrations, error) {
+func Migrations() (_ *migrate.Migrations, err error) {
+	defer fault.Wrap(&err, "store.Migrations()")
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(migrationFiles); err != nil {
 		return nil, fmt.Errorf("reading embedded migrations: %w", err)
@@ -57,9 +59,10 @@ func (s *Store) withMigrationLock(ctx context.Context, fn func(m *migrate.Migrat
 }
 
 // MigrateUp applies every pending migration and returns the names applied.
-func (s *Store) MigrateUp(ctx context.Context) ([]string, error) {
+func (s *Store) MigrateUp(ctx context.Context) (_ []string, err error) {
+	defer fault.Wrap(&err, "store.MigrateUp()")
 	var names []string
-	err := s.withMigrationLock(ctx, func(m *migrate.Migrator) error {
+	err = s.withMigrationLock(ctx, func(m *migrate.Migrator) error {
 		group, err := m.Migrate(ctx)
 		if group != nil {
 			for _, mg := range group.Migrations {
@@ -76,9 +79,10 @@ func (s *Store) MigrateUp(ctx context.Context) ([]string, error) {
 
 // MigrateDown rolls back the most recently applied group of migrations and
 // returns the names rolled back.
-func (s *Store) MigrateDown(ctx context.Context) ([]string, error) {
+func (s *Store) MigrateDown(ctx context.Context) (_ []string, err error) {
+	defer fault.Wrap(&err, "store.MigrateDown()")
 	var names []string
-	err := s.withMigrationLock(ctx, func(m *migrate.Migrator) error {
+	err = s.withMigrationLock(ctx, func(m *migrate.Migrator) error {
 		group, err := m.Rollback(ctx)
 		if group != nil {
 			for _, mg := range group.Migrations {
@@ -102,9 +106,10 @@ type MigrationStatus struct {
 }
 
 // MigrationStatuses lists every known migration and whether it is applied.
-func (s *Store) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) {
+func (s *Store) MigrationStatuses(ctx context.Context) (_ []MigrationStatus, err error) {
+	defer fault.Wrap(&err, "store.MigrationStatuses()")
 	var out []MigrationStatus
-	err := s.withMigrationLock(ctx, func(m *migrate.Migrator) error {
+	err = s.withMigrationLock(ctx, func(m *migrate.Migrator) error {
 		ms, err := m.MigrationsWithStatus(ctx)
 		if err != nil {
 			return err
@@ -119,7 +124,8 @@ func (s *Store) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error
 
 // Pending reports how many migrations are not yet applied, without taking the
 // lock; /readyz uses it.
-func (s *Store) Pending(ctx context.Context) (int, error) {
+func (s *Store) Pending(ctx context.Context) (_ int, err error) {
+	defer fault.Wrap(&err, "store.Pending()")
 	m, err := s.migrator()
 	if err != nil {
 		return 0, err
@@ -138,7 +144,8 @@ func (s *Store) Pending(ctx context.Context) (int, error) {
 // in the public schema that the connected user owns: a database migrated
 // by the superuser, before the application had a role of its own, becomes
 // the application's.
-func (s *Store) HandOver(ctx context.Context, role string) error {
+func (s *Store) HandOver(ctx context.Context, role string) (err error) {
+	defer fault.Wrap(&err, "store.HandOver(%q)", role)
 	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, db bun.Tx) error {
 		mine := `relnamespace = 'public'::regnamespace AND relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)`
 		// Tables first: their indexes and owned sequences follow them.
@@ -173,7 +180,8 @@ func (s *Store) HandOver(ctx context.Context, role string) error {
 // then cannot update, delete, truncate, alter or drop entries, nor turn the
 // append-only trigger off. Run it after every migration; it does nothing
 // before the audit trail exists.
-func (s *Store) SealAuditTrail(ctx context.Context, app, auditRole string) error {
+func (s *Store) SealAuditTrail(ctx context.Context, app, auditRole string) (err error) {
+	defer fault.Wrap(&err, "store.SealAuditTrail(%q, %q)", app, auditRole)
 	return s.setAuditOwner(ctx, auditRole, func(ctx context.Context, db bun.IDB) error {
 		for _, q := range []string{
 			"REVOKE ALL ON audit_log FROM ?",
@@ -206,7 +214,8 @@ func (s *Store) AuditTrailSealed(ctx context.Context) (bool, error) {
 
 // UnsealAuditTrail hands the audit trail back to app, so that app's
 // migrations may change or drop it (migrate down); seal it again after.
-func (s *Store) UnsealAuditTrail(ctx context.Context, app string) error {
+func (s *Store) UnsealAuditTrail(ctx context.Context, app string) (err error) {
+	defer fault.Wrap(&err, "store.UnsealAuditTrail(%q)", app)
 	return s.setAuditOwner(ctx, app, nil)
 }
 

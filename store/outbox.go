@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 )
 
@@ -26,7 +27,8 @@ type outboxRow struct {
 
 // AddToOutbox records that the given entities changed, for the index to
 // catch up, and wakes listeners when the transaction commits.
-func (q Queries) AddToOutbox(ctx context.Context, entity string, ids ...uuid.UUID) error {
+func (q Queries) AddToOutbox(ctx context.Context, entity string, ids ...uuid.UUID) (err error) {
+	defer fault.Wrap(&err, "store.AddToOutbox(%q, %d)", entity, len(ids))
 	if len(ids) == 0 {
 		return nil
 	}
@@ -37,11 +39,12 @@ func (q Queries) AddToOutbox(ctx context.Context, entity string, ids ...uuid.UUI
 	if _, err := q.db.NewInsert().Model(&rows).Exec(ctx); err != nil {
 		return err
 	}
-	_, err := q.db.ExecContext(ctx, "SELECT pg_notify(?, ?)", OutboxChannel, entity)
+	_, err = q.db.ExecContext(ctx, "SELECT pg_notify(?, ?)", OutboxChannel, entity)
 	return err
 }
 
 // OutboxSize counts the rows in the outbox.
-func (q Queries) OutboxSize(ctx context.Context) (int, error) {
+func (q Queries) OutboxSize(ctx context.Context) (_ int, err error) {
+	defer fault.Wrap(&err, "store.OutboxSize()")
 	return count(ctx, q.db.NewSelect().Model((*outboxRow)(nil)))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 )
 
 // OutboxEntry is one recorded change.
@@ -15,16 +16,18 @@ type OutboxEntry struct {
 
 // OutboxFrom returns up to limit outbox entries with ids above after, in
 // id order.
-func (q Queries) OutboxFrom(ctx context.Context, after int64, limit int) ([]OutboxEntry, error) {
+func (q Queries) OutboxFrom(ctx context.Context, after int64, limit int) (_ []OutboxEntry, err error) {
+	defer fault.Wrap(&err, "store.OutboxFrom(%d, %d)", after, limit)
 	var out []OutboxEntry
-	err := q.db.NewSelect().Model((*outboxRow)(nil)).Column("id", "entity", "entity_id").
+	err = q.db.NewSelect().Model((*outboxRow)(nil)).Column("id", "entity", "entity_id").
 		Where("id > ?", after).Order("id").Limit(int64(limit)).Scan(ctx, &out)
 	return out, err
 }
 
 // OutboxHead is the highest outbox id, 0 when empty.
-func (q Queries) OutboxHead(ctx context.Context) (int64, error) {
+func (q Queries) OutboxHead(ctx context.Context) (_ int64, err error) {
+	defer fault.Wrap(&err, "store.OutboxHead()")
 	var id int64
-	err := q.db.NewSelect().Model((*outboxRow)(nil)).ColumnExpr("coalesce(max(id), 0)").Scan(ctx, &id)
+	err = q.db.NewSelect().Model((*outboxRow)(nil)).ColumnExpr("coalesce(max(id), 0)").Scan(ctx, &id)
 	return id, err
 }

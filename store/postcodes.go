@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/signpost/signpost/fault"
 )
 
 // PostcodePoint is a postcode or district with its coordinates.
@@ -14,12 +16,14 @@ type PostcodePoint struct {
 }
 
 // UpsertPostcodes adds or replaces postcodes (compact form, NE461BG).
-func (q Queries) UpsertPostcodes(ctx context.Context, ps []PostcodePoint) error {
+func (q Queries) UpsertPostcodes(ctx context.Context, ps []PostcodePoint) (err error) {
+	defer fault.Wrap(&err, "store.UpsertPostcodes(%d)", len(ps))
 	return upsertPoints(ctx, q, "postcodes", "postcode", ps)
 }
 
 // UpsertDistricts adds or replaces district centroids (NE46).
-func (q Queries) UpsertDistricts(ctx context.Context, ps []PostcodePoint) error {
+func (q Queries) UpsertDistricts(ctx context.Context, ps []PostcodePoint) (err error) {
+	defer fault.Wrap(&err, "store.UpsertDistricts(%d)", len(ps))
 	return upsertPoints(ctx, q, "postcode_districts", "outcode", ps)
 }
 
@@ -54,13 +58,15 @@ func upsertPoints(ctx context.Context, q Queries, table, key string, ps []Postco
 }
 
 // PostcodeCoordinates returns a postcode's coordinates.
-func (q Queries) PostcodeCoordinates(ctx context.Context, compact string) (float64, float64, bool, error) {
+func (q Queries) PostcodeCoordinates(ctx context.Context, compact string) (_ float64, _ float64, _ bool, err error) {
+	defer fault.Wrap(&err, "store.PostcodeCoordinates()")
 	return point(ctx, q, "SELECT latitude, longitude FROM postcodes WHERE postcode = ?", compact)
 }
 
 // DistrictCoordinates returns a district's centre: from the districts
 // table, else the mean of its known postcodes.
-func (q Queries) DistrictCoordinates(ctx context.Context, outcode string) (float64, float64, bool, error) {
+func (q Queries) DistrictCoordinates(ctx context.Context, outcode string) (_ float64, _ float64, _ bool, err error) {
+	defer fault.Wrap(&err, "store.DistrictCoordinates()")
 	lat, lon, ok, err := point(ctx, q, "SELECT latitude, longitude FROM postcode_districts WHERE outcode = ?", outcode)
 	if ok || err != nil {
 		return lat, lon, ok, err
@@ -81,8 +87,9 @@ func point(ctx context.Context, q Queries, query string, arg string) (float64, f
 }
 
 // CountPostcodes counts the postcodes and districts held.
-func (q Queries) CountPostcodes(ctx context.Context) (int, int, error) {
+func (q Queries) CountPostcodes(ctx context.Context) (_ int, _ int, err error) {
+	defer fault.Wrap(&err, "store.CountPostcodes()")
 	var p, d int
-	err := q.db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM postcodes), (SELECT count(*) FROM postcode_districts)").Scan(&p, &d)
+	err = q.db.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM postcodes), (SELECT count(*) FROM postcode_districts)").Scan(&p, &d)
 	return p, d, err
 }

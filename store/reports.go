@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 )
 
@@ -45,9 +46,10 @@ type ServiceReferrals struct {
 }
 
 // ClientsBySource counts the scope's clients by referral source.
-func (q Queries) ClientsBySource(ctx context.Context, s ReportScope) ([]KeyCount, error) {
+func (q Queries) ClientsBySource(ctx context.Context, s ReportScope) (_ []KeyCount, err error) {
+	defer fault.Wrap(&err, "store.ClientsBySource()")
 	var out []KeyCount
-	err := q.db.NewRaw(`SELECT referral_source AS key, count(*) AS count FROM clients
+	err = q.db.NewRaw(`SELECT referral_source AS key, count(*) AS count FROM clients
 		WHERE team_id IN (?) AND created_at >= ? AND created_at < ? GROUP BY 1 ORDER BY 2 DESC, 1`,
 		bun.List(s.TeamIDs), s.From, s.To).Scan(ctx, &out)
 	return out, err
@@ -55,9 +57,10 @@ func (q Queries) ClientsBySource(ctx context.Context, s ReportScope) ([]KeyCount
 
 // NeedCounts counts the scope's clients per need, and those whose need has
 // no accepted referral to a service that addresses it.
-func (q Queries) NeedCounts(ctx context.Context, s ReportScope) ([]NeedCount, error) {
+func (q Queries) NeedCounts(ctx context.Context, s ReportScope) (_ []NeedCount, err error) {
+	defer fault.Wrap(&err, "store.NeedCounts()")
 	var out []NeedCount
-	err := q.db.NewRaw(`WITH scoped AS (
+	err = q.db.NewRaw(`WITH scoped AS (
 			SELECT cn.client_id, cn.need FROM client_needs cn JOIN clients c ON c.id = cn.client_id
 			WHERE c.team_id IN (?) AND c.created_at >= ? AND c.created_at < ?),
 		met AS (
@@ -73,9 +76,10 @@ func (q Queries) NeedCounts(ctx context.Context, s ReportScope) ([]NeedCount, er
 }
 
 // ReferralsByStatus counts the scope's referrals by status.
-func (q Queries) ReferralsByStatus(ctx context.Context, s ReportScope) ([]KeyCount, error) {
+func (q Queries) ReferralsByStatus(ctx context.Context, s ReportScope) (_ []KeyCount, err error) {
+	defer fault.Wrap(&err, "store.ReferralsByStatus()")
 	var out []KeyCount
-	err := q.db.NewRaw(`SELECT r.status AS key, count(*) AS count FROM referrals r JOIN clients c ON c.id = r.client_id
+	err = q.db.NewRaw(`SELECT r.status AS key, count(*) AS count FROM referrals r JOIN clients c ON c.id = r.client_id
 		WHERE c.team_id IN (?) AND r.created_at >= ? AND r.created_at < ? GROUP BY 1 ORDER BY 2 DESC, 1`,
 		bun.List(s.TeamIDs), s.From, s.To).Scan(ctx, &out)
 	return out, err
@@ -84,9 +88,10 @@ func (q Queries) ReferralsByStatus(ctx context.Context, s ReportScope) ([]KeyCou
 // ReferralsByService counts the scope's sent referrals per service: how
 // many were answered and accepted, and of those accepted whose attendance
 // is known, how many attended.
-func (q Queries) ReferralsByService(ctx context.Context, s ReportScope) ([]ServiceReferrals, error) {
+func (q Queries) ReferralsByService(ctx context.Context, s ReportScope) (_ []ServiceReferrals, err error) {
+	defer fault.Wrap(&err, "store.ReferralsByService()")
 	var out []ServiceReferrals
-	err := q.db.NewRaw(`SELECT s.id AS service_id, s.name AS service_name, o.id AS organisation_id, o.name AS organisation_name,
+	err = q.db.NewRaw(`SELECT s.id AS service_id, s.name AS service_name, o.id AS organisation_id, o.name AS organisation_name,
 		count(*) AS sent,
 		count(*) FILTER (WHERE r.status IN ('ACCEPTED', 'DECLINED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED')) AS answered,
 		count(*) FILTER (WHERE r.status IN ('ACCEPTED', 'ATTENDED', 'DID_NOT_ATTEND', 'COMPLETED')) AS accepted,
@@ -102,9 +107,10 @@ func (q Queries) ReferralsByService(ctx context.Context, s ReportScope) ([]Servi
 
 // ScopeOutcomes returns the outcome measures of the scope's clients,
 // ordered by client, instrument and date.
-func (q Queries) ScopeOutcomes(ctx context.Context, s ReportScope) ([]OutcomeMeasure, error) {
+func (q Queries) ScopeOutcomes(ctx context.Context, s ReportScope) (_ []OutcomeMeasure, err error) {
+	defer fault.Wrap(&err, "store.ScopeOutcomes()")
 	var out []OutcomeMeasure
-	err := q.db.NewSelect().Model(&out).
+	err = q.db.NewSelect().Model(&out).
 		Where("client_id IN (SELECT id FROM clients WHERE team_id IN (?) AND created_at >= ? AND created_at < ?)",
 			bun.List(s.TeamIDs), s.From, s.To).
 		Order("client_id", "instrument", "date", "created_at").Scan(ctx)
@@ -112,8 +118,9 @@ func (q Queries) ScopeOutcomes(ctx context.Context, s ReportScope) ([]OutcomeMea
 }
 
 // AllTeamIDs lists every team.
-func (q Queries) AllTeamIDs(ctx context.Context) ([]uuid.UUID, error) {
+func (q Queries) AllTeamIDs(ctx context.Context) (_ []uuid.UUID, err error) {
+	defer fault.Wrap(&err, "store.AllTeamIDs()")
 	var out []uuid.UUID
-	err := q.db.NewSelect().Table("teams").Column("id").Scan(ctx, &out)
+	err = q.db.NewSelect().Table("teams").Column("id").Scan(ctx, &out)
 	return out, err
 }

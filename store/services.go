@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
@@ -138,9 +139,10 @@ func (f ServiceFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 
 // ServicesAt returns up to limit services from offset in name order: the
 // page-numbered listing of the Open Referral feed.
-func (q Queries) ServicesAt(ctx context.Context, f ServiceFilter, offset, limit int) ([]Service, error) {
+func (q Queries) ServicesAt(ctx context.Context, f ServiceFilter, offset, limit int) (_ []Service, err error) {
+	defer fault.Wrap(&err, "store.ServicesAt(%d, %d)", offset, limit)
 	var out []Service
-	err := orderByKey(f.apply(q.db.NewSelect().Model(&out)), "s").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err = orderByKey(f.apply(q.db.NewSelect().Model(&out)), "s").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -153,7 +155,8 @@ type ServiceAtLocationRow struct {
 
 // ServiceAtLocationsAt pages through the service-at-locations of the
 // services that match f, in service name order.
-func (q Queries) ServiceAtLocationsAt(ctx context.Context, f ServiceFilter, offset, limit int) ([]ServiceAtLocationRow, int, error) {
+func (q Queries) ServiceAtLocationsAt(ctx context.Context, f ServiceFilter, offset, limit int) (_ []ServiceAtLocationRow, _ int, err error) {
+	defer fault.Wrap(&err, "store.ServiceAtLocationsAt(%d, %d)", offset, limit)
 	var ids []uuid.UUID
 	if err := f.apply(q.db.NewSelect().Model((*Service)(nil)).Column("s.id")).Scan(ctx, &ids); err != nil {
 		return nil, 0, err
@@ -167,66 +170,74 @@ func (q Queries) ServiceAtLocationsAt(ctx context.Context, f ServiceFilter, offs
 		return nil, 0, err
 	}
 	var rows []ServiceAtLocationRow
-	err := q.db.NewRaw(`SELECT sal.id, sal.service_id, sal.location_id FROM service_at_locations sal
+	err = q.db.NewRaw(`SELECT sal.id, sal.service_id, sal.location_id FROM service_at_locations sal
 		JOIN services s ON s.id = sal.service_id WHERE sal.service_id IN (?)
 		ORDER BY lower(s.name), s.id, sal.position, sal.id OFFSET ? LIMIT ?`, bun.List(ids), offset, limit).Scan(ctx, &rows)
 	return rows, total, err
 }
 
 // ServiceAtLocationByID returns one service-at-location.
-func (q Queries) ServiceAtLocationByID(ctx context.Context, id uuid.UUID) (*ServiceAtLocationRow, error) {
+func (q Queries) ServiceAtLocationByID(ctx context.Context, id uuid.UUID) (_ *ServiceAtLocationRow, err error) {
+	defer fault.Wrap(&err, "store.ServiceAtLocationByID(%s)", id)
 	row := new(ServiceAtLocationRow)
-	err := q.db.NewRaw("SELECT id, service_id, location_id FROM service_at_locations WHERE id = ?", id).Scan(ctx, row)
+	err = q.db.NewRaw("SELECT id, service_id, location_id FROM service_at_locations WHERE id = ?", id).Scan(ctx, row)
 	return row, notFound(err)
 }
 
 // ServiceByID returns one service.
-func (q Queries) ServiceByID(ctx context.Context, id uuid.UUID) (*Service, error) {
+func (q Queries) ServiceByID(ctx context.Context, id uuid.UUID) (_ *Service, err error) {
+	defer fault.Wrap(&err, "store.ServiceByID(%s)", id)
 	s := new(Service)
-	err := q.db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
+	err = q.db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx)
 	return s, notFound(err)
 }
 
 // ServiceForUpdate returns one service, locking its row until the
 // transaction ends.
-func (q Queries) ServiceForUpdate(ctx context.Context, id uuid.UUID) (*Service, error) {
+func (q Queries) ServiceForUpdate(ctx context.Context, id uuid.UUID) (_ *Service, err error) {
+	defer fault.Wrap(&err, "store.ServiceForUpdate(%s)", id)
 	s := new(Service)
-	err := q.db.NewSelect().Model(s).Where("id = ?", id).For("UPDATE").Scan(ctx)
+	err = q.db.NewSelect().Model(s).Where("id = ?", id).For("UPDATE").Scan(ctx)
 	return s, notFound(err)
 }
 
 // ServicesByIDs returns the services with the given ids; missing ids are
 // left out.
-func (q Queries) ServicesByIDs(ctx context.Context, ids []uuid.UUID) ([]Service, error) {
+func (q Queries) ServicesByIDs(ctx context.Context, ids []uuid.UUID) (_ []Service, err error) {
+	defer fault.Wrap(&err, "store.ServicesByIDs(%d)", len(ids))
 	var out []Service
-	err := q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
+	err = q.db.NewSelect().Model(&out).Where("id IN (?)", bun.List(ids)).Scan(ctx)
 	return out, err
 }
 
 // ServicesPage returns up to limit services after the key.
-func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *SortKey, limit int) ([]Service, error) {
+func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *SortKey, limit int) (_ []Service, err error) {
+	defer fault.Wrap(&err, "store.ServicesPage(%d)", limit)
 	var out []Service
 	sq := q.db.NewSelect().Model(&out)
 	sq = orderByKey(afterKey(f.apply(sq), "s", after), "s").Limit(int64(limit))
-	err := sq.Scan(ctx)
+	err = sq.Scan(ctx)
 	return out, err
 }
 
 // CountServices counts the services that match f.
-func (q Queries) CountServices(ctx context.Context, f ServiceFilter) (int, error) {
+func (q Queries) CountServices(ctx context.Context, f ServiceFilter) (_ int, err error) {
+	defer fault.Wrap(&err, "store.CountServices()")
 	return count(ctx, f.apply(q.db.NewSelect().Model((*Service)(nil))))
 }
 
 // ServiceIDsOfOrganisation lists the ids of an organisation's services.
-func (q Queries) ServiceIDsOfOrganisation(ctx context.Context, orgID uuid.UUID) ([]uuid.UUID, error) {
+func (q Queries) ServiceIDsOfOrganisation(ctx context.Context, orgID uuid.UUID) (_ []uuid.UUID, err error) {
+	defer fault.Wrap(&err, "store.ServiceIDsOfOrganisation(%s)", orgID)
 	var ids []uuid.UUID
-	err := q.db.NewSelect().Model((*Service)(nil)).Column("id").Where("organisation_id = ?", orgID).Scan(ctx, &ids)
+	err = q.db.NewSelect().Model((*Service)(nil)).Column("id").Where("organisation_id = ?", orgID).Scan(ctx, &ids)
 	return ids, err
 }
 
 // InsertService adds a service, filling its timestamps and version.
-func (q Queries) InsertService(ctx context.Context, s *Service) error {
-	_, err := q.db.NewInsert().Model(s).
+func (q Queries) InsertService(ctx context.Context, s *Service) (err error) {
+	defer fault.Wrap(&err, "store.InsertService(%s)", s.ID)
+	_, err = q.db.NewInsert().Model(s).
 		ExcludeColumn("created_at", "updated_at", "version").
 		Returning("*").Exec(ctx)
 	return err
@@ -240,7 +251,8 @@ var serviceEditable = []string{
 
 // UpdateService writes s's editable fields if the stored version is still
 // expected, bumping the version.
-func (q Queries) UpdateService(ctx context.Context, s *Service, expected int) error {
+func (q Queries) UpdateService(ctx context.Context, s *Service, expected int) (err error) {
+	defer fault.Wrap(&err, "store.UpdateService(%s, %d)", s.ID, expected)
 	res, err := q.db.NewUpdate().Model(s).Column(serviceEditable...).
 		Set("version = version + 1").Set("updated_at = now()").
 		Where("id = ? AND version = ?", s.ID, expected).
@@ -249,7 +261,8 @@ func (q Queries) UpdateService(ctx context.Context, s *Service, expected int) er
 }
 
 // ArchiveService marks a service archived if its version is still expected.
-func (q Queries) ArchiveService(ctx context.Context, id uuid.UUID, expected int) (*Service, error) {
+func (q Queries) ArchiveService(ctx context.Context, id uuid.UUID, expected int) (_ *Service, err error) {
+	defer fault.Wrap(&err, "store.ArchiveService(%s, %d)", id, expected)
 	s := &Service{ID: id}
 	res, err := q.db.NewUpdate().Model(s).
 		Set("archived_at = coalesce(archived_at, now())").
@@ -261,9 +274,10 @@ func (q Queries) ArchiveService(ctx context.Context, id uuid.UUID, expected int)
 
 // ArchiveServicesOfOrganisation archives every unarchived service of an
 // organisation and returns their ids.
-func (q Queries) ArchiveServicesOfOrganisation(ctx context.Context, orgID uuid.UUID) ([]uuid.UUID, error) {
+func (q Queries) ArchiveServicesOfOrganisation(ctx context.Context, orgID uuid.UUID) (_ []uuid.UUID, err error) {
+	defer fault.Wrap(&err, "store.ArchiveServicesOfOrganisation(%s)", orgID)
 	var ids []uuid.UUID
-	err := q.db.NewUpdate().Model((*Service)(nil)).
+	err = q.db.NewUpdate().Model((*Service)(nil)).
 		Set("archived_at = now()").Set("version = version + 1").Set("updated_at = now()").
 		Where("organisation_id = ? AND archived_at IS NULL", orgID).
 		Returning("id").Scan(ctx, &ids)
@@ -271,7 +285,8 @@ func (q Queries) ArchiveServicesOfOrganisation(ctx context.Context, orgID uuid.U
 }
 
 // VerifyService records when and by whom a listing was last checked.
-func (q Queries) VerifyService(ctx context.Context, s *Service, expected int) error {
+func (q Queries) VerifyService(ctx context.Context, s *Service, expected int) (err error) {
+	defer fault.Wrap(&err, "store.VerifyService(%s, %d)", s.ID, expected)
 	res, err := q.db.NewUpdate().Model(s).Column("assured_date", "assurer").
 		Set("version = version + 1").Set("updated_at = now()").
 		Where("id = ? AND version = ?", s.ID, expected).
@@ -280,8 +295,9 @@ func (q Queries) VerifyService(ctx context.Context, s *Service, expected int) er
 }
 
 // ServiceIDs returns the ids of up to limit services that match f.
-func (q Queries) ServiceIDs(ctx context.Context, f ServiceFilter, limit int) ([]uuid.UUID, error) {
+func (q Queries) ServiceIDs(ctx context.Context, f ServiceFilter, limit int) (_ []uuid.UUID, err error) {
+	defer fault.Wrap(&err, "store.ServiceIDs(%d)", limit)
 	var ids []uuid.UUID
-	err := f.apply(q.db.NewSelect().Model((*Service)(nil)).Column("s.id")).Limit(int64(limit)).Scan(ctx, &ids)
+	err = f.apply(q.db.NewSelect().Model((*Service)(nil)).Column("s.id")).Limit(int64(limit)).Scan(ctx, &ids)
 	return ids, err
 }

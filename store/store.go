@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/signpost/signpost/fault"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -36,7 +37,8 @@ type Queries struct {
 
 // Open connects to the database at dsn (a postgres:// URL) and checks that it
 // answers.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+func Open(ctx context.Context, dsn string) (_ *Store, err error) {
+	defer fault.Wrap(&err, "store.Open()")
 	connector := pgdriver.NewConnector(pgdriver.WithDSN(dsn), pgdriver.WithTimeout(10*time.Second),
 		pgdriver.WithApplicationName("signpost"))
 	sqldb := sql.OpenDB(connector)
@@ -61,25 +63,32 @@ func New(db *bun.DB) *Store {
 }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() (err error) {
+	defer fault.Wrap(&err, "store.Close()")
+	return s.DB.Close()
+}
 
-type txKey struct{}
-
-// InTx runs fn in one transaction, committed when fn returns nil. When ctx
-// already carries a transaction started by InTx, fn joins it, so a caller
-// can make several domain writes (each one transaction on its own) commit or
-// fail together.
-func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, q Queries) error) error {
-	if tx, ok := ctx.Value(txKey{}).(bun.Tx); ok {
+// InTx runs fn in one transaction, committed when fn returns nil. Queries
+// already bound to a transaction (the q an outer InTx gave) run fn in that
+// same transaction, so a caller can make several domain writes commit or
+// fail together by handing them its q; nothing travels in ctx.
+//
+// Errors from fn pass through unwrapped: they carry the domain's kinds and
+// messages to clients.
+func (q Queries) InTx(ctx context.Context, fn func(ctx context.Context, q Queries) error) error {
+	if tx, ok := q.db.(bun.Tx); ok {
 		return fn(ctx, Queries{db: tx})
 	}
-	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(context.WithValue(ctx, txKey{}, tx), Queries{db: tx})
+	return q.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(ctx, Queries{db: tx})
 	})
 }
 
 // Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer fault.Wrap(&err, "store.Ping()")
+	return s.DB.PingContext(ctx)
+}
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/signpost/signpost/pgtest"
@@ -103,7 +104,7 @@ func TestVersionedUpdateReportsConflictAndNotFound(t *testing.T) {
 		t.Fatalf("version after update = %d, want 2", o.Version)
 	}
 	stale := &store.Organisation{ID: o.ID, Name: "Lost edit"}
-	if err := st.UpdateOrganisation(ctx, stale, 1); err != store.ErrVersionMismatch {
+	if err := st.UpdateOrganisation(ctx, stale, 1); !errors.Is(err, store.ErrVersionMismatch) {
 		t.Fatalf("stale update error = %v, want ErrVersionMismatch", err)
 	}
 	got, err := st.OrganisationByID(ctx, o.ID)
@@ -111,7 +112,36 @@ func TestVersionedUpdateReportsConflictAndNotFound(t *testing.T) {
 		t.Fatalf("after stale update the name is %q (%v), want it unchanged", got.Name, err)
 	}
 	missing := &store.Organisation{ID: newID(), Name: "Nobody"}
-	if err := st.UpdateOrganisation(ctx, missing, 1); err != store.ErrNotFound {
+	if err := st.UpdateOrganisation(ctx, missing, 1); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("update of a missing row error = %v, want ErrNotFound", err)
+	}
+}
+
+// TestInTxJoinsTheTransactionItIsGiven: InTx on Queries bound to a
+// transaction runs in that transaction, so when the outer one fails the
+// inner write is gone too; on the Store it starts a transaction of its own.
+func TestInTxJoinsTheTransactionItIsGiven(t *testing.T) {
+	ctx := context.Background()
+	st := pgtest.NewStore(t)
+	joined := &store.Organisation{ID: newID(), Name: "Joined"}
+	failure := errors.New("the outer write fails")
+	err := st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+		if err := q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
+			return q.InsertOrganisation(ctx, joined)
+		}); err != nil {
+			return err
+		}
+		return failure
+	})
+	if !errors.Is(err, failure) {
+		t.Fatalf("InTx = %v, want the outer failure unwrapped", err)
+	}
+	if _, err := st.OrganisationByID(ctx, joined.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the inner write outlived the failed transaction: %v", err)
+	}
+	committed := &store.Organisation{ID: newID(), Name: "Committed"}
+	must(t, st.InTx(ctx, func(ctx context.Context, q store.Queries) error { return q.InsertOrganisation(ctx, committed) }))
+	if _, err := st.OrganisationByID(ctx, committed.ID); err != nil {
+		t.Fatalf("a committed write is missing: %v", err)
 	}
 }

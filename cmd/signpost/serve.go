@@ -11,6 +11,7 @@ import (
 	"github.com/signpost/signpost/config"
 
 	"github.com/signpost/signpost/access"
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/seed"
@@ -90,7 +91,7 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		return fmt.Errorf("listening on %s (SIGNPOST_LISTEN): %w", cfg.Listen, err)
 	}
 	hs := server.NewHandlers(server.Options{Store: db.Store, Directory: dir, Matching: match, Access: accounts,
-		Introspection: cfg.Introspection, Logger: log,
+		Casework: casework.New(db.Store, policy), Introspection: cfg.Introspection, Logger: log,
 		TrustedProxies: cfg.TrustedProxies, ClientIPHeader: cfg.ClientIPHeader, CookieSecure: cfg.CookieSecure,
 		PublicURL: cfg.PublicURL, MetricsToken: cfg.MetricsToken, SeparateMetrics: cfg.MetricsListen != ""})
 	url := "http://" + l.Addr().String()
