@@ -200,16 +200,13 @@ func (s *Store) SealAuditTrail(ctx context.Context, app, auditRole string) (err 
 // adding to and reading the audit trail: it is no superuser, does not own
 // (nor belong to the owner of) audit_log, and may not update, delete or
 // truncate it. Before the audit trail exists it reports true.
-func (s *Store) AuditTrailSealed(ctx context.Context) (bool, error) {
-	var sealed bool
-	err := s.DB.NewRaw(`SELECT to_regclass('audit_log') IS NULL OR NOT (
+func (s *Store) AuditTrailSealed(ctx context.Context) (sealed bool, err error) {
+	defer fault.Wrap(&err, "store.AuditTrailSealed")
+	err = s.DB.NewRaw(`SELECT to_regclass('audit_log') IS NULL OR NOT (
 		(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
 		OR pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'audit_log'::regclass), 'MEMBER')
 		OR has_table_privilege('audit_log', 'UPDATE, DELETE, TRUNCATE'))`).Scan(ctx, &sealed)
-	if err != nil {
-		return false, fmt.Errorf("checking the audit trail's owner: %w", err)
-	}
-	return sealed, nil
+	return sealed, err
 }
 
 // UnsealAuditTrail hands the audit trail back to app, so that app's
