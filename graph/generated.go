@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"math"
@@ -732,13 +733,6 @@ type OutcomeMeasureResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	Organisation(ctx context.Context, id string) (*store.Organisation, error)
-	Organisations(ctx context.Context, first *int, after *string, filter *model.OrganisationFilter) (*model.OrganisationConnection, error)
-	Service(ctx context.Context, id string) (*store.Service, error)
-	Services(ctx context.Context, first *int, after *string, filter *model.ServiceFilter) (*model.ServiceConnection, error)
-	Taxonomies(ctx context.Context, first *int, after *string) (*model.TaxonomyConnection, error)
-	Needs(ctx context.Context) ([]model.Need, error)
-	MatchServices(ctx context.Context, profile model.MatchProfileInput, first *int) ([]matching.Result, error)
 	Me(ctx context.Context) (*store.Account, error)
 	Accounts(ctx context.Context) ([]store.Account, error)
 	Teams(ctx context.Context) ([]store.Team, error)
@@ -750,6 +744,13 @@ type QueryResolver interface {
 	ExportClient(ctx context.Context, id string, reason *string) (string, error)
 	CaseworkReport(ctx context.Context, from *time.Time, to *time.Time, teamID *string) (*casework.Report, error)
 	IncomingReferrals(ctx context.Context, status []string, first *int, after *string) (*model.ReferralConnection, error)
+	Organisation(ctx context.Context, id string) (*store.Organisation, error)
+	Organisations(ctx context.Context, first *int, after *string, filter *model.OrganisationFilter) (*model.OrganisationConnection, error)
+	Service(ctx context.Context, id string) (*store.Service, error)
+	Services(ctx context.Context, first *int, after *string, filter *model.ServiceFilter) (*model.ServiceConnection, error)
+	Taxonomies(ctx context.Context, first *int, after *string) (*model.TaxonomyConnection, error)
+	Needs(ctx context.Context) ([]model.Need, error)
+	MatchServices(ctx context.Context, profile model.MatchProfileInput, first *int) ([]matching.Result, error)
 }
 type ReferralResolver interface {
 	ID(ctx context.Context, obj *store.Referral) (string, error)
@@ -3517,1681 +3518,23 @@ func newExecutionContext(
 	}
 }
 
+//go:embed "schema/access.graphql" "schema/api.graphql" "schema/casework.graphql" "schema/directory.graphql" "schema/matching.graphql"
+var sourcesFS embed.FS
+
+func sourceData(filename string) string {
+	data, err := sourcesFS.ReadFile(filename)
+	if err != nil {
+		panic(fmt.Sprintf("codegen problem: %s not available", filename))
+	}
+	return string(data)
+}
+
 var sources = []*ast.Source{
-	{Name: "../schema.graphql", Input: `"""
-Signpost's GraphQL API: the directory of community organisations and services
-that social prescribing link workers refer people to.
-
-Conventions:
-- Every object has a global, opaque ` + "`" + `id` + "`" + `; ` + "`" + `node(id:)` + "`" + ` fetches any of them.
-- Lists are Relay connections: ask for ` + "`" + `first` + "`" + ` (1–100, default 20) items and
-  pass a page's ` + "`" + `pageInfo.endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next page.
-- Errors carry ` + "`" + `extensions.code` + "`" + `: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND,
-  BAD_USER_INPUT, CONFLICT or INTERNAL. BAD_USER_INPUT errors also carry
-  ` + "`" + `extensions.field` + "`" + ` (the first invalid field, e.g. ` + "`" + `input.eligibility.minimumAge` + "`" + `)
-  and ` + "`" + `extensions.problems` + "`" + ` (every invalid field with its message).
-- Optional text fields of objects are empty strings, never null, when not known.
-- Updates take the ` + "`" + `version` + "`" + ` they were based on. If someone else saved first,
-  the update fails with CONFLICT and changes nothing: reload and try again.
-"""
-schema {
-  query: Query
-  mutation: Mutation
-}
-
-"""
-Who may call a field. Every field of Query and Mutation carries one; the
-domain then checks the object (e.g. a partner edits only its own
-organisation's services).
-"""
-directive @policy(rule: Rule!) on FIELD_DEFINITION
-
-"A caller class."
-enum Rule {
-  "Anyone, signed in or not."
-  PUBLIC
-  "Any signed-in person or API token."
-  SIGNED_IN
-  "Administrators."
-  ADMIN
-  "Administrators and link workers."
-  STAFF
-  "Administrators and partners (people or their organisation's API tokens)."
-  EDITOR
-}
-
-"What an account is for."
-enum Role {
-  "Curates the directory, manages accounts, teams and tokens."
-  ADMIN
-  "Works with clients in one or more teams (GP practices, networks)."
-  LINK_WORKER
-  "Speaks for one organisation in the directory."
-  PARTNER
-}
-
-"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
-scalar Date
-
-"A point in time, RFC 3339 (e.g. ` + "`" + `2026-11-21T09:30:00Z` + "`" + `)."
-scalar DateTime
-
-"A time of day, ` + "`" + `HH:MM` + "`" + ` on a 24-hour clock, local to the service."
-scalar LocalTime
-
-"Something with a global id that ` + "`" + `node(id:)` + "`" + ` can fetch."
-interface Node {
-  "The object's global id."
-  id: ID!
-}
-
-"Where a page of a connection sits in the whole list."
-type PageInfo {
-  "Whether another page follows this one."
-  hasNextPage: Boolean!
-  "Whether a page comes before this one (true whenever ` + "`" + `after` + "`" + ` was given)."
-  hasPreviousPage: Boolean!
-  "The cursor of the first item on this page."
-  startCursor: String
-  "The cursor of the last item on this page; pass it as ` + "`" + `after` + "`" + ` for the next page."
-  endCursor: String
-}
-
-type Query {
-  "Fetches any object by its global id; null when nothing has that id."
-  node("A global id, as returned in any ` + "`" + `id` + "`" + ` field." id: ID!): Node @policy(rule: PUBLIC)
-
-  "One organisation by id, archived or not."
-  organisation("The organisation's global id." id: ID!): Organisation @policy(rule: PUBLIC)
-
-  "Organisations in name order."
-  organisations(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return organisations after this cursor."
-    after: String
-    "Narrows the list."
-    filter: OrganisationFilter
-  ): OrganisationConnection! @policy(rule: PUBLIC)
-
-  "One service by id, archived or not."
-  service("The service's global id." id: ID!): Service @policy(rule: PUBLIC)
-
-  "Services in name order."
-  services(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return services after this cursor."
-    after: String
-    "Narrows the list; every given condition must hold."
-    filter: ServiceFilter
-  ): ServiceConnection! @policy(rule: PUBLIC)
-
-  "The vocabularies of taxonomy terms, built-in and imported, in name order."
-  taxonomies(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return taxonomies after this cursor."
-    after: String
-  ): TaxonomyConnection! @policy(rule: PUBLIC)
-
-  "The built-in needs vocabulary: what social prescribing helps with."
-  needs: [Need!]! @policy(rule: PUBLIC)
-
-  """
-  The services to suggest first for a person, best first, each with the
-  reasons for it. Hard filters (status, age, distance, cost, referrals,
-  language, accessibility) never let an unsuitable service through; the top
-  of the list covers each of the person's needs. Nothing about the person is
-  stored.
-  """
-  matchServices(
-    "Who the services are for."
-    profile: MatchProfileInput!
-    "How many matches to return, 1–50."
-    first: Int = 10
-  ): [Match!]! @policy(rule: PUBLIC)
-
-  "The signed-in account; null when not signed in (or for an API token)."
-  me: Account @policy(rule: PUBLIC)
-
-  "Every account (administrators)."
-  accounts: [Account!]! @policy(rule: ADMIN)
-
-  "Teams: all for administrators, their own for link workers."
-  teams: [Team!]! @policy(rule: STAFF)
-
-  "API tokens: an organisation's (partners see their own), or every one (administrators)."
-  apiTokens("Only this organisation's." organisationId: ID): [ApiToken!]! @policy(rule: EDITOR)
-
-  "The audit trail, newest first (administrators)."
-  auditLog(
-    "Narrows the trail."
-    filter: AuditFilter
-    "How many entries, 1–100 (default 20)."
-    first: Int
-    "Entries after this cursor."
-    after: String
-  ): AuditEntryConnection! @policy(rule: ADMIN)
-
-  """
-  Clients of your teams in name order. Administrators see every team's, and
-  must give a reason, which the audit trail keeps.
-  """
-  clients(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return clients after this cursor."
-    after: String
-    "Only clients with this status."
-    status: ClientStatus
-    "An administrator's reason for looking."
-    reason: String
-  ): ClientConnection! @policy(rule: STAFF)
-
-  """
-  One client, for link workers of the client's team; administrators give a
-  reason. Null when there is no such client or you may not see it. Every read
-  is written to the audit trail.
-  """
-  client("The client's id." id: ID!, "An administrator's reason for looking." reason: String): Client @policy(rule: STAFF)
-
-  """
-  One referral: for its client's team, and for the organisation it was sent
-  to once it is sent. Null when there is no such referral or you may not see it.
-  """
-  referral("The referral's id." id: ID!): Referral @policy(rule: SIGNED_IN)
-
-  """
-  Everything held about a client, as a JSON document: the answer to a
-  subject access request. Includes every audited read and write of the record.
-  """
-  exportClient("The client's id." id: ID!, "An administrator's reason." reason: String): String! @policy(rule: STAFF)
-
-  """
-  Anonymised casework report for team leads and commissioners: clients whose
-  episode began, and referrals made, in the date range (default: the last 12
-  months). Administrators see every team or one; link workers their own teams.
-  """
-  caseworkReport("First day (inclusive)." from: Date, "Last day (inclusive)." to: Date, "Only this team." teamId: ID): CaseworkReport! @policy(rule: STAFF)
-
-  "Referrals sent to your organisation, newest first (partners)."
-  incomingReferrals(
-    "Only referrals in these statuses."
-    status: [ReferralStatus!]
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return referrals after this cursor."
-    after: String
-  ): ReferralConnection! @policy(rule: EDITOR)
-}
-
-"A person who signs in."
-type Account implements Node {
-  "The account's global id."
-  id: ID!
-  "The e-mail address they sign in with."
-  email: String!
-  "Their name."
-  name: String!
-  "What the account is for."
-  role: Role!
-  "The organisation a partner speaks for."
-  organisation: Organisation
-  "The teams a link worker belongs to."
-  teams: [Team!]!
-  "Whether the account may no longer sign in."
-  disabled: Boolean!
-  "Whether signing in needs a code from an authenticator app (TOTP)."
-  totpEnabled: Boolean!
-  "Increases with every change; pass it back when updating."
-  version: Int!
-  "When it was created."
-  createdAt: DateTime!
-}
-
-"A new two-factor (TOTP) secret, shown once; confirm it with ` + "`" + `confirmTotp` + "`" + `."
-type TotpEnrolment {
-  "The secret in base32, to type into an authenticator app."
-  secret: String!
-  "The otpauth:// URI, to show as a QR code."
-  uri: String!
-}
-
-"A team of link workers, e.g. a GP practice; clients belong to teams."
-type Team implements Node {
-  "The team's global id."
-  id: ID!
-  "Its name."
-  name: String!
-  "Its link workers (administrators)."
-  members: [Account!]!
-}
-
-"A partner system's credential, sent as ` + "`" + `Authorization: Bearer <secret>` + "`" + `."
-type ApiToken {
-  "The token's global id."
-  id: ID!
-  "What it is for, e.g. 'CRM sync'."
-  name: String!
-  "The organisation it speaks for."
-  organisation: Organisation!
-  "What it may do."
-  scope: String!
-  "When it was created."
-  createdAt: DateTime!
-  "When it was last used."
-  lastUsedAt: DateTime
-  "When it was revoked; null while it works."
-  revokedAt: DateTime
-}
-
-"A new token and its secret: the secret is shown only now and stored only as a hash."
-type NewApiToken {
-  "The token."
-  token: ApiToken!
-  "The secret to send as ` + "`" + `Authorization: Bearer <secret>` + "`" + `."
-  secret: String!
-}
-
-"An entry of the append-only audit trail."
-type AuditEntry {
-  "Its number."
-  id: ID!
-  "When."
-  at: DateTime!
-  "anonymous, account or token."
-  actorKind: String!
-  "Who: an e-mail address or a token's name."
-  actor: String!
-  "What was attempted, e.g. service.edit."
-  action: String!
-  "What kind of object."
-  objectType: String!
-  "Which object."
-  objectId: String!
-  "allowed or denied."
-  outcome: String!
-  "Why it was denied, or what was done."
-  reason: String!
-  "The caller's network address."
-  address: String!
-  "The caller's user agent."
-  userAgent: String!
-}
-
-"A page of the audit trail."
-type AuditEntryConnection {
-  "The entries with their cursors."
-  edges: [AuditEntryEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-}
-
-"An audit entry in a list."
-type AuditEntryEdge {
-  "Its position."
-  cursor: String!
-  "The entry."
-  node: AuditEntry!
-}
-
-"Narrows the audit trail."
-input AuditFilter {
-  "Only this account's (or token's) actions."
-  actorId: ID
-  "Only this kind of object, e.g. service."
-  objectType: String
-  "Only this object."
-  objectId: String
-  "allowed or denied."
-  outcome: String
-  "Only this action, e.g. service.edit."
-  action: String
-}
-
-"An account as an administrator edits it."
-input AccountInput {
-  "The e-mail address they sign in with."
-  email: String!
-  "Their name."
-  name: String
-  "What the account is for."
-  role: Role!
-  "The organisation a partner speaks for (partners only)."
-  organisationId: ID
-  "A password of at least 12 characters; on update, omit to keep the current one."
-  password: String
-}
-
-"A person to match services for. Give at least one need, goal or interest."
-input MatchProfileInput {
-  "Need codes from the built-in vocabulary (see ` + "`" + `needs` + "`" + `)."
-  needs: [String!]
-  "Goals in the person's own words, e.g. 'get out of the house and meet people'."
-  goals: [String!]
-  "Interests, e.g. 'singing', 'gardening'."
-  interests: [String!]
-  "Age in years; services whose age range excludes it are left out."
-  age: Int
-  "Where the person is: coordinates or a UK postcode."
-  location: LocationInput
-  "Leave out services further away than this (needs location); remote services still count when acceptsRemote."
-  maxDistanceKm: Float
-  "Whether online and telephone services are acceptable (default true)."
-  acceptsRemote: Boolean
-  "When the person is free."
-  availability: [AvailabilityInput!]
-  "Only services that cost nothing."
-  freeOnly: Boolean
-  "Languages the person needs; services that state their languages must offer one."
-  languages: [String!]
-  "Accessibility the person needs (e.g. 'wheelchair access', 'hearing loop'); services that state their accessibility must offer it."
-  accessibility: [String!]
-}
-
-"A place: coordinates, or a UK postcode (or district, e.g. NE46)."
-input LocationInput {
-  "Latitude in degrees."
-  latitude: Float
-  "Longitude in degrees."
-  longitude: Float
-  "A UK postcode; unknown postcodes fall back to their district's centre."
-  postcode: String
-}
-
-"A time the person is free."
-input AvailabilityInput {
-  "The day."
-  day: Weekday!
-  "From (HH:MM); the whole day when omitted."
-  from: LocalTime
-  "Until (HH:MM)."
-  to: LocalTime
-}
-
-"A service suggested for a person."
-type Match {
-  "The service."
-  service: Service!
-  "How well it suits the person, 0–1 (comparable within one answer)."
-  score: Float!
-  "Distance in km to its nearest location, when both places are known."
-  distanceKm: Float
-  "Its nearest location's name, when known."
-  nearestLocation: String
-  "The session that fits the person's availability (or its first session)."
-  session: MatchSession
-  "The person's needs it covers."
-  needsCovered: [String!]!
-  "Why it is suggested, in sentences a link worker can repeat."
-  reasons: [MatchReason!]!
-}
-
-"A reason for a match."
-type MatchReason {
-  "What kind of reason."
-  kind: MatchReasonKind!
-  "The reason in words."
-  text: String!
-}
-
-"Kinds of reason."
-enum MatchReasonKind {
-  "It addresses one of the person's needs."
-  NEED
-  "It matches the person's own words."
-  GOAL
-  "How far away it is."
-  DISTANCE
-  "It can be used from home."
-  REMOTE
-  "A session that fits."
-  SESSION
-  "What it costs."
-  COST
-  "When the listing was last checked."
-  VERIFIED
-  "How referrals to it have gone."
-  HISTORY
-}
-
-"A recurring session of a matched service."
-type MatchSession {
-  "The days it happens."
-  days: [Weekday!]!
-  "When it starts."
-  opensAt: LocalTime
-  "When it ends."
-  closesAt: LocalTime
-  "Monthly rather than weekly."
-  monthly: Boolean!
-  "Where, when at one of its locations."
-  location: String!
-  "Anything else about it."
-  note: String!
-}
-
-"Counts over every service a list holds, for search screens."
-type ServiceFacets {
-  "How many services the counts cover."
-  total: Int!
-  "Services per need they address (tagged, mapped or found in their text)."
-  needs: [NeedCount!]!
-  "Services per taxonomy term, most common first (at most 50)."
-  terms: [TermCount!]!
-  "Services per delivery mode."
-  deliveryModes: [DeliveryModeCount!]!
-  "How many are free."
-  free: Int!
-}
-
-"A need and how many services address it."
-type NeedCount {
-  "The need's code."
-  code: String!
-  "The need's label."
-  label: String!
-  "How many services."
-  count: Int!
-}
-
-"A taxonomy term and how many services carry it."
-type TermCount {
-  "The term's global id."
-  termId: ID!
-  "The term's label."
-  label: String!
-  "How many services."
-  count: Int!
-}
-
-"A delivery mode and how many services use it."
-type DeliveryModeCount {
-  "The mode."
-  mode: DeliveryMode!
-  "How many services."
-  count: Int!
-}
-
-type Mutation {
-  "Adds an organisation to the directory."
-  createOrganisation("The new organisation." input: OrganisationInput!): Organisation! @policy(rule: ADMIN)
-
-  "Replaces an organisation's details."
-  updateOrganisation(
-    "The organisation's global id."
-    id: ID!
-    "The version the edit is based on; a stale version fails with CONFLICT."
-    version: Int!
-    "The organisation's new details."
-    input: OrganisationInput!
-  ): Organisation! @policy(rule: EDITOR)
-
-  "Archives an organisation and every one of its services."
-  archiveOrganisation(
-    "The organisation's global id."
-    id: ID!
-    "The version the archive is based on."
-    version: Int!
-  ): Organisation! @policy(rule: ADMIN)
-
-  "Adds a service, with its locations, schedules, terms, eligibility and costs, in one step."
-  createService(
-    "The global id of the organisation that runs the service."
-    organisationId: ID!
-    "The new service."
-    input: ServiceInput!
-  ): Service! @policy(rule: EDITOR)
-
-  """
-  Replaces a whole service: its details and all its parts (locations, schedules,
-  costs, contacts, needs and terms) become exactly those given.
-  """
-  updateService(
-    "The service's global id."
-    id: ID!
-    "The version the edit is based on; a stale version fails with CONFLICT."
-    version: Int!
-    "The service as edited."
-    input: ServiceInput!
-  ): Service! @policy(rule: EDITOR)
-
-  "Archives a service: it leaves lists and matching but can still be fetched by id."
-  archiveService(
-    "The service's global id."
-    id: ID!
-    "The version the archive is based on."
-    version: Int!
-  ): Service! @policy(rule: EDITOR)
-
-  "Records that a service's listing was checked and found correct."
-  verifyService(
-    "The service's global id."
-    id: ID!
-    "The version the check is based on."
-    version: Int!
-    "The e-mail address of who checked the listing (Open Referral's assurer_email)."
-    assurer: String!
-    "When it was checked; today when omitted. Must not be in the future."
-    assuredDate: Date
-  ): Service! @policy(rule: EDITOR)
-
-  """
-  Signs in with an e-mail address and password, setting the session cookie.
-  Accounts with two-factor sign-in on also need the current code. Signing in
-  ends the account's other sessions: one session per person. A wrong e-mail
-  address, password or code gets one answer; failures are throttled.
-  """
-  login(
-    "The account's e-mail address."
-    email: String!
-    "Its password."
-    password: String!
-    "The six-digit code from the authenticator app, for accounts with two-factor sign-in on."
-    code: String
-  ): Account! @policy(rule: PUBLIC)
-
-  "Signs out, ending the session and clearing its cookie."
-  logout: Boolean! @policy(rule: PUBLIC)
-
-  "Signs out everywhere: ends every session of the signed-in person, on every browser."
-  logoutEverywhere: Boolean! @policy(rule: SIGNED_IN)
-
-  """
-  Starts two-factor sign-in (TOTP) for the signed-in administrator: returns a
-  new secret for an authenticator app. It takes effect once ` + "`" + `confirmTotp` + "`" + ` is
-  given a code from it; enrolling again before that replaces the secret.
-  """
-  enrolTotp: TotpEnrolment! @policy(rule: ADMIN)
-
-  "Turns two-factor sign-in on, given the code the authenticator app shows for the enrolled secret."
-  confirmTotp("The current six-digit code." code: String!): Account! @policy(rule: ADMIN)
-
-  "Turns two-factor sign-in off; needs the password and a current code."
-  disableTotp("The account's password." password: String!, "The current six-digit code." code: String!): Account! @policy(rule: ADMIN)
-
-  "Creates an account."
-  createAccount("The new account." input: AccountInput!): Account! @policy(rule: ADMIN)
-
-  "Replaces an account's details; a new password ends its sessions."
-  updateAccount("The account's global id." id: ID!, "The version the edit is based on." version: Int!, "Its new details." input: AccountInput!): Account! @policy(rule: ADMIN)
-
-  "Stops an account signing in and ends its sessions."
-  disableAccount("The account's global id." id: ID!, "The version this is based on." version: Int!): Account! @policy(rule: ADMIN)
-
-  "Creates a team."
-  createTeam("Its name, e.g. the GP practice." name: String!): Team! @policy(rule: ADMIN)
-
-  "Adds a link worker to a team."
-  addTeamMember("The team." teamId: ID!, "The link worker's account." accountId: ID!): Team! @policy(rule: ADMIN)
-
-  "Takes a link worker out of a team."
-  removeTeamMember("The team." teamId: ID!, "The link worker's account." accountId: ID!): Team! @policy(rule: ADMIN)
-
-  "Issues an API token for an organisation (administrators, or a partner signed in as a person for their own)."
-  createApiToken("The organisation it speaks for." organisationId: ID!, "What it is for." name: String!): NewApiToken! @policy(rule: EDITOR)
-
-  "Revokes an API token."
-  revokeApiToken("The token's global id." id: ID!): ApiToken! @policy(rule: EDITOR)
-
-  "Records a new client, with their consent to hold their data (link workers of the team)."
-  createClient(input: ClientInput!): Client! @policy(rule: STAFF)
-
-  "Replaces a client's details, needs and preferences, if ` + "`" + `version` + "`" + ` is still current."
-  updateClient("The client." id: ID!, "The version you edited." version: Int!, input: ClientInput!): Client! @policy(rule: STAFF)
-
-  "Opens, holds or closes a client's episode; closing needs a reason."
-  setClientStatus(id: ID!, version: Int!, status: ClientStatus!, "Why (required to close)." reason: String): Client! @policy(rule: STAFF)
-
-  "Adds a goal in the client's own words."
-  addGoal("The client." clientId: ID!, input: GoalInput!): Goal! @policy(rule: STAFF)
-
-  "Changes a goal: words, needs, status or progress."
-  updateGoal(id: ID!, version: Int!, input: GoalInput!): Goal! @policy(rule: STAFF)
-
-  """
-  Plans or records the client's next session. An episode has up to 12; a
-  13th needs ` + "`" + `extensionReason` + "`" + `. Reopening a closed client starts a new episode.
-  """
-  recordSession("The client." clientId: ID!, input: SessionInput!): ClientSession! @policy(rule: STAFF)
-
-  "Records what happened at a session."
-  updateSession(id: ID!, version: Int!, input: SessionInput!): ClientSession! @policy(rule: STAFF)
-
-  "Refers a client to a service: a draft, or sent at once with ` + "`" + `send: true` + "`" + `."
-  createReferral(input: ReferralInput!): Referral! @policy(rule: STAFF)
-
-  """
-  Moves a referral on: link workers send and withdraw; the receiving
-  organisation accepts, declines (with a reason) and records attendance.
-  ` + "`" + `version` + "`" + ` is the version you saw: if someone answered first, CONFLICT.
-  """
-  moveReferral(id: ID!, version: Int!, to: ReferralStatus!, "Why; required to decline." reason: String): Referral! @policy(rule: SIGNED_IN)
-
-  """
-  Erases a client's personal data (name, date of birth, contact details, NHS
-  number, free text), keeping anonymised counts for reports. Cannot be undone.
-  """
-  eraseClient(id: ID!, "Why, e.g. the client's request and its date." reason: String!): Client! @policy(rule: STAFF)
-
-  "Records a wellbeing measure (ONS4 or SWEMWBS) for a client."
-  recordOutcome("The client." clientId: ID!, input: OutcomeInput!): OutcomeMeasure! @policy(rule: STAFF)
-}
-
-"A community organisation, charity, public body or business that runs services."
-type Organisation implements Node {
-  "The organisation's global id."
-  id: ID!
-  "The organisation's name."
-  name: String!
-  "What the organisation does."
-  description: String!
-  "Its website, if any."
-  website: String!
-  "A general e-mail address, if any."
-  email: String!
-  "A general telephone number, if any."
-  phone: String!
-  "Registered charity number, if any."
-  charityNumber: String!
-  "Companies House number, if any."
-  companyNumber: String!
-  "When it was archived; null while it is listed."
-  archivedAt: DateTime
-  "Increases with every change; pass it back when updating."
-  version: Int!
-  "When it was added."
-  createdAt: DateTime!
-  "When it last changed."
-  updatedAt: DateTime!
-  "The organisation's services, in name order."
-  services(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return services after this cursor."
-    after: String
-    "Include archived services."
-    includeArchived: Boolean = false
-  ): ServiceConnection!
-}
-
-"Service status, as Open Referral defines it."
-enum ServiceStatus {
-  "Running and taking people."
-  ACTIVE
-  "Not currently running."
-  INACTIVE
-  "Closed for good."
-  DEFUNCT
-  "Paused for a while, expected to return."
-  TEMPORARILY_CLOSED
-}
-
-"How a service reaches people."
-enum DeliveryMode {
-  "Face to face at a location."
-  IN_PERSON
-  "Online, e.g. a video call or web chat."
-  ONLINE
-  "By telephone."
-  TELEPHONE
-}
-
-"How a person gets to use a service."
-enum AccessRoute {
-  "People can contact the service themselves."
-  SELF_REFERRAL
-  "A social prescribing link worker can refer."
-  LINK_WORKER_REFERRAL
-  "A GP can refer."
-  GP_REFERRAL
-  "Another professional (e.g. a social worker or nurse) can refer."
-  PROFESSIONAL_REFERRAL
-}
-
-"A day of the week."
-enum Weekday {
-  "Monday."
-  MONDAY
-  "Tuesday."
-  TUESDAY
-  "Wednesday."
-  WEDNESDAY
-  "Thursday."
-  THURSDAY
-  "Friday."
-  FRIDAY
-  "Saturday."
-  SATURDAY
-  "Sunday."
-  SUNDAY
-}
-
-"How often a schedule repeats."
-enum Frequency {
-  "Every ` + "`" + `interval` + "`" + ` weeks on the given days."
-  WEEKLY
-  "Every ` + "`" + `interval` + "`" + ` months on the given days."
-  MONTHLY
-}
-
-"A group, activity or service that people can be connected to."
-type Service implements Node {
-  "The service's global id."
-  id: ID!
-  "The organisation that runs it."
-  organisation: Organisation!
-  "The service's name."
-  name: String!
-  "What happens, who it is for and what to expect."
-  description: String!
-  "A web page about the service, if any."
-  url: String!
-  "An e-mail address for the service, if any."
-  email: String!
-  "Whether it is running."
-  status: ServiceStatus!
-  "Who may use it."
-  eligibility: Eligibility!
-  "True when it costs the person nothing."
-  free: Boolean!
-  "Free text about cost, e.g. 'donations welcome'."
-  costDescription: String!
-  "Prices, if it is not free or has optional costs."
-  costs: [CostOption!]!
-  "How it is delivered."
-  deliveryModes: [DeliveryMode!]!
-  "How people can get to use it."
-  accessRoutes: [AccessRoute!]!
-  "Whether it is taking new referrals now."
-  acceptingReferrals: Boolean!
-  "Places available now, where the service says."
-  spaces: Int
-  "Accessibility features, e.g. 'wheelchair accessible', 'hearing loop'."
-  accessibility: [String!]!
-  "Languages it is offered in."
-  languages: [String!]!
-  "The needs it addresses, from the built-in vocabulary."
-  needs: [Need!]!
-  "Every taxonomy term it is tagged with, built-in needs included."
-  terms: [TaxonomyTerm!]!
-  "Where it happens, in the order the service lists them."
-  locations: [ServiceLocation!]!
-  "When it happens: every session, at a location or not."
-  schedules: [Schedule!]!
-  "People or roles to contact."
-  contacts: [Contact!]!
-  "When the listing was last checked as correct."
-  assuredDate: Date
-  "The e-mail address of who last checked the listing."
-  assurer: String!
-  "When it was archived; null while it is listed."
-  archivedAt: DateTime
-  "The id it had in the dataset it was imported from (empty when entered here)."
-  sourceId: String!
-  "The name of the dataset it was imported from (empty when entered here)."
-  source: String!
-  "Increases with every change; pass it back when updating."
-  version: Int!
-  "When it was added."
-  createdAt: DateTime!
-  "When it last changed."
-  updatedAt: DateTime!
-}
-
-"Who may use a service."
-type Eligibility {
-  "The youngest age served, if limited."
-  minimumAge: Int
-  "The oldest age served, if limited."
-  maximumAge: Int
-  "Other conditions, in words (e.g. 'for unpaid carers')."
-  description: String!
-}
-
-"One price of a service."
-type CostOption {
-  "What the price is for, e.g. 'per session'."
-  option: String!
-  "The amount, if known."
-  amount: Float
-  "ISO 4217 currency code."
-  currency: String!
-  "The price in words, e.g. '£3 including tea and cake'."
-  amountDescription: String!
-}
-
-"A person or role to contact about a service."
-type Contact {
-  "Their name."
-  name: String!
-  "Their role."
-  title: String!
-  "Their e-mail address."
-  email: String!
-  "Their telephone number."
-  phone: String!
-}
-
-"A place where services happen."
-type Location implements Node {
-  "The location's global id."
-  id: ID!
-  "The place's name, e.g. 'St Mary's Church Hall'."
-  name: String!
-  "About the place: how to find it, parking, the entrance."
-  description: String!
-  "First line of the address."
-  address1: String!
-  "Second line of the address."
-  address2: String!
-  "Town or city."
-  city: String!
-  "County or region."
-  region: String!
-  "Postcode, normalised (upper case, one space)."
-  postcode: String!
-  "ISO 3166 country code."
-  country: String!
-  "Latitude in degrees (WGS84)."
-  latitude: Float
-  "Longitude in degrees (WGS84)."
-  longitude: Float
-  "Accessibility features of the place."
-  accessibility: [String!]!
-  "Increases with every change."
-  version: Int!
-}
-
-"A location as one service uses it."
-type ServiceLocation {
-  "The place."
-  location: Location!
-  "What is special about this service at this place."
-  description: String!
-}
-
-"A recurring session of a service."
-type Schedule {
-  "How often it repeats."
-  frequency: Frequency!
-  "Repeat every this many weeks or months."
-  interval: Int!
-  "The days it happens."
-  days: [Weekday!]!
-  "When it starts."
-  opensAt: LocalTime
-  "When it ends."
-  closesAt: LocalTime
-  "First date it applies."
-  validFrom: Date
-  "Last date it applies."
-  validTo: Date
-  "Anything else, e.g. 'first Tuesday of the month' or 'term time only'."
-  note: String!
-  "Where the session happens, when it is at one of the service's locations."
-  location: Location
-}
-
-"A vocabulary of terms, e.g. Signpost's needs or an imported 211/AIRS taxonomy."
-type Taxonomy implements Node {
-  "The taxonomy's global id."
-  id: ID!
-  "Its name."
-  name: String!
-  "What it is."
-  description: String!
-  "Where it is published."
-  uri: String!
-  "Which version of it."
-  version: String!
-  "True for Signpost's built-in needs vocabulary, which imports never change."
-  builtIn: Boolean!
-  "Its terms in name order."
-  terms(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return terms after this cursor."
-    after: String
-    "Only the children of this term."
-    parentId: ID
-    "Only terms without a parent (ignored when parentId is given)."
-    topLevel: Boolean = false
-  ): TaxonomyTermConnection!
-}
-
-"A term of a taxonomy."
-type TaxonomyTerm implements Node {
-  "The term's global id."
-  id: ID!
-  "Its code within the taxonomy."
-  code: String!
-  "Its label."
-  name: String!
-  "What it means."
-  description: String!
-  "The taxonomy it belongs to."
-  taxonomy: Taxonomy!
-  "Its parent term, if any."
-  parent: TaxonomyTerm
-}
-
-"A need from the built-in vocabulary."
-type Need {
-  "The stable code, e.g. ` + "`" + `loneliness` + "`" + `."
-  code: String!
-  "A label to show people."
-  label: String!
-  "What the need covers."
-  description: String!
-  "The taxonomy term behind the need."
-  term: TaxonomyTerm!
-}
-
-"A page of organisations."
-type OrganisationConnection {
-  "The organisations on this page with their cursors."
-  edges: [OrganisationEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many organisations the whole list holds."
-  totalCount: Int!
-}
-
-"An organisation in a list."
-type OrganisationEdge {
-  "Its position in the list."
-  cursor: String!
-  "The organisation."
-  node: Organisation!
-}
-
-"A page of services."
-type ServiceConnection {
-  "The services on this page with their cursors."
-  edges: [ServiceEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many services the whole list holds."
-  totalCount: Int!
-  "Facet counts over the whole list."
-  facets: ServiceFacets!
-}
-
-"A service in a list."
-type ServiceEdge {
-  "Its position in the list."
-  cursor: String!
-  "The service."
-  node: Service!
-}
-
-"A page of taxonomies."
-type TaxonomyConnection {
-  "The taxonomies on this page with their cursors."
-  edges: [TaxonomyEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many taxonomies there are."
-  totalCount: Int!
-}
-
-"A taxonomy in a list."
-type TaxonomyEdge {
-  "Its position in the list."
-  cursor: String!
-  "The taxonomy."
-  node: Taxonomy!
-}
-
-"A page of taxonomy terms."
-type TaxonomyTermConnection {
-  "The terms on this page with their cursors."
-  edges: [TaxonomyTermEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many terms the whole list holds."
-  totalCount: Int!
-}
-
-"A taxonomy term in a list."
-type TaxonomyTermEdge {
-  "Its position in the list."
-  cursor: String!
-  "The term."
-  node: TaxonomyTerm!
-}
-
-"Narrows a list of organisations."
-input OrganisationFilter {
-  "Words in the name or description."
-  text: String
-  "Include archived organisations."
-  includeArchived: Boolean = false
-}
-
-"Narrows a list of services. Lists match any of their values; all given fields must match."
-input ServiceFilter {
-  "Only this organisation's services."
-  organisationId: ID
-  "Only services with one of these statuses."
-  status: [ServiceStatus!]
-  "Only services addressing at least one of these needs (codes)."
-  needs: [String!]
-  "Only services tagged with at least one of these taxonomy terms."
-  termIds: [ID!]
-  "Only free services."
-  freeOnly: Boolean = false
-  "Only services delivered in at least one of these ways."
-  deliveryModes: [DeliveryMode!]
-  "Keywords matched against the name and description (English stemming; quotes, OR and -word work)."
-  text: String
-  "Include archived services."
-  includeArchived: Boolean = false
-  "Only services with a location within a distance of a postcode or point."
-  near: NearInput
-}
-
-"A circle on the map: a UK postcode (or district, e.g. NE46) or coordinates, and a distance."
-input NearInput {
-  "A UK postcode or district; unknown postcodes fall back to their district's centre."
-  postcode: String
-  "Latitude of the centre, with longitude, instead of a postcode."
-  latitude: Float
-  "Longitude of the centre."
-  longitude: Float
-  "The distance in kilometres, above 0 and at most 1000."
-  distanceKm: Float!
-}
-
-"An organisation's details."
-input OrganisationInput {
-  "Its name; must not be empty."
-  name: String!
-  "What it does."
-  description: String
-  "Its website (http:// or https://)."
-  website: String
-  "A general e-mail address."
-  email: String
-  "A general telephone number."
-  phone: String
-  "Registered charity number."
-  charityNumber: String
-  "Companies House number."
-  companyNumber: String
-}
-
-"A whole service as edited."
-input ServiceInput {
-  "Its name; must not be empty."
-  name: String!
-  "What happens, who it is for and what to expect."
-  description: String
-  "A web page about it (http:// or https://)."
-  url: String
-  "An e-mail address for it."
-  email: String
-  "Whether it is running (default ACTIVE)."
-  status: ServiceStatus = ACTIVE
-  "Who may use it."
-  eligibility: EligibilityInput
-  "True when it costs the person nothing (default false)."
-  free: Boolean = false
-  "Free text about cost."
-  costDescription: String
-  "Prices."
-  costs: [CostOptionInput!]
-  "How it is delivered."
-  deliveryModes: [DeliveryMode!]
-  "How people can get to use it."
-  accessRoutes: [AccessRoute!]
-  "Whether it is taking new referrals (default true)."
-  acceptingReferrals: Boolean = true
-  "Places available now."
-  spaces: Int
-  "Accessibility features."
-  accessibility: [String!]
-  "Languages it is offered in."
-  languages: [String!]
-  "Codes of the needs it addresses, from ` + "`" + `needs` + "`" + `."
-  needs: [String!]
-  "Global ids of other taxonomy terms to tag it with."
-  termIds: [ID!]
-  "People or roles to contact."
-  contacts: [ContactInput!]
-  "Where it happens."
-  locations: [ServiceLocationInput!]
-  "Sessions not tied to a location (e.g. a telephone line's hours)."
-  schedules: [ScheduleInput!]
-}
-
-"Who may use a service."
-input EligibilityInput {
-  "The youngest age served (0–130)."
-  minimumAge: Int
-  "The oldest age served (0–130), not below minimumAge."
-  maximumAge: Int
-  "Other conditions, in words."
-  description: String
-}
-
-"One price."
-input CostOptionInput {
-  "What the price is for."
-  option: String
-  "The amount; not negative, and zero for a free service."
-  amount: Float
-  "ISO 4217 code (default GBP)."
-  currency: String
-  "The price in words."
-  amountDescription: String
-}
-
-"A person or role to contact; give at least one field."
-input ContactInput {
-  "Their name."
-  name: String
-  "Their role."
-  title: String
-  "Their e-mail address."
-  email: String
-  "Their telephone number."
-  phone: String
-}
-
-"""
-Where a service happens: an existing location (` + "`" + `locationId` + "`" + `), a new one
-(` + "`" + `location` + "`" + `), or an existing one edited in place (both).
-"""
-input ServiceLocationInput {
-  "An existing location's global id."
-  locationId: ID
-  "The place's details."
-  location: PlaceInput
-  "What is special about the service at this place."
-  description: String
-  "Sessions at this place."
-  schedules: [ScheduleInput!]
-}
-
-"A place where services happen."
-input PlaceInput {
-  "Its name; a location needs a name, an address or a postcode."
-  name: String
-  "How to find it, parking, the entrance."
-  description: String
-  "First line of the address."
-  address1: String
-  "Second line of the address."
-  address2: String
-  "Town or city."
-  city: String
-  "County or region."
-  region: String
-  "A UK postcode when the country is GB."
-  postcode: String
-  "ISO 3166 country code (default GB)."
-  country: String
-  "Latitude in degrees, −90 to 90; give both or neither."
-  latitude: Float
-  "Longitude in degrees, −180 to 180; give both or neither."
-  longitude: Float
-  "Accessibility features of the place."
-  accessibility: [String!]
-}
-
-"A recurring session."
-input ScheduleInput {
-  "How often it repeats (default WEEKLY)."
-  frequency: Frequency = WEEKLY
-  "Repeat every this many weeks or months, 1–52 (default 1)."
-  interval: Int = 1
-  "The days it happens; at least one."
-  days: [Weekday!]!
-  "When it starts; before closesAt."
-  opensAt: LocalTime
-  "When it ends."
-  closesAt: LocalTime
-  "First date it applies."
-  validFrom: Date
-  "Last date it applies; not before validFrom."
-  validTo: Date
-  "Anything else, e.g. 'term time only'."
-  note: String
-}
-
-"Whether a client's episode is open."
-enum ClientStatus {
-  OPEN
-  ON_HOLD
-  CLOSED
-}
-
-"How a client prefers to be contacted."
-enum ContactMethod {
-  PHONE
-  EMAIL
-  TEXT
-  POST
-}
-
-"Who referred the client to social prescribing."
-enum ReferralSource {
-  GP_PRACTICE
-  SELF
-  OTHER
-}
-
-"A person a link worker supports. Only link workers of the client's team (and administrators, with a reason) see one."
-type Client {
-  "The client's id."
-  id: ID!
-  "Increases with every change; pass it back when editing."
-  version: Int!
-  "The team whose client this is."
-  team: Team!
-  "The assigned link worker."
-  linkWorker: Account
-  firstName: String!
-  lastName: String!
-  dateOfBirth: Date
-  "Age in whole years today, from the date of birth."
-  age: Int
-  "The postcode as resolved (a district alone when only that is known)."
-  postcode: String
-  latitude: Float
-  longitude: Float
-  "NHS number, written 3 3 4."
-  nhsNumber: String
-  email: String
-  phone: String
-  preferredContact: ContactMethod!
-  referralSource: ReferralSource!
-  "The GP practice's name or code, or who else referred."
-  referralDetail: String!
-  "Consent to hold the client's data."
-  consentToHold: Boolean!
-  "Consent to share contact details with a provider in a referral."
-  consentToShare: Boolean!
-  status: ClientStatus!
-  closedReason: String
-  "Needs, highest priority first."
-  needs: [ClientNeed!]!
-  goals: [Goal!]!
-  preferences: ClientPreferences!
-  "Sessions of every episode, in order."
-  sessions: [ClientSession!]!
-  "Why the client may have more than 12 sessions, once recorded."
-  sessionLimitReason: String
-  "The current episode: 1, and one more each time a closed client is reopened."
-  episode: Int!
-  "Referrals, newest first."
-  referrals: [Referral!]!
-  "Wellbeing measures by instrument and date."
-  outcomes: [OutcomeMeasure!]!
-  "Change from the first baseline to the latest later measure, per instrument."
-  wellbeingChange: [WellbeingChange!]!
-  """
-  Services ranked for this client by the matching engine, from their needs,
-  active goals, interests, age, location and preferences; services they are
-  already referred to are left out.
-  """
-  suggestedServices("How many, 1–50." first: Int = 10): [Match!]!
-  createdAt: DateTime!
-  updatedAt: DateTime!
-}
-
-"A page of clients."
-type ClientConnection {
-  edges: [ClientEdge!]!
-  pageInfo: PageInfo!
-}
-
-"A client in a list."
-type ClientEdge {
-  cursor: String!
-  node: Client!
-}
-
-"A need of a client, from the needs vocabulary."
-type ClientNeed {
-  "The need's code, e.g. loneliness."
-  need: String!
-  "1 highest, 3 lowest."
-  priority: Int!
-}
-
-"When and how a client can take part."
-type ClientPreferences {
-  availability: [Availability!]!
-  maxDistanceKm: Float
-  remoteOk: Boolean!
-  freeOnly: Boolean!
-  languages: [String!]!
-  accessibility: [String!]!
-  interests: [String!]!
-}
-
-"A day (and optionally hours) a client is free."
-type Availability {
-  "The day."
-  day: Weekday!
-  "From, e.g. 09:30; absent for the whole day."
-  from: String
-  to: String
-}
-
-"A goal in the client's own words."
-type Goal {
-  id: ID!
-  version: Int!
-  text: String!
-  "Need codes the goal addresses."
-  needs: [String!]!
-  status: GoalStatus!
-  "Progress, 0–10."
-  progress: Int!
-  createdAt: DateTime!
-  updatedAt: DateTime!
-}
-
-"Where a goal stands."
-enum GoalStatus {
-  ACTIVE
-  ACHIEVED
-  DROPPED
-}
-
-"How a session was held."
-enum SessionKind {
-  FACE_TO_FACE
-  TELEPHONE
-  VIDEO
-  HOME_VISIT
-}
-
-"A session with the link worker."
-type ClientSession {
-  id: ID!
-  version: Int!
-  "The client's episode the session belongs to."
-  episode: Int!
-  "1 for the first session of the episode."
-  number: Int!
-  date: Date!
-  kind: SessionKind!
-  durationMinutes: Int
-  notes: String!
-  "Whether the client came; null while planned."
-  attended: Boolean
-}
-
-"Where a referral stands."
-enum ReferralStatus {
-  DRAFT
-  SENT
-  ACCEPTED
-  DECLINED
-  ATTENDED
-  DID_NOT_ATTEND
-  COMPLETED
-  WITHDRAWN
-}
-
-"A social prescription: a client referred to a service."
-type Referral {
-  id: ID!
-  version: Int!
-  status: ReferralStatus!
-  service: Service!
-  "The receiving organisation."
-  organisation: Organisation!
-  "The link worker's message to the provider."
-  message: String!
-  "Whether the client's contact details are shared (needs their consent)."
-  shareDetails: Boolean!
-  """
-  The person referred as the provider sees them: without consent to share,
-  only a first name and the link worker's contact.
-  """
-  person: ReferredPerson!
-  sentAt: DateTime
-  createdAt: DateTime!
-  updatedAt: DateTime!
-  "Every move, oldest first."
-  history: [ReferralEvent!]!
-}
-
-"What a referral shares about the person referred."
-type ReferredPerson {
-  firstName: String!
-  lastName: String
-  phone: String
-  email: String
-  postcode: String
-  preferredContact: ContactMethod
-  linkWorkerName: String
-  linkWorkerEmail: String
-}
-
-"One move of a referral."
-type ReferralEvent {
-  from: ReferralStatus!
-  to: ReferralStatus!
-  "Who moved it (their e-mail or token name)."
-  by: String!
-  reason: String
-  at: DateTime!
-}
-
-"A wellbeing questionnaire."
-enum Instrument {
-  "ONS personal wellbeing: life satisfaction, worthwhile, happiness, anxiety; each 0–10."
-  ONS4
-  "Short Warwick-Edinburgh Mental Wellbeing Scale: seven items 1–5, total 7–35."
-  SWEMWBS
-}
-
-"When in the episode a measure was taken."
-enum MeasureKind {
-  BASELINE
-  REVIEW
-  FINAL
-}
-
-"A completed wellbeing questionnaire."
-type OutcomeMeasure {
-  id: ID!
-  instrument: Instrument!
-  kind: MeasureKind!
-  date: Date!
-  "Item scores in the instrument's order."
-  scores: [Int!]!
-  "SWEMWBS raw total (7–35); null for ONS4, whose items are reported one by one."
-  total: Int
-}
-
-"Change from baseline on one instrument."
-type WellbeingChange {
-  instrument: Instrument!
-  baseline: OutcomeMeasure!
-  latest: OutcomeMeasure!
-  "Latest minus baseline, item by item (for ONS4 anxiety a fall is an improvement)."
-  itemChanges: [Int!]!
-  "Latest minus baseline total (SWEMWBS only)."
-  totalChange: Int
-}
-
-"A client as the link worker records them."
-input ClientInput {
-  "The owning team (one of yours)."
-  teamId: ID!
-  linkWorkerId: ID
-  firstName: String!
-  lastName: String
-  dateOfBirth: Date
-  "A UK postcode, resolved to coordinates."
-  postcode: String
-  "Ten digits with a valid check digit; spaces allowed."
-  nhsNumber: String
-  email: String
-  phone: String
-  "Default PHONE."
-  preferredContact: ContactMethod
-  referralSource: ReferralSource!
-  "Required for GP_PRACTICE: the practice's name or code."
-  referralDetail: String
-  "Must be true: a record is only kept with consent."
-  consentToHold: Boolean!
-  consentToShare: Boolean
-  needs: [ClientNeedInput!]
-  availability: [AvailabilityInput!]
-  maxDistanceKm: Float
-  "Default true."
-  remoteOk: Boolean
-  freeOnly: Boolean
-  languages: [String!]
-  accessibility: [String!]
-  interests: [String!]
-}
-
-"A need with its priority."
-input ClientNeedInput {
-  "A code from ` + "`" + `needs` + "`" + `."
-  need: String!
-  "1 highest, 3 lowest; default 2."
-  priority: Int
-}
-
-"A goal."
-input GoalInput {
-  text: String!
-  "Need codes of the client that the goal addresses."
-  needs: [String!]
-  status: GoalStatus
-  "0–10; default 0."
-  progress: Int
-}
-
-"A session planned or held."
-input SessionInput {
-  date: Date!
-  kind: SessionKind!
-  durationMinutes: Int
-  notes: String
-  attended: Boolean
-  "Why the client needs more than 12 sessions (needed once, for the 13th)."
-  extensionReason: String
-}
-
-"A referral to write."
-input ReferralInput {
-  clientId: ID!
-  serviceId: ID!
-  message: String
-  "Share the client's contact details (needs their consent)."
-  shareDetails: Boolean
-  "Send at once instead of keeping a draft."
-  send: Boolean
-}
-
-"A completed questionnaire."
-input OutcomeInput {
-  instrument: Instrument!
-  kind: MeasureKind!
-  date: Date!
-  "Item scores in order: 4 for ONS4 (0–10), 7 for SWEMWBS (1–5)."
-  scores: [Int!]!
-}
-
-"An anonymised casework report: counts only, nothing about a person."
-type CaseworkReport {
-  from: Date!
-  to: Date!
-  "Clients whose episode began in the period."
-  clientsReferred: Int!
-  "Those clients by referral source (GP_PRACTICE, SELF, OTHER)."
-  bySource: [KeyCount!]!
-  "Needs of those clients, with how many have no accepted referral to a service meeting the need."
-  needs: [NeedReport!]!
-  "Referrals made in the period by status."
-  referralsByStatus: [KeyCount!]!
-  "Sent referrals per service, most first."
-  services: [ServiceReferralReport!]!
-  "Sent referrals per organisation."
-  organisations: [OrganisationReferralReport!]!
-  "Mean change from baseline per instrument."
-  wellbeing: [WellbeingReport!]!
-  "Services that received referrals but whose details have not been verified in 12 months."
-  unverifiedServices: [ServiceReferralReport!]!
-}
-
-"A count under a key."
-type KeyCount {
-  key: String!
-  count: Int!
-}
-
-"A need's count in a report."
-type NeedReport {
-  need: String!
-  clients: Int!
-  "Clients with the need and no accepted referral to a service that meets it."
-  unmet: Int!
-}
-
-"Referral counts and rates for a service."
-type ServiceReferralReport {
-  service: Service!
-  serviceName: String!
-  organisationName: String!
-  sent: Int!
-  accepted: Int!
-  attended: Int!
-  "Accepted of those answered; null before any answer."
-  acceptanceRate: Float
-  "Attended of those accepted whose attendance is recorded; null before any."
-  attendanceRate: Float
-  "When the service's details were last verified."
-  verifiedOn: Date
-}
-
-"Referral counts and rates for an organisation."
-type OrganisationReferralReport {
-  organisation: Organisation!
-  organisationName: String!
-  sent: Int!
-  accepted: Int!
-  attended: Int!
-  acceptanceRate: Float
-  attendanceRate: Float
-}
-
-"Mean change from baseline on an instrument."
-type WellbeingReport {
-  instrument: Instrument!
-  "Clients with a baseline and a later measure."
-  pairs: Int!
-  "Mean change per item."
-  meanItemChanges: [Float!]!
-  "Mean change of the total (SWEMWBS only)."
-  meanTotalChange: Float
-}
-
-"A page of referrals."
-type ReferralConnection {
-  edges: [ReferralEdge!]!
-  pageInfo: PageInfo!
-}
-
-"A referral in a list."
-type ReferralEdge {
-  cursor: String!
-  node: Referral!
-}
-`, BuiltIn: false},
+	{Name: "schema/access.graphql", Input: sourceData("schema/access.graphql"), BuiltIn: false},
+	{Name: "schema/api.graphql", Input: sourceData("schema/api.graphql"), BuiltIn: false},
+	{Name: "schema/casework.graphql", Input: sourceData("schema/casework.graphql"), BuiltIn: false},
+	{Name: "schema/directory.graphql", Input: sourceData("schema/directory.graphql"), BuiltIn: false},
+	{Name: "schema/matching.graphql", Input: sourceData("schema/matching.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -14426,428 +12769,6 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_organisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_organisation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisation(ctx, fc.Args["id"].(string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *store.Organisation
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *store.Organisation
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Organisation) graphql.Marshaler {
-			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐOrganisation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_organisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Organisation(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_organisations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_organisations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.OrganisationFilter))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *model.OrganisationConnection
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *model.OrganisationConnection
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
-			return ec.marshalNOrganisationConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐOrganisationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_organisations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OrganisationConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organisations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_service(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_service(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Service(ctx, fc.Args["id"].(string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *store.Service
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *store.Service
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Service) graphql.Marshaler {
-			return ec.marshalOService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_service(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Service(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_service_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_services(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_services(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Services(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ServiceFilter))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *model.ServiceConnection
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *model.ServiceConnection
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceConnection) graphql.Marshaler {
-			return ec.marshalNServiceConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_services(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ServiceConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_taxonomies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_taxonomies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Taxonomies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *model.TaxonomyConnection
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *model.TaxonomyConnection
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TaxonomyConnection) graphql.Marshaler {
-			return ec.marshalNTaxonomyConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTaxonomyConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_taxonomies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TaxonomyConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_taxonomies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_needs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Needs(ctx)
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal []model.Need
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal []model.Need
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Need) graphql.Marshaler {
-			return ec.marshalNNeed2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Need(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_matchServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_matchServices(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MatchServices(ctx, fc.Args["profile"].(model.MatchProfileInput), fc.Args["first"].(*int))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal []matching.Result
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal []matching.Result
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v []matching.Result) graphql.Marshaler {
-			return ec.marshalNMatch2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResultᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_matchServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Match(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matchServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15488,6 +13409,428 @@ func (ec *executionContext) fieldContext_Query_incomingReferrals(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_incomingReferrals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organisation(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *store.Organisation
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Organisation
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organisations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organisations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.OrganisationFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *model.OrganisationConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *model.OrganisationConnection
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
+			return ec.marshalNOrganisationConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐOrganisationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organisations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganisationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organisations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_service(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Service(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *store.Service
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Service
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Service) graphql.Marshaler {
+			return ec.marshalOService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_service(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_service_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_services(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Services(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ServiceFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *model.ServiceConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *model.ServiceConnection
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceConnection) graphql.Marshaler {
+			return ec.marshalNServiceConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_services(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_taxonomies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_taxonomies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Taxonomies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *model.TaxonomyConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *model.TaxonomyConnection
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TaxonomyConnection) graphql.Marshaler {
+			return ec.marshalNTaxonomyConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTaxonomyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_taxonomies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxonomyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_taxonomies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Needs(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal []model.Need
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal []model.Need
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchServices(ctx, fc.Args["profile"].(model.MatchProfileInput), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal []matching.Result
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal []matching.Result
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []matching.Result) graphql.Marshaler {
+			return ec.marshalNMatch2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24103,48 +22446,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
-		case "organisation":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_organisation(ctx, field)
-				})
-		case "organisations":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_organisations(ctx, field)
-				})
-		case "service":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_service(ctx, field)
-				})
-		case "services":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_services(ctx, field)
-				})
-		case "taxonomies":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_taxonomies(ctx, field)
-				})
-		case "needs":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_needs(ctx, field)
-				})
-		case "matchServices":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_matchServices(ctx, field)
-				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -24210,6 +22511,48 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_incomingReferrals(ctx, field)
+				})
+		case "organisation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organisation(ctx, field)
+				})
+		case "organisations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organisations(ctx, field)
+				})
+		case "service":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_service(ctx, field)
+				})
+		case "services":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_services(ctx, field)
+				})
+		case "taxonomies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_taxonomies(ctx, field)
+				})
+		case "needs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_needs(ctx, field)
+				})
+		case "matchServices":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchServices(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
