@@ -50,15 +50,6 @@ func New(st *store.Store, policy access.Policy) *Directory {
 	return &Directory{st: st, policy: policy, now: time.Now}
 }
 
-// Store exposes the store for loaders that batch reads.
-func (d *Directory) Store() *store.Store { return d.st }
-
-// Authorize asks the policy whether the caller may act on r. Resolvers that
-// read through loaders use it for the one check per request.
-func (d *Directory) Authorize(ctx context.Context, a access.Action, r access.Resource) error {
-	return d.policy.Authorize(ctx, a, r)
-}
-
 // PageRequest asks for First items (DefaultPageSize when nil) after a
 // position.
 type PageRequest struct {

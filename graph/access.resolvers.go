@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/google/uuid"
-	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -42,10 +41,7 @@ func (r *accountResolver) Organisation(ctx context.Context, obj *store.Account) 
 
 // Teams is the resolver for the teams field.
 func (r *accountResolver) Teams(ctx context.Context, obj *store.Account) ([]store.Team, error) {
-	if access.Role(obj.Role) != access.RoleLinkWorker {
-		return []store.Team{}, nil
-	}
-	return r.Directory.Store().Teams(ctx, &obj.ID)
+	return r.Access.AccountTeams(ctx, obj)
 }
 
 // Disabled is the resolver for the disabled field.
@@ -278,9 +274,6 @@ func (r *teamResolver) ID(ctx context.Context, obj *store.Team) (string, error) 
 
 // Members is the resolver for the members field.
 func (r *teamResolver) Members(ctx context.Context, obj *store.Team) ([]store.Account, error) {
-	if access.IdentityFrom(ctx).Role != access.RoleAdmin {
-		return nil, fmt.Errorf("only administrators see team members: %w", fault.Forbidden)
-	}
 	return r.Access.TeamMembers(ctx, obj.ID)
 }
 

@@ -11,10 +11,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
-	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
@@ -32,22 +30,12 @@ func (r *clientResolver) ID(ctx context.Context, obj *store.Client) (string, err
 
 // Team is the resolver for the team field.
 func (r *clientResolver) Team(ctx context.Context, obj *store.Client) (*store.Team, error) {
-	return r.Directory.Store().TeamByID(ctx, obj.TeamID)
+	return r.Access.Team(ctx, obj.TeamID)
 }
 
 // LinkWorker is the resolver for the linkWorker field.
 func (r *clientResolver) LinkWorker(ctx context.Context, obj *store.Client) (*store.Account, error) {
-	if obj.LinkWorkerID == nil {
-		return nil, nil
-	}
-	a, err := r.Directory.Store().AccountByID(ctx, *obj.LinkWorkerID)
-	a, err = nullIfNotFound(a, store.Fault(err, "account", *obj.LinkWorkerID))
-	if err != nil || a == nil || access.Role(a.Role) != access.RoleLinkWorker {
-		// Only a link worker is ever shown through a client, whatever an
-		// old record may hold.
-		return nil, err
-	}
-	return a, nil
+	return r.Access.LinkWorker(ctx, obj.LinkWorkerID)
 }
 
 // Age is the resolver for the age field.
@@ -104,33 +92,9 @@ func (r *clientResolver) WellbeingChange(ctx context.Context, obj *store.Client)
 
 // SuggestedServices is the resolver for the suggestedServices field.
 func (r *clientResolver) SuggestedServices(ctx context.Context, obj *store.Client, first *int) ([]matching.Result, error) {
-	n := 10
-	if first != nil {
-		n = *first
-	}
-	if n < 1 || n > matching.MaxResults {
-		return nil, fault.InvalidField("first", "must be between 1 and %d", matching.MaxResults)
-	}
-	p, exclude, err := r.Casework.Profile(ctx, obj)
-	if err != nil {
-		return nil, err
-	}
-	results, err := r.Matching.Match(ctx, matching.Fit(p), min(n+len(exclude), matching.MaxResults))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]matching.Result, 0, n)
-	for _, res := range results {
-		if !exclude[res.Service.ID] && len(out) < n {
-			out = append(out, res)
-		}
-	}
-	svcs := make([]store.Service, len(out))
-	for i := range out {
-		svcs[i] = out[i].Service
-	}
-	r.loadersFor(ctx).hintServices(svcs)
-	return out, nil
+	results, err := r.Casework.Suggest(ctx, r.Matching, obj, first)
+	r.loadersFor(ctx).hintResults(results)
+	return results, err
 }
 
 // ID is the resolver for the id field.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/signpost/signpost/access"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -73,19 +72,9 @@ func (r *Resolver) node(ctx context.Context, gid string) (model.Node, error) {
 	case kindTerm:
 		n, err = nullIfNotFound(r.Directory.Term(ctx, id))
 	case kindAccount:
-		// Only administrators, or the account itself, see an account; to
-		// anyone else it is as if it did not exist.
-		who := access.IdentityFrom(ctx)
-		if who.Role != access.RoleAdmin && (who.Kind != access.ByAccount || who.AccountID != id) {
-			return nil, nil
-		}
-		n, err = nullIfNotFound(r.Access.Account(ctx, id))
+		n, err = r.Access.VisibleAccount(ctx, id)
 	case kindTeam:
-		who := access.IdentityFrom(ctx)
-		if who.Role != access.RoleAdmin && !who.InTeam(id) {
-			return nil, nil
-		}
-		n, err = nullIfNotFound(r.Directory.Store().TeamByID(ctx, id))
+		n, err = r.Access.VisibleTeam(ctx, id)
 	default:
 		return nil, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
 )
 
@@ -157,7 +158,16 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Directory.Store())
+	return newLoaders(r.reads)
+}
+
+// hintResults tells the loaders which services a ranking returned.
+func (l *loaders) hintResults(results []matching.Result) {
+	svcs := make([]store.Service, len(results))
+	for i := range results {
+		svcs[i] = results[i].Service
+	}
+	l.hintServices(svcs)
 }
 
 // hintServices tells the loaders which services share a page.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matching"
-	"github.com/signpost/signpost/store"
 )
 
 // Score is the resolver for the score field.
@@ -57,20 +56,9 @@ func (r *queryResolver) MatchServices(ctx context.Context, profile model.MatchPr
 	if err != nil {
 		return nil, err
 	}
-	n := 10
-	if first != nil {
-		n = *first
-	}
-	results, err := r.Matching.Match(ctx, p, n)
-	if err != nil {
-		return nil, err
-	}
-	svcs := make([]store.Service, len(results))
-	for i := range results {
-		svcs[i] = results[i].Service
-	}
-	r.loadersFor(ctx).hintServices(svcs)
-	return results, nil
+	results, err := r.Matching.Match(ctx, p, orDefault(first, matching.DefaultResults))
+	r.loadersFor(ctx).hintResults(results)
+	return results, err
 }
 
 // Match returns MatchResolver implementation.

@@ -113,4 +113,12 @@ func deref[T any](p *T) T {
 	return *p
 }
 
+// orDefault is *p, or def when p is nil: an argument the caller left out.
+func orDefault[T any](p *T, def T) T {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
 func parseUUID(s string) (uuid.UUID, error) { return uuid.Parse(s) }

@@ -85,7 +85,7 @@ func NewHandlers(opts Options) Handlers {
 		cw = casework.New(opts.Store, access.NewRolePolicy(opts.Store, log))
 	}
 	gql := graph.NewHandler(graph.Options{
-		Casework: cw, Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
+		Casework: cw, Store: opts.Store, Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
 		Logger: log, Metrics: reg,
 	})
 	edge := newEdge(opts)
