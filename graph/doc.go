@@ -9,7 +9,8 @@
 // authorises and decides, and converts the result; rules never live here.
 // Around the resolvers sit the HTTP handler and its request limits
 // (handler.go, limits.go, complexity.go, inputtext.go, overhttp.go), the
-// error presenter (errors.go), global ids and cursors (relay.go) and the
+// error presenter (errors.go), global ids and cursors (relay.go), node(id:)
+// (node.go), connections (connections.go) and the
 // per-request loaders that batch the reads of a page (loader.go,
 // requestloaders.go).
 package graph
