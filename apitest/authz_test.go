@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/signpost/signpost/access"
-	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/store"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -428,6 +427,5 @@ func TestEveryFieldHasARule(t *testing.T) {
 	}
 }
 
-var _ = directory.DefaultPageSize
 var _ = store.ErrNotFound
 var _ = access.RoleAdmin

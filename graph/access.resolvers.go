@@ -10,9 +10,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/google/uuid"
-	"github.com/signpost/signpost/directory"
-	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/store"
 )
@@ -232,39 +229,24 @@ func (r *queryResolver) Teams(ctx context.Context) ([]store.Team, error) {
 
 // APITokens is the resolver for the apiTokens field.
 func (r *queryResolver) APITokens(ctx context.Context, organisationID *string) ([]store.APIToken, error) {
-	var org *uuid.UUID
-	if organisationID != nil {
-		id, err := idOf("organisationId", kindOrganisation, *organisationID)
-		if err != nil {
-			return nil, err
-		}
-		org = &id
+	org, err := optionalIDOf("organisationId", kindOrganisation, organisationID)
+	if err != nil {
+		return nil, err
 	}
 	return r.Access.APITokens(ctx, org)
 }
 
 // AuditLog is the resolver for the auditLog field.
 func (r *queryResolver) AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
-	f, err := auditFilter(filter)
+	f, before, limit, err := auditQuery(filter, first, after)
 	if err != nil {
 		return nil, err
 	}
-	before, err := auditCursor(after)
+	rows, err := r.Access.AuditLog(ctx, f, before, limit)
 	if err != nil {
 		return nil, err
 	}
-	n := directory.DefaultPageSize
-	if first != nil {
-		if *first < 1 || *first > directory.MaxPageSize {
-			return nil, fault.InvalidField("first", "must be between 1 and %d", directory.MaxPageSize)
-		}
-		n = *first
-	}
-	rows, err := r.Access.AuditLog(ctx, f, before, n+1)
-	if err != nil {
-		return nil, err
-	}
-	return auditConnection(rows, after, n+1), nil
+	return auditConnection(rows, after, limit), nil
 }
 
 // ID is the resolver for the id field.

@@ -10,9 +10,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/signpost/signpost/casework"
-	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
@@ -236,22 +234,15 @@ func (r *outcomeMeasureResolver) Total(ctx context.Context, obj *store.OutcomeMe
 
 // Clients is the resolver for the clients field.
 func (r *queryResolver) Clients(ctx context.Context, first *int, after *string, status *string, reason *string) (*model.ClientConnection, error) {
-	key, err := decodeCursor(after)
+	key, err := store.ParseCursor(after, store.ByName)
 	if err != nil {
 		return nil, err
 	}
-	n := directory.DefaultPageSize
-	if first != nil {
-		n = *first
-	}
-	rows, more, err := r.Casework.Clients(ctx, store.ClientFilter{Status: deref(status)}, key, n, deref(reason))
+	page, err := r.Casework.Clients(ctx, store.ClientFilter{Status: deref(status)}, store.Page{First: first, After: key}, deref(reason))
 	if err != nil {
 		return nil, err
 	}
-	edges, info := connection(directory.Page[store.Client]{Items: rows, HasNextPage: more}, after, clientKey,
-		func(cursor string, c *store.Client) model.ClientEdge {
-			return model.ClientEdge{Cursor: cursor, Node: c}
-		})
+	edges, info := connection(page, after, (*store.Client).CursorKey, clientEdge)
 	return &model.ClientConnection{Edges: edges, PageInfo: info}, nil
 }
 
@@ -289,47 +280,30 @@ func (r *queryResolver) ExportClient(ctx context.Context, id string, reason *str
 
 // CaseworkReport is the resolver for the caseworkReport field.
 func (r *queryResolver) CaseworkReport(ctx context.Context, from *time.Time, to *time.Time, teamID *string) (*casework.Report, error) {
-	var team *uuid.UUID
-	if teamID != nil {
-		id, err := idOf("teamId", kindTeam, *teamID)
-		if err != nil {
-			return nil, err
-		}
-		team = &id
+	team, err := optionalIDOf("teamId", kindTeam, teamID)
+	if err != nil {
+		return nil, err
 	}
 	rep, err := r.Casework.Report(ctx, from, to, team)
 	if err != nil {
 		return nil, err
 	}
-	var svcs, orgs []uuid.UUID
-	for _, s := range rep.Services {
-		svcs, orgs = append(svcs, s.ServiceID), append(orgs, s.OrganisationID)
-	}
-	l := r.loadersFor(ctx)
-	l.service.hint(svcs)
-	l.organisation.hint(orgs)
+	r.loadersFor(ctx).hintReport(rep)
 	return rep, nil
 }
 
 // IncomingReferrals is the resolver for the incomingReferrals field.
 func (r *queryResolver) IncomingReferrals(ctx context.Context, status []string, first *int, after *string) (*model.ReferralConnection, error) {
-	n := directory.DefaultPageSize
-	if first != nil {
-		n = *first
-	}
-	key, err := decodeReferralCursor(after)
+	key, err := store.ParseCursor(after, store.ByNewest)
 	if err != nil {
 		return nil, err
 	}
-	rows, more, err := r.Casework.IncomingReferrals(ctx, status, n, key)
+	page, err := r.Casework.IncomingReferrals(ctx, status, store.Page{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).hintReferrals(rows)
-	edges, info := connection(directory.Page[store.Referral]{Items: rows, HasNextPage: more}, after, referralKey,
-		func(cursor string, x *store.Referral) model.ReferralEdge {
-			return model.ReferralEdge{Cursor: cursor, Node: x}
-		})
+	r.loadersFor(ctx).hintReferrals(page.Items)
+	edges, info := connection(page, after, (*store.Referral).CursorKey, referralEdge)
 	return &model.ReferralConnection{Edges: edges, PageInfo: info}, nil
 }
 
@@ -355,15 +329,9 @@ func (r *referralResolver) Person(ctx context.Context, obj *store.Referral) (*ca
 	if err != nil {
 		return nil, err
 	}
-	var worker *store.Account
-	if id := casework.WorkerOf(obj, c); id != nil {
-		a, ok, err := l.account.load(ctx, *id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			worker = &a
-		}
+	worker, err := maybe(ctx, l.account, casework.WorkerOf(obj, c))
+	if err != nil {
+		return nil, err
 	}
 	return casework.SharedFrom(obj, c, worker), nil
 }

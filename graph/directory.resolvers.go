@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/store"
@@ -115,22 +114,16 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*store.Org
 
 // Organisations is the resolver for the organisations field.
 func (r *queryResolver) Organisations(ctx context.Context, first *int, after *string, filter *model.OrganisationFilter) (*model.OrganisationConnection, error) {
-	key, err := decodeCursor(after)
+	key, err := store.ParseCursor(after, store.ByName)
 	if err != nil {
 		return nil, err
 	}
-	f := store.OrganisationFilter{}
-	if filter != nil {
-		f.Text, f.IncludeArchived = deref(filter.Text), deref(filter.IncludeArchived)
-	}
-	page, err := r.Directory.Organisations(ctx, f, directory.PageRequest{First: first, After: key})
+	f := toOrganisationFilter(filter)
+	page, err := r.Directory.Organisations(ctx, f, store.Page{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}
-	edges, info := connection(page, after, func(o *store.Organisation) (string, uuid.UUID) { return o.Name, o.ID },
-		func(cursor string, o *store.Organisation) model.OrganisationEdge {
-			return model.OrganisationEdge{Cursor: cursor, Node: o}
-		})
+	edges, info := connection(page, after, (*store.Organisation).CursorKey, organisationEdge)
 	return &model.OrganisationConnection{Filter: f, Edges: edges, PageInfo: info}, nil
 }
 
@@ -154,18 +147,15 @@ func (r *queryResolver) Services(ctx context.Context, first *int, after *string,
 
 // Taxonomies is the resolver for the taxonomies field.
 func (r *queryResolver) Taxonomies(ctx context.Context, first *int, after *string) (*model.TaxonomyConnection, error) {
-	key, err := decodeCursor(after)
+	key, err := store.ParseCursor(after, store.ByName)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Directory.Taxonomies(ctx, directory.PageRequest{First: first, After: key})
+	page, err := r.Directory.Taxonomies(ctx, store.Page{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}
-	edges, info := connection(page, after, func(t *store.Taxonomy) (string, uuid.UUID) { return t.Name, t.ID },
-		func(cursor string, t *store.Taxonomy) model.TaxonomyEdge {
-			return model.TaxonomyEdge{Cursor: cursor, Node: t}
-		})
+	edges, info := connection(page, after, (*store.Taxonomy).CursorKey, taxonomyEdge)
 	return &model.TaxonomyConnection{Edges: edges, PageInfo: info}, nil
 }
 
@@ -308,27 +298,16 @@ func (r *taxonomyResolver) ID(ctx context.Context, obj *store.Taxonomy) (string,
 
 // Terms is the resolver for the terms field.
 func (r *taxonomyResolver) Terms(ctx context.Context, obj *store.Taxonomy, first *int, after *string, parentID *string, topLevel *bool) (*model.TaxonomyTermConnection, error) {
-	key, err := decodeCursor(after)
+	key, f, err := termsQuery(obj, after, parentID, topLevel)
 	if err != nil {
 		return nil, err
 	}
-	f := store.TermFilter{TaxonomyID: obj.ID, TopLevel: deref(topLevel)}
-	if parentID != nil {
-		pid, err := idOf("parentId", kindTerm, *parentID)
-		if err != nil {
-			return nil, err
-		}
-		f.ParentID = &pid
-	}
-	page, err := r.Directory.Terms(ctx, f, directory.PageRequest{First: first, After: key})
+	page, err := r.Directory.Terms(ctx, f, store.Page{First: first, After: key})
 	if err != nil {
 		return nil, err
 	}
 	r.loadersFor(ctx).hintTerms(page.Items)
-	edges, info := connection(page, after, func(t *store.TaxonomyTerm) (string, uuid.UUID) { return t.Name, t.ID },
-		func(cursor string, t *store.TaxonomyTerm) model.TaxonomyTermEdge {
-			return model.TaxonomyTermEdge{Cursor: cursor, Node: t}
-		})
+	edges, info := connection(page, after, (*store.TaxonomyTerm).CursorKey, taxonomyTermEdge)
 	return &model.TaxonomyTermConnection{Filter: f, Edges: edges, PageInfo: info}, nil
 }
 

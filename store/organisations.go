@@ -40,11 +40,15 @@ func (q Queries) OrganisationsByIDs(ctx context.Context, ids []uuid.UUID) ([]Org
 	return out, err
 }
 
-// OrganisationsPage returns up to limit organisations after the key.
-func (q Queries) OrganisationsPage(ctx context.Context, f OrganisationFilter, after *SortKey, limit int) ([]Organisation, error) {
+// CursorKey is the organisation's position in OrganisationsPage (ByName).
+func (o *Organisation) CursorKey() CursorKey { return nameKey(o.Name, o.ID) }
+
+// OrganisationsPage returns up to limit organisations after the key, in
+// ByName order.
+func (q Queries) OrganisationsPage(ctx context.Context, f OrganisationFilter, after *CursorKey, limit int) ([]Organisation, error) {
 	var out []Organisation
 	sq := q.db.NewSelect().Model(&out)
-	sq = orderByKey(afterKey(f.apply(sq), "o", after), "o").Limit(int64(limit))
+	sq = orderByName(afterName(f.apply(sq), "o", after), "o").Limit(int64(limit))
 	err := sq.Scan(ctx)
 	return out, err
 }
@@ -118,6 +122,6 @@ func (q Queries) CountOrganisationsFromSource(ctx context.Context, source string
 // order.
 func (q Queries) OrganisationsAt(ctx context.Context, f OrganisationFilter, offset, limit int) ([]Organisation, error) {
 	var out []Organisation
-	err := orderByKey(f.apply(q.db.NewSelect().Model(&out)), "o").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err := orderByName(f.apply(q.db.NewSelect().Model(&out)), "o").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, err
 }

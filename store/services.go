@@ -140,7 +140,7 @@ func (f ServiceFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 // page-numbered listing of the Open Referral feed.
 func (q Queries) ServicesAt(ctx context.Context, f ServiceFilter, offset, limit int) ([]Service, error) {
 	var out []Service
-	err := orderByKey(f.apply(q.db.NewSelect().Model(&out)), "s").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err := orderByName(f.apply(q.db.NewSelect().Model(&out)), "s").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -203,11 +203,14 @@ func (q Queries) ServicesByIDs(ctx context.Context, ids []uuid.UUID) ([]Service,
 	return out, err
 }
 
-// ServicesPage returns up to limit services after the key.
-func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *SortKey, limit int) ([]Service, error) {
+// CursorKey is the service's position in ServicesPage (ByName).
+func (s *Service) CursorKey() CursorKey { return nameKey(s.Name, s.ID) }
+
+// ServicesPage returns up to limit services after the key, in ByName order.
+func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *CursorKey, limit int) ([]Service, error) {
 	var out []Service
 	sq := q.db.NewSelect().Model(&out)
-	sq = orderByKey(afterKey(f.apply(sq), "s", after), "s").Limit(int64(limit))
+	sq = orderByName(afterName(f.apply(sq), "s", after), "s").Limit(int64(limit))
 	err := sq.Scan(ctx)
 	return out, err
 }

@@ -21,11 +21,15 @@ func (q Queries) TaxonomiesByIDs(ctx context.Context, ids []uuid.UUID) ([]Taxono
 	return out, err
 }
 
-// TaxonomiesPage returns up to limit taxonomies after the key.
-func (q Queries) TaxonomiesPage(ctx context.Context, after *SortKey, limit int) ([]Taxonomy, error) {
+// CursorKey is the taxonomy's position in TaxonomiesPage (ByName).
+func (t *Taxonomy) CursorKey() CursorKey { return nameKey(t.Name, t.ID) }
+
+// TaxonomiesPage returns up to limit taxonomies after the key, in ByName
+// order.
+func (q Queries) TaxonomiesPage(ctx context.Context, after *CursorKey, limit int) ([]Taxonomy, error) {
 	var out []Taxonomy
 	sq := q.db.NewSelect().Model(&out)
-	err := orderByKey(afterKey(sq, "x", after), "x").Limit(int64(limit)).Scan(ctx)
+	err := orderByName(afterName(sq, "x", after), "x").Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -53,11 +57,14 @@ func (f TermFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	return q
 }
 
-// TermsPage returns up to limit terms after the key.
-func (q Queries) TermsPage(ctx context.Context, f TermFilter, after *SortKey, limit int) ([]TaxonomyTerm, error) {
+// CursorKey is the term's position in TermsPage (ByName).
+func (t *TaxonomyTerm) CursorKey() CursorKey { return nameKey(t.Name, t.ID) }
+
+// TermsPage returns up to limit terms after the key, in ByName order.
+func (q Queries) TermsPage(ctx context.Context, f TermFilter, after *CursorKey, limit int) ([]TaxonomyTerm, error) {
 	var out []TaxonomyTerm
 	sq := q.db.NewSelect().Model(&out)
-	err := orderByKey(afterKey(f.apply(sq), "t", after), "t").Limit(int64(limit)).Scan(ctx)
+	err := orderByName(afterName(f.apply(sq), "t", after), "t").Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -90,7 +97,7 @@ func (q Queries) NeedTerms(ctx context.Context) ([]TaxonomyTerm, error) {
 // TaxonomiesAt returns up to limit taxonomies from offset in name order.
 func (q Queries) TaxonomiesAt(ctx context.Context, offset, limit int) ([]Taxonomy, error) {
 	var out []Taxonomy
-	err := orderByKey(q.db.NewSelect().Model(&out), "x").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err := orderByName(q.db.NewSelect().Model(&out), "x").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -106,6 +113,6 @@ func (q Queries) AllTermsAt(ctx context.Context, taxonomyID *uuid.UUID, offset, 
 	if err != nil {
 		return nil, 0, err
 	}
-	err = orderByKey(sq, "t").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err = orderByName(sq, "t").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, int(total), err
 }
