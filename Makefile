@@ -34,7 +34,7 @@ test-deps: $(AUDIT)/node_modules/.package-lock.json
 $(AUDIT)/node_modules/.package-lock.json: $(AUDIT)/package-lock.json
 	npm ci --prefix $(AUDIT) --no-audit --no-fund
 
-## generate: regenerate gqlgen code from schema.graphql (commit the result)
+## generate: regenerate gqlgen code from graph/schema/*.graphql and rejoin schema.graphql (commit the result)
 generate:
 	$(GO) generate ./...
 

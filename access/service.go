@@ -423,11 +423,6 @@ func (s *Service) Teams(ctx context.Context) ([]store.Team, error) {
 	return s.st.Teams(ctx, &id.AccountID)
 }
 
-// TeamMembers lists a team's members.
-func (s *Service) TeamMembers(ctx context.Context, team uuid.UUID) ([]store.Account, error) {
-	return s.st.TeamMembers(ctx, team)
-}
-
 // CreateTeam adds a team.
 func (s *Service) CreateTeam(ctx context.Context, name string) (*store.Team, error) {
 	if err := s.policy.Authorize(ctx, ManageTeams, Resource{Kind: "team"}); err != nil {
@@ -569,10 +564,4 @@ func (s *Service) ResetPassword(ctx context.Context, id uuid.UUID, password stri
 		return err
 	}
 	return s.st.DeleteSessionsOf(ctx, id)
-}
-
-// Account returns one account (for resolvers already authorised).
-func (s *Service) Account(ctx context.Context, id uuid.UUID) (*store.Account, error) {
-	a, err := s.st.AccountByID(ctx, id)
-	return a, store.Fault(err, "account", id)
 }

@@ -197,9 +197,9 @@ func TestCreateClientNamesEveryBadFieldAndWritesNothing(t *testing.T) {
 	if _, err := w.cw.CreateClient(as(w.worker), in); !errors.Is(err, fault.Forbidden) {
 		t.Errorf("creating in another team: %v", err)
 	}
-	rows, _, err := w.cw.Clients(as(w.worker), store.ClientFilter{}, nil, 10, "")
-	if err != nil || len(rows) != 0 {
-		t.Errorf("after refused creates: %d clients, %v", len(rows), err)
+	rows, err := w.cw.Clients(as(w.worker), store.ClientFilter{}, store.Page{First: &ten}, "")
+	if err != nil || len(rows.Items) != 0 {
+		t.Errorf("after refused creates: %d clients, %v", len(rows.Items), err)
 	}
 }
 
@@ -241,16 +241,16 @@ func TestOnlyTheTeamAndAdminsWithAReasonSeeAClient(t *testing.T) {
 		t.Errorf("audit trail has %d allowed and %d denied reads, want 2 and 4", allowed, denied)
 	}
 	// An administrator with a reason lists every team's clients.
-	all, _, err := w.cw.Clients(as(w.admin), store.ClientFilter{}, nil, 10, "audit of records")
-	if err != nil || len(all) != 1 {
-		t.Errorf("admin lists %d clients, %v", len(all), err)
+	all, err := w.cw.Clients(as(w.admin), store.ClientFilter{}, store.Page{First: &ten}, "audit of records")
+	if err != nil || len(all.Items) != 1 {
+		t.Errorf("admin lists %d clients, %v", len(all.Items), err)
 	}
 	// A partner's list of clients is empty; another team's worker sees none.
-	rows, _, err := w.cw.Clients(as(w.outsider), store.ClientFilter{}, nil, 10, "")
-	if err != nil || len(rows) != 0 {
-		t.Errorf("outsider lists %d clients, %v", len(rows), err)
+	rows, err := w.cw.Clients(as(w.outsider), store.ClientFilter{}, store.Page{First: &ten}, "")
+	if err != nil || len(rows.Items) != 0 {
+		t.Errorf("outsider lists %d clients, %v", len(rows.Items), err)
 	}
-	if _, _, err := w.cw.Clients(as(w.partner), store.ClientFilter{}, nil, 10, ""); !errors.Is(err, fault.Forbidden) {
+	if _, err := w.cw.Clients(as(w.partner), store.ClientFilter{}, store.Page{First: &ten}, ""); !errors.Is(err, fault.Forbidden) {
 		t.Errorf("partner listing clients: %v", err)
 	}
 }
@@ -426,15 +426,15 @@ func TestDeclineNeedsAReasonAndStrangersSeeNothing(t *testing.T) {
 	if _, err := w.cw.Referral(as(w.partner), draft.ID); !errors.Is(err, fault.NotFound) {
 		t.Errorf("partner reading a draft: %v", err)
 	}
-	in, _, err := w.cw.IncomingReferrals(as(w.partner), nil, 100, nil)
+	in, err := w.cw.IncomingReferrals(as(w.partner), nil, store.Page{First: &hundred})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(in) != 1 || in[0].ID != r.ID {
-		t.Errorf("partner's incoming referrals: %d", len(in))
+	if len(in.Items) != 1 || in.Items[0].ID != r.ID {
+		t.Errorf("partner's incoming referrals: %d", len(in.Items))
 	}
-	if in, _, err := w.cw.IncomingReferrals(as(w.stranger), nil, 100, nil); err != nil || len(in) != 0 {
-		t.Errorf("stranger's incoming referrals: %d, %v", len(in), err)
+	if in, err := w.cw.IncomingReferrals(as(w.stranger), nil, store.Page{First: &hundred}); err != nil || len(in.Items) != 0 {
+		t.Errorf("stranger's incoming referrals: %d, %v", len(in.Items), err)
 	}
 }
 
@@ -645,8 +645,8 @@ func TestExportAndErase(t *testing.T) {
 	if _, err := w.cw.EraseClient(ctx, c.ID, "again"); problems(t, err)["id"] == "" {
 		t.Errorf("erasing twice: %v", err)
 	}
-	rows, _, _ := w.cw.Clients(ctx, store.ClientFilter{}, nil, 10, "")
-	if len(rows) != 0 {
+	rows, _ := w.cw.Clients(ctx, store.ClientFilter{}, store.Page{First: &ten}, "")
+	if len(rows.Items) != 0 {
 		t.Errorf("an erased client is still listed")
 	}
 }
@@ -828,3 +828,6 @@ func reportScopeAndPeriod(t *testing.T, w *world) {
 		t.Errorf("a backwards period: %v", err)
 	}
 }
+
+// Page sizes the tests ask for: ten, and the largest.
+var ten, hundred = 10, store.MaxPageSize

@@ -204,14 +204,14 @@ func (cw *Casework) ClientReferrals(ctx context.Context, c *store.Client) ([]sto
 // IncomingReferrals lists the referrals sent to the caller's organisation,
 // newest first, optionally only in some statuses. One never sent is not
 // listed, whatever its status.
-func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, first int, after *store.ReferralKey) ([]store.Referral, bool, error) {
+func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, p store.Page) (store.Rows[store.Referral], error) {
 	id := access.IdentityFrom(ctx)
 	org := uuid.Nil
 	if id.OrganisationID != nil {
 		org = *id.OrganisationID
 	}
 	if err := cw.policy.Authorize(ctx, access.AnswerReferral, access.Resource{Kind: "referral", OrganisationID: org}); err != nil {
-		return nil, false, err
+		return store.Rows[store.Referral]{}, err
 	}
 	var ps fault.Problems
 	for i, s := range statuses {
@@ -219,20 +219,16 @@ func (cw *Casework) IncomingReferrals(ctx context.Context, statuses []string, fi
 			ps.Add(fmt.Sprintf("status[%d]", i), "must be one of %s", strings.Join(Statuses, ", "))
 		}
 	}
-	if first < 1 || first > 100 {
-		ps.Add("first", "must be between 1 and 100")
+	limit, err := p.Limit()
+	var bad *fault.Invalid
+	if errors.As(err, &bad) {
+		ps = append(ps, bad.Problems...)
 	}
 	if err := ps.Err(); err != nil {
-		return nil, false, err
+		return store.Rows[store.Referral]{}, err
 	}
-	rows, err := cw.st.Referrals(ctx, store.ReferralFilter{ReceivedBy: &org, Statuses: statuses, Before: after}, first+1)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(rows) > first {
-		return rows[:first], true, nil
-	}
-	return rows, false, nil
+	rows, err := cw.st.Referrals(ctx, store.ReferralFilter{ReceivedBy: &org, Statuses: statuses, Before: p.After}, limit)
+	return store.Cut(rows, limit), err
 }
 
 // ReferralEvents is a referral's history, oldest first.

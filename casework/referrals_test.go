@@ -3,6 +3,7 @@ package casework_test
 import (
 	"context"
 	"errors"
+	"github.com/signpost/signpost/store"
 	"testing"
 
 	"github.com/google/uuid"
@@ -28,11 +29,11 @@ func TestNeverSentReferralsReachNoOneOutsideTheTeam(t *testing.T) {
 	if r.SentAt != nil {
 		t.Fatalf("reached WITHDRAWN by sending: %+v", r)
 	}
-	in, _, err := w.cw.IncomingReferrals(as(w.partner), nil, 100, nil)
+	in, err := w.cw.IncomingReferrals(as(w.partner), nil, store.Page{First: &hundred})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, x := range in {
+	for _, x := range in.Items {
 		if x.ID == r.ID {
 			t.Errorf("the partner lists a referral never sent")
 		}

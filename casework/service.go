@@ -81,9 +81,9 @@ func (cw *Casework) clientForEdit(ctx context.Context, q store.Queries, id uuid.
 	return c, nil
 }
 
-// Clients lists the clients of the caller's teams (all teams for an admin
-// who gives a reason), newest first.
-func (cw *Casework) Clients(ctx context.Context, f store.ClientFilter, after *store.SortKey, first int, reason string) ([]store.Client, bool, error) {
+// Clients lists a page of the clients of the caller's teams (all teams for
+// an admin who gives a reason), in name order.
+func (cw *Casework) Clients(ctx context.Context, f store.ClientFilter, p store.Page, reason string) (store.Rows[store.Client], error) {
 	id := access.IdentityFrom(ctx)
 	if id.Role != access.RoleAdmin {
 		f.TeamIDs = id.Teams
@@ -92,26 +92,21 @@ func (cw *Casework) Clients(ctx context.Context, f store.ClientFilter, after *st
 		}
 	}
 	if err := cw.policy.Authorize(ctx, access.ReadClient, access.Resource{Kind: "client", TeamID: teamOf(id), Reason: reason}); err != nil {
-		return nil, false, err
+		return store.Rows[store.Client]{}, err
 	}
 	if id.Role == access.RoleAdmin {
 		all, err := cw.st.AllTeamIDs(ctx)
 		if err != nil {
-			return nil, false, err
+			return store.Rows[store.Client]{}, err
 		}
 		f.TeamIDs = append(all, uuid.Nil) // never an empty list
 	}
-	if first < 1 || first > 100 {
-		return nil, false, fault.InvalidField("first", "must be between 1 and 100")
-	}
-	rows, err := cw.st.ClientsPage(ctx, f, after, first+1)
+	limit, err := p.Limit()
 	if err != nil {
-		return nil, false, err
+		return store.Rows[store.Client]{}, err
 	}
-	if len(rows) > first {
-		return rows[:first], true, nil
-	}
-	return rows, false, nil
+	rows, err := cw.st.ClientsPage(ctx, f, p.After, limit)
+	return store.Cut(rows, limit), err
 }
 
 // teamOf picks a team of the caller for list-level checks: a link worker

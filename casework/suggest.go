@@ -5,9 +5,46 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/matcher"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
 )
+
+// Ranker ranks services for a profile: the matching service.
+type Ranker interface {
+	Match(ctx context.Context, p matching.Profile, first int) ([]matching.Result, error)
+}
+
+// Suggest returns the first services (matching.DefaultResults when nil) to
+// suggest for a client, best first, leaving out the services the client
+// already has an open or completed referral to. The ranking asks for as
+// many more as are left out, so that leaving them out does not shorten the
+// list, within the matcher's bound.
+func (cw *Casework) Suggest(ctx context.Context, rank Ranker, c *store.Client, first *int) ([]matching.Result, error) {
+	n := matching.DefaultResults
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > matching.MaxResults {
+		return nil, fault.InvalidField("first", "must be between 1 and %d", matching.MaxResults)
+	}
+	p, exclude, err := cw.Profile(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	results, err := rank.Match(ctx, matching.Fit(p), min(n+len(exclude), matching.MaxResults))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matching.Result, 0, n)
+	for _, res := range results {
+		if !exclude[res.Service.ID] && len(out) < n {
+			out = append(out, res)
+		}
+	}
+	return out, nil
+}
 
 // Profile builds the matching profile from a client's record: needs,
 // active goals in their words, interests, age, location and preferences.

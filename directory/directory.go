@@ -18,12 +18,6 @@ import (
 	"github.com/signpost/signpost/store"
 )
 
-// Page sizes for every list.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
-)
-
 // Directory is the directory's domain service.
 type Directory struct {
 	st     *store.Store
@@ -60,52 +54,6 @@ func (d *Directory) Within(q store.Queries) *Directory {
 	return &within
 }
 
-// Store exposes the store for loaders that batch reads.
-func (d *Directory) Store() *store.Store { return d.st }
-
-// Authorize asks the policy whether the caller may act on r. Resolvers that
-// read through loaders use it for the one check per request.
-func (d *Directory) Authorize(ctx context.Context, a access.Action, r access.Resource) error {
-	return d.policy.Authorize(ctx, a, r)
-}
-
-// PageRequest asks for First items (DefaultPageSize when nil) after a
-// position.
-type PageRequest struct {
-	First *int
-	After *store.SortKey
-}
-
-// limit validates the page size and returns how many rows to fetch (one
-// more than asked, to know whether another page follows).
-func (p PageRequest) limit() (int, error) {
-	if p.First == nil {
-		return DefaultPageSize + 1, nil
-	}
-	if *p.First < 1 || *p.First > MaxPageSize {
-		return 0, fault.InvalidField("first", "must be between 1 and %d", MaxPageSize)
-	}
-	return *p.First + 1, nil
-}
-
-// Page is one page of a list.
-type Page[T any] struct {
-	Items       []T
-	HasNextPage bool
-}
-
-func cut[T any](rows []T, limit int) Page[T] {
-	if len(rows) == limit {
-		return Page[T]{Items: rows[:limit-1], HasNextPage: true}
-	}
-	return Page[T]{Items: rows}
-}
-
-// KeyOf returns the keyset position of a named row.
-func KeyOf(name string, id uuid.UUID) store.SortKey {
-	return store.SortKey{Name: name, ID: id}
-}
-
 // Organisation returns one organisation, archived or not.
 func (d *Directory) Organisation(ctx context.Context, id uuid.UUID) (*store.Organisation, error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "organisation", ID: id}); err != nil {
@@ -116,20 +64,20 @@ func (d *Directory) Organisation(ctx context.Context, id uuid.UUID) (*store.Orga
 }
 
 // Organisations lists organisations in name order.
-func (d *Directory) Organisations(ctx context.Context, f store.OrganisationFilter, p PageRequest) (Page[store.Organisation], error) {
+func (d *Directory) Organisations(ctx context.Context, f store.OrganisationFilter, p store.Page) (store.Rows[store.Organisation], error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "organisation"}); err != nil {
-		return Page[store.Organisation]{}, err
+		return store.Rows[store.Organisation]{}, err
 	}
-	limit, err := p.limit()
+	limit, err := p.Limit()
 	if err != nil {
-		return Page[store.Organisation]{}, err
+		return store.Rows[store.Organisation]{}, err
 	}
 	var ps fault.Problems
 	if !bounds.CheckLine(&ps, "filter.text", f.Text, MaxSearchText) {
-		return Page[store.Organisation]{}, ps.Err()
+		return store.Rows[store.Organisation]{}, ps.Err()
 	}
 	rows, err := d.q.OrganisationsPage(ctx, f, p.After, limit)
-	return cut(rows, limit), err
+	return store.Cut(rows, limit), err
 }
 
 // CountOrganisations counts the organisations a list would hold.
@@ -162,32 +110,32 @@ type ServiceQuery struct {
 
 // Services lists services in name order. It returns the filter it applied
 // (with any postcode resolved to coordinates) for counting the list.
-func (d *Directory) Services(ctx context.Context, q ServiceQuery, p PageRequest) (Page[store.Service], store.ServiceFilter, error) {
+func (d *Directory) Services(ctx context.Context, q ServiceQuery, p store.Page) (store.Rows[store.Service], store.ServiceFilter, error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "service"}); err != nil {
-		return Page[store.Service]{}, q.ServiceFilter, err
+		return store.Rows[store.Service]{}, q.ServiceFilter, err
 	}
-	limit, err := p.limit()
+	limit, err := p.Limit()
 	if err != nil {
-		return Page[store.Service]{}, q.ServiceFilter, err
+		return store.Rows[store.Service]{}, q.ServiceFilter, err
 	}
 	f := q.ServiceFilter
 	if err := d.checkFilter(ctx, f); err != nil {
-		return Page[store.Service]{}, f, err
+		return store.Rows[store.Service]{}, f, err
 	}
 	if q.Near != nil {
 		if f.Near, err = d.resolveNear(ctx, *q.Near); err != nil {
-			return Page[store.Service]{}, f, err
+			return store.Rows[store.Service]{}, f, err
 		}
 	}
 	if f.Text != "" && d.search != nil {
 		ids, err := d.search.SearchIDs(ctx, f.Text, maxSearchHits)
 		if err != nil {
-			return Page[store.Service]{}, f, err
+			return store.Rows[store.Service]{}, f, err
 		}
 		f.Text, f.OnlyIDs, f.IDs = "", true, ids
 	}
 	rows, err := d.q.ServicesPage(ctx, f, p.After, limit)
-	return cut(rows, limit), f, err
+	return store.Cut(rows, limit), f, err
 }
 
 func (d *Directory) resolveNear(ctx context.Context, n Near) (*store.Near, error) {
@@ -303,16 +251,16 @@ func (d *Directory) Taxonomy(ctx context.Context, id uuid.UUID) (*store.Taxonomy
 }
 
 // Taxonomies lists taxonomies in name order.
-func (d *Directory) Taxonomies(ctx context.Context, p PageRequest) (Page[store.Taxonomy], error) {
+func (d *Directory) Taxonomies(ctx context.Context, p store.Page) (store.Rows[store.Taxonomy], error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy"}); err != nil {
-		return Page[store.Taxonomy]{}, err
+		return store.Rows[store.Taxonomy]{}, err
 	}
-	limit, err := p.limit()
+	limit, err := p.Limit()
 	if err != nil {
-		return Page[store.Taxonomy]{}, err
+		return store.Rows[store.Taxonomy]{}, err
 	}
 	rows, err := d.q.TaxonomiesPage(ctx, p.After, limit)
-	return cut(rows, limit), err
+	return store.Cut(rows, limit), err
 }
 
 // CountTaxonomies counts all taxonomies.
@@ -330,16 +278,16 @@ func (d *Directory) Term(ctx context.Context, id uuid.UUID) (*store.TaxonomyTerm
 }
 
 // Terms lists a taxonomy's terms in name order.
-func (d *Directory) Terms(ctx context.Context, f store.TermFilter, p PageRequest) (Page[store.TaxonomyTerm], error) {
+func (d *Directory) Terms(ctx context.Context, f store.TermFilter, p store.Page) (store.Rows[store.TaxonomyTerm], error) {
 	if err := d.policy.Authorize(ctx, access.ReadDirectory, access.Resource{Kind: "taxonomy_term"}); err != nil {
-		return Page[store.TaxonomyTerm]{}, err
+		return store.Rows[store.TaxonomyTerm]{}, err
 	}
-	limit, err := p.limit()
+	limit, err := p.Limit()
 	if err != nil {
-		return Page[store.TaxonomyTerm]{}, err
+		return store.Rows[store.TaxonomyTerm]{}, err
 	}
 	rows, err := d.q.TermsPage(ctx, f, p.After, limit)
-	return cut(rows, limit), err
+	return store.Cut(rows, limit), err
 }
 
 // CountTerms counts the terms a list would hold.

@@ -122,6 +122,22 @@ func auditConnection(rows []store.AuditEntry, after *string, limit int) *model.A
 	return c
 }
 
+// auditQuery decodes auditLog's arguments: the filter, the id to list
+// before (the audit trail is ordered by id, newest first, and its cursors
+// are ids) and how many rows to fetch (store.Page.Limit).
+func auditQuery(filter *model.AuditFilter, first *int, after *string) (store.AuditFilter, int64, int, error) {
+	f, err := auditFilter(filter)
+	if err != nil {
+		return f, 0, 0, err
+	}
+	before, err := auditCursor(after)
+	if err != nil {
+		return f, 0, 0, err
+	}
+	limit, err := store.Page{First: first}.Limit()
+	return f, before, limit, err
+}
+
 func auditCursor(after *string) (int64, error) {
 	if after == nil || *after == "" {
 		return 0, nil

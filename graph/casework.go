@@ -1,11 +1,7 @@
 package graph
 
 import (
-	"time"
-
-	"github.com/google/uuid"
 	"github.com/signpost/signpost/casework"
-	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/store"
 )
@@ -55,24 +51,4 @@ func goalInput(in model.GoalInput) casework.GoalInput {
 func sessionInput(in model.SessionInput) casework.SessionInput {
 	return casework.SessionInput{Date: in.Date, Kind: in.Kind, DurationMinutes: in.DurationMinutes,
 		Notes: deref(in.Notes), Attended: in.Attended, ExtensionReason: deref(in.ExtensionReason)}
-}
-
-func clientKey(c *store.Client) (string, uuid.UUID) { return c.LastName + " " + c.FirstName, c.ID }
-
-func referralKey(r *store.Referral) (string, uuid.UUID) {
-	return r.CreatedAt.UTC().Format(time.RFC3339Nano), r.ID
-}
-
-// decodeReferralCursor reads a cursor made from referralKey: its name is a
-// creation time, which anything else would make the database refuse.
-func decodeReferralCursor(after *string) (*store.ReferralKey, error) {
-	key, err := decodeCursor(after)
-	if err != nil || key == nil {
-		return nil, err
-	}
-	at, err := time.Parse(time.RFC3339Nano, key.Name)
-	if err != nil || at.Year() < 1 {
-		return nil, fault.InvalidField("after", "is not a cursor from this list")
-	}
-	return &store.ReferralKey{CreatedAt: at, ID: key.ID}, nil
 }

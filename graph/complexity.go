@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/signpost/signpost/store"
 	"math"
 
 	"github.com/signpost/signpost/casework"
@@ -107,9 +108,9 @@ func edgesCost(child int) int { return satAdd(1, child) }
 // pageSize is the number of items a connection field may return.
 func pageSize(first *int) int {
 	if first == nil || *first < 1 {
-		return directory.DefaultPageSize
+		return store.DefaultPageSize
 	}
-	return min(*first, directory.MaxPageSize)
+	return min(*first, store.MaxPageSize)
 }
 
 // matchCount is the number of matches a ranking may return.

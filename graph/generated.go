@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"math"
@@ -732,13 +733,6 @@ type OutcomeMeasureResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	Organisation(ctx context.Context, id string) (*store.Organisation, error)
-	Organisations(ctx context.Context, first *int, after *string, filter *model.OrganisationFilter) (*model.OrganisationConnection, error)
-	Service(ctx context.Context, id string) (*store.Service, error)
-	Services(ctx context.Context, first *int, after *string, filter *model.ServiceFilter) (*model.ServiceConnection, error)
-	Taxonomies(ctx context.Context, first *int, after *string) (*model.TaxonomyConnection, error)
-	Needs(ctx context.Context) ([]model.Need, error)
-	MatchServices(ctx context.Context, profile model.MatchProfileInput, first *int) ([]matching.Result, error)
 	Me(ctx context.Context) (*store.Account, error)
 	Accounts(ctx context.Context) ([]store.Account, error)
 	Teams(ctx context.Context) ([]store.Team, error)
@@ -750,6 +744,13 @@ type QueryResolver interface {
 	ExportClient(ctx context.Context, id string, reason *string) (string, error)
 	CaseworkReport(ctx context.Context, from *time.Time, to *time.Time, teamID *string) (*casework.Report, error)
 	IncomingReferrals(ctx context.Context, status []string, first *int, after *string) (*model.ReferralConnection, error)
+	Organisation(ctx context.Context, id string) (*store.Organisation, error)
+	Organisations(ctx context.Context, first *int, after *string, filter *model.OrganisationFilter) (*model.OrganisationConnection, error)
+	Service(ctx context.Context, id string) (*store.Service, error)
+	Services(ctx context.Context, first *int, after *string, filter *model.ServiceFilter) (*model.ServiceConnection, error)
+	Taxonomies(ctx context.Context, first *int, after *string) (*model.TaxonomyConnection, error)
+	Needs(ctx context.Context) ([]model.Need, error)
+	MatchServices(ctx context.Context, profile model.MatchProfileInput, first *int) ([]matching.Result, error)
 }
 type ReferralResolver interface {
 	ID(ctx context.Context, obj *store.Referral) (string, error)
@@ -3418,30 +3419,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
-	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
-		ec.unmarshalInputAccountInput,
-		ec.unmarshalInputAuditFilter,
-		ec.unmarshalInputAvailabilityInput,
-		ec.unmarshalInputClientInput,
-		ec.unmarshalInputClientNeedInput,
-		ec.unmarshalInputContactInput,
-		ec.unmarshalInputCostOptionInput,
-		ec.unmarshalInputEligibilityInput,
-		ec.unmarshalInputGoalInput,
-		ec.unmarshalInputLocationInput,
-		ec.unmarshalInputMatchProfileInput,
-		ec.unmarshalInputNearInput,
-		ec.unmarshalInputOrganisationFilter,
-		ec.unmarshalInputOrganisationInput,
-		ec.unmarshalInputOutcomeInput,
-		ec.unmarshalInputPlaceInput,
-		ec.unmarshalInputReferralInput,
-		ec.unmarshalInputScheduleInput,
-		ec.unmarshalInputServiceFilter,
-		ec.unmarshalInputServiceInput,
-		ec.unmarshalInputServiceLocationInput,
-		ec.unmarshalInputSessionInput,
-	)
+	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AccountInput", ec.unmarshalInputAccountInput),
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("AvailabilityInput", ec.unmarshalInputAvailabilityInput),
+			graphql.NewInputUnmarshaler("ClientInput", ec.unmarshalInputClientInput),
+			graphql.NewInputUnmarshaler("ClientNeedInput", ec.unmarshalInputClientNeedInput),
+			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
+			graphql.NewInputUnmarshaler("CostOptionInput", ec.unmarshalInputCostOptionInput),
+			graphql.NewInputUnmarshaler("EligibilityInput", ec.unmarshalInputEligibilityInput),
+			graphql.NewInputUnmarshaler("GoalInput", ec.unmarshalInputGoalInput),
+			graphql.NewInputUnmarshaler("LocationInput", ec.unmarshalInputLocationInput),
+			graphql.NewInputUnmarshaler("MatchProfileInput", ec.unmarshalInputMatchProfileInput),
+			graphql.NewInputUnmarshaler("NearInput", ec.unmarshalInputNearInput),
+			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
+			graphql.NewInputUnmarshaler("OrganisationInput", ec.unmarshalInputOrganisationInput),
+			graphql.NewInputUnmarshaler("OutcomeInput", ec.unmarshalInputOutcomeInput),
+			graphql.NewInputUnmarshaler("PlaceInput", ec.unmarshalInputPlaceInput),
+			graphql.NewInputUnmarshaler("ReferralInput", ec.unmarshalInputReferralInput),
+			graphql.NewInputUnmarshaler("ScheduleInput", ec.unmarshalInputScheduleInput),
+			graphql.NewInputUnmarshaler("ServiceFilter", ec.unmarshalInputServiceFilter),
+			graphql.NewInputUnmarshaler("ServiceInput", ec.unmarshalInputServiceInput),
+			graphql.NewInputUnmarshaler("ServiceLocationInput", ec.unmarshalInputServiceLocationInput),
+			graphql.NewInputUnmarshaler("SessionInput", ec.unmarshalInputSessionInput),
+		)
+	}
 	first := true
 
 	switch opCtx.Operation.Operation {
@@ -3451,7 +3454,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			var data graphql.Marshaler
 			if first {
 				first = false
-				ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
+				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 				data = ec._Query(ctx, opCtx.Operation.SelectionSet)
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
@@ -3481,7 +3484,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				return nil
 			}
 			first = false
-			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
 			data.MarshalGQL(&buf)
@@ -3515,1681 +3518,23 @@ func newExecutionContext(
 	}
 }
 
+//go:embed "schema/access.graphql" "schema/api.graphql" "schema/casework.graphql" "schema/directory.graphql" "schema/matching.graphql"
+var sourcesFS embed.FS
+
+func sourceData(filename string) string {
+	data, err := sourcesFS.ReadFile(filename)
+	if err != nil {
+		panic(fmt.Sprintf("codegen problem: %s not available", filename))
+	}
+	return string(data)
+}
+
 var sources = []*ast.Source{
-	{Name: "../schema.graphql", Input: `"""
-Signpost's GraphQL API: the directory of community organisations and services
-that social prescribing link workers refer people to.
-
-Conventions:
-- Every object has a global, opaque ` + "`" + `id` + "`" + `; ` + "`" + `node(id:)` + "`" + ` fetches any of them.
-- Lists are Relay connections: ask for ` + "`" + `first` + "`" + ` (1–100, default 20) items and
-  pass a page's ` + "`" + `pageInfo.endCursor` + "`" + ` as ` + "`" + `after` + "`" + ` to get the next page.
-- Errors carry ` + "`" + `extensions.code` + "`" + `: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND,
-  BAD_USER_INPUT, CONFLICT or INTERNAL. BAD_USER_INPUT errors also carry
-  ` + "`" + `extensions.field` + "`" + ` (the first invalid field, e.g. ` + "`" + `input.eligibility.minimumAge` + "`" + `)
-  and ` + "`" + `extensions.problems` + "`" + ` (every invalid field with its message).
-- Optional text fields of objects are empty strings, never null, when not known.
-- Updates take the ` + "`" + `version` + "`" + ` they were based on. If someone else saved first,
-  the update fails with CONFLICT and changes nothing: reload and try again.
-"""
-schema {
-  query: Query
-  mutation: Mutation
-}
-
-"""
-Who may call a field. Every field of Query and Mutation carries one; the
-domain then checks the object (e.g. a partner edits only its own
-organisation's services).
-"""
-directive @policy(rule: Rule!) on FIELD_DEFINITION
-
-"A caller class."
-enum Rule {
-  "Anyone, signed in or not."
-  PUBLIC
-  "Any signed-in person or API token."
-  SIGNED_IN
-  "Administrators."
-  ADMIN
-  "Administrators and link workers."
-  STAFF
-  "Administrators and partners (people or their organisation's API tokens)."
-  EDITOR
-}
-
-"What an account is for."
-enum Role {
-  "Curates the directory, manages accounts, teams and tokens."
-  ADMIN
-  "Works with clients in one or more teams (GP practices, networks)."
-  LINK_WORKER
-  "Speaks for one organisation in the directory."
-  PARTNER
-}
-
-"A calendar date, ` + "`" + `YYYY-MM-DD` + "`" + `."
-scalar Date
-
-"A point in time, RFC 3339 (e.g. ` + "`" + `2026-11-21T09:30:00Z` + "`" + `)."
-scalar DateTime
-
-"A time of day, ` + "`" + `HH:MM` + "`" + ` on a 24-hour clock, local to the service."
-scalar LocalTime
-
-"Something with a global id that ` + "`" + `node(id:)` + "`" + ` can fetch."
-interface Node {
-  "The object's global id."
-  id: ID!
-}
-
-"Where a page of a connection sits in the whole list."
-type PageInfo {
-  "Whether another page follows this one."
-  hasNextPage: Boolean!
-  "Whether a page comes before this one (true whenever ` + "`" + `after` + "`" + ` was given)."
-  hasPreviousPage: Boolean!
-  "The cursor of the first item on this page."
-  startCursor: String
-  "The cursor of the last item on this page; pass it as ` + "`" + `after` + "`" + ` for the next page."
-  endCursor: String
-}
-
-type Query {
-  "Fetches any object by its global id; null when nothing has that id."
-  node("A global id, as returned in any ` + "`" + `id` + "`" + ` field." id: ID!): Node @policy(rule: PUBLIC)
-
-  "One organisation by id, archived or not."
-  organisation("The organisation's global id." id: ID!): Organisation @policy(rule: PUBLIC)
-
-  "Organisations in name order."
-  organisations(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return organisations after this cursor."
-    after: String
-    "Narrows the list."
-    filter: OrganisationFilter
-  ): OrganisationConnection! @policy(rule: PUBLIC)
-
-  "One service by id, archived or not."
-  service("The service's global id." id: ID!): Service @policy(rule: PUBLIC)
-
-  "Services in name order."
-  services(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return services after this cursor."
-    after: String
-    "Narrows the list; every given condition must hold."
-    filter: ServiceFilter
-  ): ServiceConnection! @policy(rule: PUBLIC)
-
-  "The vocabularies of taxonomy terms, built-in and imported, in name order."
-  taxonomies(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return taxonomies after this cursor."
-    after: String
-  ): TaxonomyConnection! @policy(rule: PUBLIC)
-
-  "The built-in needs vocabulary: what social prescribing helps with."
-  needs: [Need!]! @policy(rule: PUBLIC)
-
-  """
-  The services to suggest first for a person, best first, each with the
-  reasons for it. Hard filters (status, age, distance, cost, referrals,
-  language, accessibility) never let an unsuitable service through; the top
-  of the list covers each of the person's needs. Nothing about the person is
-  stored.
-  """
-  matchServices(
-    "Who the services are for."
-    profile: MatchProfileInput!
-    "How many matches to return, 1–50."
-    first: Int = 10
-  ): [Match!]! @policy(rule: PUBLIC)
-
-  "The signed-in account; null when not signed in (or for an API token)."
-  me: Account @policy(rule: PUBLIC)
-
-  "Every account (administrators)."
-  accounts: [Account!]! @policy(rule: ADMIN)
-
-  "Teams: all for administrators, their own for link workers."
-  teams: [Team!]! @policy(rule: STAFF)
-
-  "API tokens: an organisation's (partners see their own), or every one (administrators)."
-  apiTokens("Only this organisation's." organisationId: ID): [ApiToken!]! @policy(rule: EDITOR)
-
-  "The audit trail, newest first (administrators)."
-  auditLog(
-    "Narrows the trail."
-    filter: AuditFilter
-    "How many entries, 1–100 (default 20)."
-    first: Int
-    "Entries after this cursor."
-    after: String
-  ): AuditEntryConnection! @policy(rule: ADMIN)
-
-  """
-  Clients of your teams in name order. Administrators see every team's, and
-  must give a reason, which the audit trail keeps.
-  """
-  clients(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return clients after this cursor."
-    after: String
-    "Only clients with this status."
-    status: ClientStatus
-    "An administrator's reason for looking."
-    reason: String
-  ): ClientConnection! @policy(rule: STAFF)
-
-  """
-  One client, for link workers of the client's team; administrators give a
-  reason. Null when there is no such client or you may not see it. Every read
-  is written to the audit trail.
-  """
-  client("The client's id." id: ID!, "An administrator's reason for looking." reason: String): Client @policy(rule: STAFF)
-
-  """
-  One referral: for its client's team, and for the organisation it was sent
-  to once it is sent. Null when there is no such referral or you may not see it.
-  """
-  referral("The referral's id." id: ID!): Referral @policy(rule: SIGNED_IN)
-
-  """
-  Everything held about a client, as a JSON document: the answer to a
-  subject access request. Includes every audited read and write of the record.
-  """
-  exportClient("The client's id." id: ID!, "An administrator's reason." reason: String): String! @policy(rule: STAFF)
-
-  """
-  Anonymised casework report for team leads and commissioners: clients whose
-  episode began, and referrals made, in the date range (default: the last 12
-  months). Administrators see every team or one; link workers their own teams.
-  """
-  caseworkReport("First day (inclusive)." from: Date, "Last day (inclusive)." to: Date, "Only this team." teamId: ID): CaseworkReport! @policy(rule: STAFF)
-
-  "Referrals sent to your organisation, newest first (partners)."
-  incomingReferrals(
-    "Only referrals in these statuses."
-    status: [ReferralStatus!]
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return referrals after this cursor."
-    after: String
-  ): ReferralConnection! @policy(rule: EDITOR)
-}
-
-"A person who signs in."
-type Account implements Node {
-  "The account's global id."
-  id: ID!
-  "The e-mail address they sign in with."
-  email: String!
-  "Their name."
-  name: String!
-  "What the account is for."
-  role: Role!
-  "The organisation a partner speaks for."
-  organisation: Organisation
-  "The teams a link worker belongs to."
-  teams: [Team!]!
-  "Whether the account may no longer sign in."
-  disabled: Boolean!
-  "Whether signing in needs a code from an authenticator app (TOTP)."
-  totpEnabled: Boolean!
-  "Increases with every change; pass it back when updating."
-  version: Int!
-  "When it was created."
-  createdAt: DateTime!
-}
-
-"A new two-factor (TOTP) secret, shown once; confirm it with ` + "`" + `confirmTotp` + "`" + `."
-type TotpEnrolment {
-  "The secret in base32, to type into an authenticator app."
-  secret: String!
-  "The otpauth:// URI, to show as a QR code."
-  uri: String!
-}
-
-"A team of link workers, e.g. a GP practice; clients belong to teams."
-type Team implements Node {
-  "The team's global id."
-  id: ID!
-  "Its name."
-  name: String!
-  "Its link workers (administrators)."
-  members: [Account!]!
-}
-
-"A partner system's credential, sent as ` + "`" + `Authorization: Bearer <secret>` + "`" + `."
-type ApiToken {
-  "The token's global id."
-  id: ID!
-  "What it is for, e.g. 'CRM sync'."
-  name: String!
-  "The organisation it speaks for."
-  organisation: Organisation!
-  "What it may do."
-  scope: String!
-  "When it was created."
-  createdAt: DateTime!
-  "When it was last used."
-  lastUsedAt: DateTime
-  "When it was revoked; null while it works."
-  revokedAt: DateTime
-}
-
-"A new token and its secret: the secret is shown only now and stored only as a hash."
-type NewApiToken {
-  "The token."
-  token: ApiToken!
-  "The secret to send as ` + "`" + `Authorization: Bearer <secret>` + "`" + `."
-  secret: String!
-}
-
-"An entry of the append-only audit trail."
-type AuditEntry {
-  "Its number."
-  id: ID!
-  "When."
-  at: DateTime!
-  "anonymous, account or token."
-  actorKind: String!
-  "Who: an e-mail address or a token's name."
-  actor: String!
-  "What was attempted, e.g. service.edit."
-  action: String!
-  "What kind of object."
-  objectType: String!
-  "Which object."
-  objectId: String!
-  "allowed or denied."
-  outcome: String!
-  "Why it was denied, or what was done."
-  reason: String!
-  "The caller's network address."
-  address: String!
-  "The caller's user agent."
-  userAgent: String!
-}
-
-"A page of the audit trail."
-type AuditEntryConnection {
-  "The entries with their cursors."
-  edges: [AuditEntryEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-}
-
-"An audit entry in a list."
-type AuditEntryEdge {
-  "Its position."
-  cursor: String!
-  "The entry."
-  node: AuditEntry!
-}
-
-"Narrows the audit trail."
-input AuditFilter {
-  "Only this account's (or token's) actions."
-  actorId: ID
-  "Only this kind of object, e.g. service."
-  objectType: String
-  "Only this object."
-  objectId: String
-  "allowed or denied."
-  outcome: String
-  "Only this action, e.g. service.edit."
-  action: String
-}
-
-"An account as an administrator edits it."
-input AccountInput {
-  "The e-mail address they sign in with."
-  email: String!
-  "Their name."
-  name: String
-  "What the account is for."
-  role: Role!
-  "The organisation a partner speaks for (partners only)."
-  organisationId: ID
-  "A password of at least 12 characters; on update, omit to keep the current one."
-  password: String
-}
-
-"A person to match services for. Give at least one need, goal or interest."
-input MatchProfileInput {
-  "Need codes from the built-in vocabulary (see ` + "`" + `needs` + "`" + `)."
-  needs: [String!]
-  "Goals in the person's own words, e.g. 'get out of the house and meet people'."
-  goals: [String!]
-  "Interests, e.g. 'singing', 'gardening'."
-  interests: [String!]
-  "Age in years; services whose age range excludes it are left out."
-  age: Int
-  "Where the person is: coordinates or a UK postcode."
-  location: LocationInput
-  "Leave out services further away than this (needs location); remote services still count when acceptsRemote."
-  maxDistanceKm: Float
-  "Whether online and telephone services are acceptable (default true)."
-  acceptsRemote: Boolean
-  "When the person is free."
-  availability: [AvailabilityInput!]
-  "Only services that cost nothing."
-  freeOnly: Boolean
-  "Languages the person needs; services that state their languages must offer one."
-  languages: [String!]
-  "Accessibility the person needs (e.g. 'wheelchair access', 'hearing loop'); services that state their accessibility must offer it."
-  accessibility: [String!]
-}
-
-"A place: coordinates, or a UK postcode (or district, e.g. NE46)."
-input LocationInput {
-  "Latitude in degrees."
-  latitude: Float
-  "Longitude in degrees."
-  longitude: Float
-  "A UK postcode; unknown postcodes fall back to their district's centre."
-  postcode: String
-}
-
-"A time the person is free."
-input AvailabilityInput {
-  "The day."
-  day: Weekday!
-  "From (HH:MM); the whole day when omitted."
-  from: LocalTime
-  "Until (HH:MM)."
-  to: LocalTime
-}
-
-"A service suggested for a person."
-type Match {
-  "The service."
-  service: Service!
-  "How well it suits the person, 0–1 (comparable within one answer)."
-  score: Float!
-  "Distance in km to its nearest location, when both places are known."
-  distanceKm: Float
-  "Its nearest location's name, when known."
-  nearestLocation: String
-  "The session that fits the person's availability (or its first session)."
-  session: MatchSession
-  "The person's needs it covers."
-  needsCovered: [String!]!
-  "Why it is suggested, in sentences a link worker can repeat."
-  reasons: [MatchReason!]!
-}
-
-"A reason for a match."
-type MatchReason {
-  "What kind of reason."
-  kind: MatchReasonKind!
-  "The reason in words."
-  text: String!
-}
-
-"Kinds of reason."
-enum MatchReasonKind {
-  "It addresses one of the person's needs."
-  NEED
-  "It matches the person's own words."
-  GOAL
-  "How far away it is."
-  DISTANCE
-  "It can be used from home."
-  REMOTE
-  "A session that fits."
-  SESSION
-  "What it costs."
-  COST
-  "When the listing was last checked."
-  VERIFIED
-  "How referrals to it have gone."
-  HISTORY
-}
-
-"A recurring session of a matched service."
-type MatchSession {
-  "The days it happens."
-  days: [Weekday!]!
-  "When it starts."
-  opensAt: LocalTime
-  "When it ends."
-  closesAt: LocalTime
-  "Monthly rather than weekly."
-  monthly: Boolean!
-  "Where, when at one of its locations."
-  location: String!
-  "Anything else about it."
-  note: String!
-}
-
-"Counts over every service a list holds, for search screens."
-type ServiceFacets {
-  "How many services the counts cover."
-  total: Int!
-  "Services per need they address (tagged, mapped or found in their text)."
-  needs: [NeedCount!]!
-  "Services per taxonomy term, most common first (at most 50)."
-  terms: [TermCount!]!
-  "Services per delivery mode."
-  deliveryModes: [DeliveryModeCount!]!
-  "How many are free."
-  free: Int!
-}
-
-"A need and how many services address it."
-type NeedCount {
-  "The need's code."
-  code: String!
-  "The need's label."
-  label: String!
-  "How many services."
-  count: Int!
-}
-
-"A taxonomy term and how many services carry it."
-type TermCount {
-  "The term's global id."
-  termId: ID!
-  "The term's label."
-  label: String!
-  "How many services."
-  count: Int!
-}
-
-"A delivery mode and how many services use it."
-type DeliveryModeCount {
-  "The mode."
-  mode: DeliveryMode!
-  "How many services."
-  count: Int!
-}
-
-type Mutation {
-  "Adds an organisation to the directory."
-  createOrganisation("The new organisation." input: OrganisationInput!): Organisation! @policy(rule: ADMIN)
-
-  "Replaces an organisation's details."
-  updateOrganisation(
-    "The organisation's global id."
-    id: ID!
-    "The version the edit is based on; a stale version fails with CONFLICT."
-    version: Int!
-    "The organisation's new details."
-    input: OrganisationInput!
-  ): Organisation! @policy(rule: EDITOR)
-
-  "Archives an organisation and every one of its services."
-  archiveOrganisation(
-    "The organisation's global id."
-    id: ID!
-    "The version the archive is based on."
-    version: Int!
-  ): Organisation! @policy(rule: ADMIN)
-
-  "Adds a service, with its locations, schedules, terms, eligibility and costs, in one step."
-  createService(
-    "The global id of the organisation that runs the service."
-    organisationId: ID!
-    "The new service."
-    input: ServiceInput!
-  ): Service! @policy(rule: EDITOR)
-
-  """
-  Replaces a whole service: its details and all its parts (locations, schedules,
-  costs, contacts, needs and terms) become exactly those given.
-  """
-  updateService(
-    "The service's global id."
-    id: ID!
-    "The version the edit is based on; a stale version fails with CONFLICT."
-    version: Int!
-    "The service as edited."
-    input: ServiceInput!
-  ): Service! @policy(rule: EDITOR)
-
-  "Archives a service: it leaves lists and matching but can still be fetched by id."
-  archiveService(
-    "The service's global id."
-    id: ID!
-    "The version the archive is based on."
-    version: Int!
-  ): Service! @policy(rule: EDITOR)
-
-  "Records that a service's listing was checked and found correct."
-  verifyService(
-    "The service's global id."
-    id: ID!
-    "The version the check is based on."
-    version: Int!
-    "The e-mail address of who checked the listing (Open Referral's assurer_email)."
-    assurer: String!
-    "When it was checked; today when omitted. Must not be in the future."
-    assuredDate: Date
-  ): Service! @policy(rule: EDITOR)
-
-  """
-  Signs in with an e-mail address and password, setting the session cookie.
-  Accounts with two-factor sign-in on also need the current code. Signing in
-  ends the account's other sessions: one session per person. A wrong e-mail
-  address, password or code gets one answer; failures are throttled.
-  """
-  login(
-    "The account's e-mail address."
-    email: String!
-    "Its password."
-    password: String!
-    "The six-digit code from the authenticator app, for accounts with two-factor sign-in on."
-    code: String
-  ): Account! @policy(rule: PUBLIC)
-
-  "Signs out, ending the session and clearing its cookie."
-  logout: Boolean! @policy(rule: PUBLIC)
-
-  "Signs out everywhere: ends every session of the signed-in person, on every browser."
-  logoutEverywhere: Boolean! @policy(rule: SIGNED_IN)
-
-  """
-  Starts two-factor sign-in (TOTP) for the signed-in administrator: returns a
-  new secret for an authenticator app. It takes effect once ` + "`" + `confirmTotp` + "`" + ` is
-  given a code from it; enrolling again before that replaces the secret.
-  """
-  enrolTotp: TotpEnrolment! @policy(rule: ADMIN)
-
-  "Turns two-factor sign-in on, given the code the authenticator app shows for the enrolled secret."
-  confirmTotp("The current six-digit code." code: String!): Account! @policy(rule: ADMIN)
-
-  "Turns two-factor sign-in off; needs the password and a current code."
-  disableTotp("The account's password." password: String!, "The current six-digit code." code: String!): Account! @policy(rule: ADMIN)
-
-  "Creates an account."
-  createAccount("The new account." input: AccountInput!): Account! @policy(rule: ADMIN)
-
-  "Replaces an account's details; a new password ends its sessions."
-  updateAccount("The account's global id." id: ID!, "The version the edit is based on." version: Int!, "Its new details." input: AccountInput!): Account! @policy(rule: ADMIN)
-
-  "Stops an account signing in and ends its sessions."
-  disableAccount("The account's global id." id: ID!, "The version this is based on." version: Int!): Account! @policy(rule: ADMIN)
-
-  "Creates a team."
-  createTeam("Its name, e.g. the GP practice." name: String!): Team! @policy(rule: ADMIN)
-
-  "Adds a link worker to a team."
-  addTeamMember("The team." teamId: ID!, "The link worker's account." accountId: ID!): Team! @policy(rule: ADMIN)
-
-  "Takes a link worker out of a team."
-  removeTeamMember("The team." teamId: ID!, "The link worker's account." accountId: ID!): Team! @policy(rule: ADMIN)
-
-  "Issues an API token for an organisation (administrators, or a partner signed in as a person for their own)."
-  createApiToken("The organisation it speaks for." organisationId: ID!, "What it is for." name: String!): NewApiToken! @policy(rule: EDITOR)
-
-  "Revokes an API token."
-  revokeApiToken("The token's global id." id: ID!): ApiToken! @policy(rule: EDITOR)
-
-  "Records a new client, with their consent to hold their data (link workers of the team)."
-  createClient(input: ClientInput!): Client! @policy(rule: STAFF)
-
-  "Replaces a client's details, needs and preferences, if ` + "`" + `version` + "`" + ` is still current."
-  updateClient("The client." id: ID!, "The version you edited." version: Int!, input: ClientInput!): Client! @policy(rule: STAFF)
-
-  "Opens, holds or closes a client's episode; closing needs a reason."
-  setClientStatus(id: ID!, version: Int!, status: ClientStatus!, "Why (required to close)." reason: String): Client! @policy(rule: STAFF)
-
-  "Adds a goal in the client's own words."
-  addGoal("The client." clientId: ID!, input: GoalInput!): Goal! @policy(rule: STAFF)
-
-  "Changes a goal: words, needs, status or progress."
-  updateGoal(id: ID!, version: Int!, input: GoalInput!): Goal! @policy(rule: STAFF)
-
-  """
-  Plans or records the client's next session. An episode has up to 12; a
-  13th needs ` + "`" + `extensionReason` + "`" + `. Reopening a closed client starts a new episode.
-  """
-  recordSession("The client." clientId: ID!, input: SessionInput!): ClientSession! @policy(rule: STAFF)
-
-  "Records what happened at a session."
-  updateSession(id: ID!, version: Int!, input: SessionInput!): ClientSession! @policy(rule: STAFF)
-
-  "Refers a client to a service: a draft, or sent at once with ` + "`" + `send: true` + "`" + `."
-  createReferral(input: ReferralInput!): Referral! @policy(rule: STAFF)
-
-  """
-  Moves a referral on: link workers send and withdraw; the receiving
-  organisation accepts, declines (with a reason) and records attendance.
-  ` + "`" + `version` + "`" + ` is the version you saw: if someone answered first, CONFLICT.
-  """
-  moveReferral(id: ID!, version: Int!, to: ReferralStatus!, "Why; required to decline." reason: String): Referral! @policy(rule: SIGNED_IN)
-
-  """
-  Erases a client's personal data (name, date of birth, contact details, NHS
-  number, free text), keeping anonymised counts for reports. Cannot be undone.
-  """
-  eraseClient(id: ID!, "Why, e.g. the client's request and its date." reason: String!): Client! @policy(rule: STAFF)
-
-  "Records a wellbeing measure (ONS4 or SWEMWBS) for a client."
-  recordOutcome("The client." clientId: ID!, input: OutcomeInput!): OutcomeMeasure! @policy(rule: STAFF)
-}
-
-"A community organisation, charity, public body or business that runs services."
-type Organisation implements Node {
-  "The organisation's global id."
-  id: ID!
-  "The organisation's name."
-  name: String!
-  "What the organisation does."
-  description: String!
-  "Its website, if any."
-  website: String!
-  "A general e-mail address, if any."
-  email: String!
-  "A general telephone number, if any."
-  phone: String!
-  "Registered charity number, if any."
-  charityNumber: String!
-  "Companies House number, if any."
-  companyNumber: String!
-  "When it was archived; null while it is listed."
-  archivedAt: DateTime
-  "Increases with every change; pass it back when updating."
-  version: Int!
-  "When it was added."
-  createdAt: DateTime!
-  "When it last changed."
-  updatedAt: DateTime!
-  "The organisation's services, in name order."
-  services(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return services after this cursor."
-    after: String
-    "Include archived services."
-    includeArchived: Boolean = false
-  ): ServiceConnection!
-}
-
-"Service status, as Open Referral defines it."
-enum ServiceStatus {
-  "Running and taking people."
-  ACTIVE
-  "Not currently running."
-  INACTIVE
-  "Closed for good."
-  DEFUNCT
-  "Paused for a while, expected to return."
-  TEMPORARILY_CLOSED
-}
-
-"How a service reaches people."
-enum DeliveryMode {
-  "Face to face at a location."
-  IN_PERSON
-  "Online, e.g. a video call or web chat."
-  ONLINE
-  "By telephone."
-  TELEPHONE
-}
-
-"How a person gets to use a service."
-enum AccessRoute {
-  "People can contact the service themselves."
-  SELF_REFERRAL
-  "A social prescribing link worker can refer."
-  LINK_WORKER_REFERRAL
-  "A GP can refer."
-  GP_REFERRAL
-  "Another professional (e.g. a social worker or nurse) can refer."
-  PROFESSIONAL_REFERRAL
-}
-
-"A day of the week."
-enum Weekday {
-  "Monday."
-  MONDAY
-  "Tuesday."
-  TUESDAY
-  "Wednesday."
-  WEDNESDAY
-  "Thursday."
-  THURSDAY
-  "Friday."
-  FRIDAY
-  "Saturday."
-  SATURDAY
-  "Sunday."
-  SUNDAY
-}
-
-"How often a schedule repeats."
-enum Frequency {
-  "Every ` + "`" + `interval` + "`" + ` weeks on the given days."
-  WEEKLY
-  "Every ` + "`" + `interval` + "`" + ` months on the given days."
-  MONTHLY
-}
-
-"A group, activity or service that people can be connected to."
-type Service implements Node {
-  "The service's global id."
-  id: ID!
-  "The organisation that runs it."
-  organisation: Organisation!
-  "The service's name."
-  name: String!
-  "What happens, who it is for and what to expect."
-  description: String!
-  "A web page about the service, if any."
-  url: String!
-  "An e-mail address for the service, if any."
-  email: String!
-  "Whether it is running."
-  status: ServiceStatus!
-  "Who may use it."
-  eligibility: Eligibility!
-  "True when it costs the person nothing."
-  free: Boolean!
-  "Free text about cost, e.g. 'donations welcome'."
-  costDescription: String!
-  "Prices, if it is not free or has optional costs."
-  costs: [CostOption!]!
-  "How it is delivered."
-  deliveryModes: [DeliveryMode!]!
-  "How people can get to use it."
-  accessRoutes: [AccessRoute!]!
-  "Whether it is taking new referrals now."
-  acceptingReferrals: Boolean!
-  "Places available now, where the service says."
-  spaces: Int
-  "Accessibility features, e.g. 'wheelchair accessible', 'hearing loop'."
-  accessibility: [String!]!
-  "Languages it is offered in."
-  languages: [String!]!
-  "The needs it addresses, from the built-in vocabulary."
-  needs: [Need!]!
-  "Every taxonomy term it is tagged with, built-in needs included."
-  terms: [TaxonomyTerm!]!
-  "Where it happens, in the order the service lists them."
-  locations: [ServiceLocation!]!
-  "When it happens: every session, at a location or not."
-  schedules: [Schedule!]!
-  "People or roles to contact."
-  contacts: [Contact!]!
-  "When the listing was last checked as correct."
-  assuredDate: Date
-  "The e-mail address of who last checked the listing."
-  assurer: String!
-  "When it was archived; null while it is listed."
-  archivedAt: DateTime
-  "The id it had in the dataset it was imported from (empty when entered here)."
-  sourceId: String!
-  "The name of the dataset it was imported from (empty when entered here)."
-  source: String!
-  "Increases with every change; pass it back when updating."
-  version: Int!
-  "When it was added."
-  createdAt: DateTime!
-  "When it last changed."
-  updatedAt: DateTime!
-}
-
-"Who may use a service."
-type Eligibility {
-  "The youngest age served, if limited."
-  minimumAge: Int
-  "The oldest age served, if limited."
-  maximumAge: Int
-  "Other conditions, in words (e.g. 'for unpaid carers')."
-  description: String!
-}
-
-"One price of a service."
-type CostOption {
-  "What the price is for, e.g. 'per session'."
-  option: String!
-  "The amount, if known."
-  amount: Float
-  "ISO 4217 currency code."
-  currency: String!
-  "The price in words, e.g. '£3 including tea and cake'."
-  amountDescription: String!
-}
-
-"A person or role to contact about a service."
-type Contact {
-  "Their name."
-  name: String!
-  "Their role."
-  title: String!
-  "Their e-mail address."
-  email: String!
-  "Their telephone number."
-  phone: String!
-}
-
-"A place where services happen."
-type Location implements Node {
-  "The location's global id."
-  id: ID!
-  "The place's name, e.g. 'St Mary's Church Hall'."
-  name: String!
-  "About the place: how to find it, parking, the entrance."
-  description: String!
-  "First line of the address."
-  address1: String!
-  "Second line of the address."
-  address2: String!
-  "Town or city."
-  city: String!
-  "County or region."
-  region: String!
-  "Postcode, normalised (upper case, one space)."
-  postcode: String!
-  "ISO 3166 country code."
-  country: String!
-  "Latitude in degrees (WGS84)."
-  latitude: Float
-  "Longitude in degrees (WGS84)."
-  longitude: Float
-  "Accessibility features of the place."
-  accessibility: [String!]!
-  "Increases with every change."
-  version: Int!
-}
-
-"A location as one service uses it."
-type ServiceLocation {
-  "The place."
-  location: Location!
-  "What is special about this service at this place."
-  description: String!
-}
-
-"A recurring session of a service."
-type Schedule {
-  "How often it repeats."
-  frequency: Frequency!
-  "Repeat every this many weeks or months."
-  interval: Int!
-  "The days it happens."
-  days: [Weekday!]!
-  "When it starts."
-  opensAt: LocalTime
-  "When it ends."
-  closesAt: LocalTime
-  "First date it applies."
-  validFrom: Date
-  "Last date it applies."
-  validTo: Date
-  "Anything else, e.g. 'first Tuesday of the month' or 'term time only'."
-  note: String!
-  "Where the session happens, when it is at one of the service's locations."
-  location: Location
-}
-
-"A vocabulary of terms, e.g. Signpost's needs or an imported 211/AIRS taxonomy."
-type Taxonomy implements Node {
-  "The taxonomy's global id."
-  id: ID!
-  "Its name."
-  name: String!
-  "What it is."
-  description: String!
-  "Where it is published."
-  uri: String!
-  "Which version of it."
-  version: String!
-  "True for Signpost's built-in needs vocabulary, which imports never change."
-  builtIn: Boolean!
-  "Its terms in name order."
-  terms(
-    "How many to return, 1–100 (default 20)."
-    first: Int
-    "Return terms after this cursor."
-    after: String
-    "Only the children of this term."
-    parentId: ID
-    "Only terms without a parent (ignored when parentId is given)."
-    topLevel: Boolean = false
-  ): TaxonomyTermConnection!
-}
-
-"A term of a taxonomy."
-type TaxonomyTerm implements Node {
-  "The term's global id."
-  id: ID!
-  "Its code within the taxonomy."
-  code: String!
-  "Its label."
-  name: String!
-  "What it means."
-  description: String!
-  "The taxonomy it belongs to."
-  taxonomy: Taxonomy!
-  "Its parent term, if any."
-  parent: TaxonomyTerm
-}
-
-"A need from the built-in vocabulary."
-type Need {
-  "The stable code, e.g. ` + "`" + `loneliness` + "`" + `."
-  code: String!
-  "A label to show people."
-  label: String!
-  "What the need covers."
-  description: String!
-  "The taxonomy term behind the need."
-  term: TaxonomyTerm!
-}
-
-"A page of organisations."
-type OrganisationConnection {
-  "The organisations on this page with their cursors."
-  edges: [OrganisationEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many organisations the whole list holds."
-  totalCount: Int!
-}
-
-"An organisation in a list."
-type OrganisationEdge {
-  "Its position in the list."
-  cursor: String!
-  "The organisation."
-  node: Organisation!
-}
-
-"A page of services."
-type ServiceConnection {
-  "The services on this page with their cursors."
-  edges: [ServiceEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many services the whole list holds."
-  totalCount: Int!
-  "Facet counts over the whole list."
-  facets: ServiceFacets!
-}
-
-"A service in a list."
-type ServiceEdge {
-  "Its position in the list."
-  cursor: String!
-  "The service."
-  node: Service!
-}
-
-"A page of taxonomies."
-type TaxonomyConnection {
-  "The taxonomies on this page with their cursors."
-  edges: [TaxonomyEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many taxonomies there are."
-  totalCount: Int!
-}
-
-"A taxonomy in a list."
-type TaxonomyEdge {
-  "Its position in the list."
-  cursor: String!
-  "The taxonomy."
-  node: Taxonomy!
-}
-
-"A page of taxonomy terms."
-type TaxonomyTermConnection {
-  "The terms on this page with their cursors."
-  edges: [TaxonomyTermEdge!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many terms the whole list holds."
-  totalCount: Int!
-}
-
-"A taxonomy term in a list."
-type TaxonomyTermEdge {
-  "Its position in the list."
-  cursor: String!
-  "The term."
-  node: TaxonomyTerm!
-}
-
-"Narrows a list of organisations."
-input OrganisationFilter {
-  "Words in the name or description."
-  text: String
-  "Include archived organisations."
-  includeArchived: Boolean = false
-}
-
-"Narrows a list of services. Lists match any of their values; all given fields must match."
-input ServiceFilter {
-  "Only this organisation's services."
-  organisationId: ID
-  "Only services with one of these statuses."
-  status: [ServiceStatus!]
-  "Only services addressing at least one of these needs (codes)."
-  needs: [String!]
-  "Only services tagged with at least one of these taxonomy terms."
-  termIds: [ID!]
-  "Only free services."
-  freeOnly: Boolean = false
-  "Only services delivered in at least one of these ways."
-  deliveryModes: [DeliveryMode!]
-  "Keywords matched against the name and description (English stemming; quotes, OR and -word work)."
-  text: String
-  "Include archived services."
-  includeArchived: Boolean = false
-  "Only services with a location within a distance of a postcode or point."
-  near: NearInput
-}
-
-"A circle on the map: a UK postcode (or district, e.g. NE46) or coordinates, and a distance."
-input NearInput {
-  "A UK postcode or district; unknown postcodes fall back to their district's centre."
-  postcode: String
-  "Latitude of the centre, with longitude, instead of a postcode."
-  latitude: Float
-  "Longitude of the centre."
-  longitude: Float
-  "The distance in kilometres, above 0 and at most 1000."
-  distanceKm: Float!
-}
-
-"An organisation's details."
-input OrganisationInput {
-  "Its name; must not be empty."
-  name: String!
-  "What it does."
-  description: String
-  "Its website (http:// or https://)."
-  website: String
-  "A general e-mail address."
-  email: String
-  "A general telephone number."
-  phone: String
-  "Registered charity number."
-  charityNumber: String
-  "Companies House number."
-  companyNumber: String
-}
-
-"A whole service as edited."
-input ServiceInput {
-  "Its name; must not be empty."
-  name: String!
-  "What happens, who it is for and what to expect."
-  description: String
-  "A web page about it (http:// or https://)."
-  url: String
-  "An e-mail address for it."
-  email: String
-  "Whether it is running (default ACTIVE)."
-  status: ServiceStatus = ACTIVE
-  "Who may use it."
-  eligibility: EligibilityInput
-  "True when it costs the person nothing (default false)."
-  free: Boolean = false
-  "Free text about cost."
-  costDescription: String
-  "Prices."
-  costs: [CostOptionInput!]
-  "How it is delivered."
-  deliveryModes: [DeliveryMode!]
-  "How people can get to use it."
-  accessRoutes: [AccessRoute!]
-  "Whether it is taking new referrals (default true)."
-  acceptingReferrals: Boolean = true
-  "Places available now."
-  spaces: Int
-  "Accessibility features."
-  accessibility: [String!]
-  "Languages it is offered in."
-  languages: [String!]
-  "Codes of the needs it addresses, from ` + "`" + `needs` + "`" + `."
-  needs: [String!]
-  "Global ids of other taxonomy terms to tag it with."
-  termIds: [ID!]
-  "People or roles to contact."
-  contacts: [ContactInput!]
-  "Where it happens."
-  locations: [ServiceLocationInput!]
-  "Sessions not tied to a location (e.g. a telephone line's hours)."
-  schedules: [ScheduleInput!]
-}
-
-"Who may use a service."
-input EligibilityInput {
-  "The youngest age served (0–130)."
-  minimumAge: Int
-  "The oldest age served (0–130), not below minimumAge."
-  maximumAge: Int
-  "Other conditions, in words."
-  description: String
-}
-
-"One price."
-input CostOptionInput {
-  "What the price is for."
-  option: String
-  "The amount; not negative, and zero for a free service."
-  amount: Float
-  "ISO 4217 code (default GBP)."
-  currency: String
-  "The price in words."
-  amountDescription: String
-}
-
-"A person or role to contact; give at least one field."
-input ContactInput {
-  "Their name."
-  name: String
-  "Their role."
-  title: String
-  "Their e-mail address."
-  email: String
-  "Their telephone number."
-  phone: String
-}
-
-"""
-Where a service happens: an existing location (` + "`" + `locationId` + "`" + `), a new one
-(` + "`" + `location` + "`" + `), or an existing one edited in place (both).
-"""
-input ServiceLocationInput {
-  "An existing location's global id."
-  locationId: ID
-  "The place's details."
-  location: PlaceInput
-  "What is special about the service at this place."
-  description: String
-  "Sessions at this place."
-  schedules: [ScheduleInput!]
-}
-
-"A place where services happen."
-input PlaceInput {
-  "Its name; a location needs a name, an address or a postcode."
-  name: String
-  "How to find it, parking, the entrance."
-  description: String
-  "First line of the address."
-  address1: String
-  "Second line of the address."
-  address2: String
-  "Town or city."
-  city: String
-  "County or region."
-  region: String
-  "A UK postcode when the country is GB."
-  postcode: String
-  "ISO 3166 country code (default GB)."
-  country: String
-  "Latitude in degrees, −90 to 90; give both or neither."
-  latitude: Float
-  "Longitude in degrees, −180 to 180; give both or neither."
-  longitude: Float
-  "Accessibility features of the place."
-  accessibility: [String!]
-}
-
-"A recurring session."
-input ScheduleInput {
-  "How often it repeats (default WEEKLY)."
-  frequency: Frequency = WEEKLY
-  "Repeat every this many weeks or months, 1–52 (default 1)."
-  interval: Int = 1
-  "The days it happens; at least one."
-  days: [Weekday!]!
-  "When it starts; before closesAt."
-  opensAt: LocalTime
-  "When it ends."
-  closesAt: LocalTime
-  "First date it applies."
-  validFrom: Date
-  "Last date it applies; not before validFrom."
-  validTo: Date
-  "Anything else, e.g. 'term time only'."
-  note: String
-}
-
-"Whether a client's episode is open."
-enum ClientStatus {
-  OPEN
-  ON_HOLD
-  CLOSED
-}
-
-"How a client prefers to be contacted."
-enum ContactMethod {
-  PHONE
-  EMAIL
-  TEXT
-  POST
-}
-
-"Who referred the client to social prescribing."
-enum ReferralSource {
-  GP_PRACTICE
-  SELF
-  OTHER
-}
-
-"A person a link worker supports. Only link workers of the client's team (and administrators, with a reason) see one."
-type Client {
-  "The client's id."
-  id: ID!
-  "Increases with every change; pass it back when editing."
-  version: Int!
-  "The team whose client this is."
-  team: Team!
-  "The assigned link worker."
-  linkWorker: Account
-  firstName: String!
-  lastName: String!
-  dateOfBirth: Date
-  "Age in whole years today, from the date of birth."
-  age: Int
-  "The postcode as resolved (a district alone when only that is known)."
-  postcode: String
-  latitude: Float
-  longitude: Float
-  "NHS number, written 3 3 4."
-  nhsNumber: String
-  email: String
-  phone: String
-  preferredContact: ContactMethod!
-  referralSource: ReferralSource!
-  "The GP practice's name or code, or who else referred."
-  referralDetail: String!
-  "Consent to hold the client's data."
-  consentToHold: Boolean!
-  "Consent to share contact details with a provider in a referral."
-  consentToShare: Boolean!
-  status: ClientStatus!
-  closedReason: String
-  "Needs, highest priority first."
-  needs: [ClientNeed!]!
-  goals: [Goal!]!
-  preferences: ClientPreferences!
-  "Sessions of every episode, in order."
-  sessions: [ClientSession!]!
-  "Why the client may have more than 12 sessions, once recorded."
-  sessionLimitReason: String
-  "The current episode: 1, and one more each time a closed client is reopened."
-  episode: Int!
-  "Referrals, newest first."
-  referrals: [Referral!]!
-  "Wellbeing measures by instrument and date."
-  outcomes: [OutcomeMeasure!]!
-  "Change from the first baseline to the latest later measure, per instrument."
-  wellbeingChange: [WellbeingChange!]!
-  """
-  Services ranked for this client by the matching engine, from their needs,
-  active goals, interests, age, location and preferences; services they are
-  already referred to are left out.
-  """
-  suggestedServices("How many, 1–50." first: Int = 10): [Match!]!
-  createdAt: DateTime!
-  updatedAt: DateTime!
-}
-
-"A page of clients."
-type ClientConnection {
-  edges: [ClientEdge!]!
-  pageInfo: PageInfo!
-}
-
-"A client in a list."
-type ClientEdge {
-  cursor: String!
-  node: Client!
-}
-
-"A need of a client, from the needs vocabulary."
-type ClientNeed {
-  "The need's code, e.g. loneliness."
-  need: String!
-  "1 highest, 3 lowest."
-  priority: Int!
-}
-
-"When and how a client can take part."
-type ClientPreferences {
-  availability: [Availability!]!
-  maxDistanceKm: Float
-  remoteOk: Boolean!
-  freeOnly: Boolean!
-  languages: [String!]!
-  accessibility: [String!]!
-  interests: [String!]!
-}
-
-"A day (and optionally hours) a client is free."
-type Availability {
-  "The day."
-  day: Weekday!
-  "From, e.g. 09:30; absent for the whole day."
-  from: String
-  to: String
-}
-
-"A goal in the client's own words."
-type Goal {
-  id: ID!
-  version: Int!
-  text: String!
-  "Need codes the goal addresses."
-  needs: [String!]!
-  status: GoalStatus!
-  "Progress, 0–10."
-  progress: Int!
-  createdAt: DateTime!
-  updatedAt: DateTime!
-}
-
-"Where a goal stands."
-enum GoalStatus {
-  ACTIVE
-  ACHIEVED
-  DROPPED
-}
-
-"How a session was held."
-enum SessionKind {
-  FACE_TO_FACE
-  TELEPHONE
-  VIDEO
-  HOME_VISIT
-}
-
-"A session with the link worker."
-type ClientSession {
-  id: ID!
-  version: Int!
-  "The client's episode the session belongs to."
-  episode: Int!
-  "1 for the first session of the episode."
-  number: Int!
-  date: Date!
-  kind: SessionKind!
-  durationMinutes: Int
-  notes: String!
-  "Whether the client came; null while planned."
-  attended: Boolean
-}
-
-"Where a referral stands."
-enum ReferralStatus {
-  DRAFT
-  SENT
-  ACCEPTED
-  DECLINED
-  ATTENDED
-  DID_NOT_ATTEND
-  COMPLETED
-  WITHDRAWN
-}
-
-"A social prescription: a client referred to a service."
-type Referral {
-  id: ID!
-  version: Int!
-  status: ReferralStatus!
-  service: Service!
-  "The receiving organisation."
-  organisation: Organisation!
-  "The link worker's message to the provider."
-  message: String!
-  "Whether the client's contact details are shared (needs their consent)."
-  shareDetails: Boolean!
-  """
-  The person referred as the provider sees them: without consent to share,
-  only a first name and the link worker's contact.
-  """
-  person: ReferredPerson!
-  sentAt: DateTime
-  createdAt: DateTime!
-  updatedAt: DateTime!
-  "Every move, oldest first."
-  history: [ReferralEvent!]!
-}
-
-"What a referral shares about the person referred."
-type ReferredPerson {
-  firstName: String!
-  lastName: String
-  phone: String
-  email: String
-  postcode: String
-  preferredContact: ContactMethod
-  linkWorkerName: String
-  linkWorkerEmail: String
-}
-
-"One move of a referral."
-type ReferralEvent {
-  from: ReferralStatus!
-  to: ReferralStatus!
-  "Who moved it (their e-mail or token name)."
-  by: String!
-  reason: String
-  at: DateTime!
-}
-
-"A wellbeing questionnaire."
-enum Instrument {
-  "ONS personal wellbeing: life satisfaction, worthwhile, happiness, anxiety; each 0–10."
-  ONS4
-  "Short Warwick-Edinburgh Mental Wellbeing Scale: seven items 1–5, total 7–35."
-  SWEMWBS
-}
-
-"When in the episode a measure was taken."
-enum MeasureKind {
-  BASELINE
-  REVIEW
-  FINAL
-}
-
-"A completed wellbeing questionnaire."
-type OutcomeMeasure {
-  id: ID!
-  instrument: Instrument!
-  kind: MeasureKind!
-  date: Date!
-  "Item scores in the instrument's order."
-  scores: [Int!]!
-  "SWEMWBS raw total (7–35); null for ONS4, whose items are reported one by one."
-  total: Int
-}
-
-"Change from baseline on one instrument."
-type WellbeingChange {
-  instrument: Instrument!
-  baseline: OutcomeMeasure!
-  latest: OutcomeMeasure!
-  "Latest minus baseline, item by item (for ONS4 anxiety a fall is an improvement)."
-  itemChanges: [Int!]!
-  "Latest minus baseline total (SWEMWBS only)."
-  totalChange: Int
-}
-
-"A client as the link worker records them."
-input ClientInput {
-  "The owning team (one of yours)."
-  teamId: ID!
-  linkWorkerId: ID
-  firstName: String!
-  lastName: String
-  dateOfBirth: Date
-  "A UK postcode, resolved to coordinates."
-  postcode: String
-  "Ten digits with a valid check digit; spaces allowed."
-  nhsNumber: String
-  email: String
-  phone: String
-  "Default PHONE."
-  preferredContact: ContactMethod
-  referralSource: ReferralSource!
-  "Required for GP_PRACTICE: the practice's name or code."
-  referralDetail: String
-  "Must be true: a record is only kept with consent."
-  consentToHold: Boolean!
-  consentToShare: Boolean
-  needs: [ClientNeedInput!]
-  availability: [AvailabilityInput!]
-  maxDistanceKm: Float
-  "Default true."
-  remoteOk: Boolean
-  freeOnly: Boolean
-  languages: [String!]
-  accessibility: [String!]
-  interests: [String!]
-}
-
-"A need with its priority."
-input ClientNeedInput {
-  "A code from ` + "`" + `needs` + "`" + `."
-  need: String!
-  "1 highest, 3 lowest; default 2."
-  priority: Int
-}
-
-"A goal."
-input GoalInput {
-  text: String!
-  "Need codes of the client that the goal addresses."
-  needs: [String!]
-  status: GoalStatus
-  "0–10; default 0."
-  progress: Int
-}
-
-"A session planned or held."
-input SessionInput {
-  date: Date!
-  kind: SessionKind!
-  durationMinutes: Int
-  notes: String
-  attended: Boolean
-  "Why the client needs more than 12 sessions (needed once, for the 13th)."
-  extensionReason: String
-}
-
-"A referral to write."
-input ReferralInput {
-  clientId: ID!
-  serviceId: ID!
-  message: String
-  "Share the client's contact details (needs their consent)."
-  shareDetails: Boolean
-  "Send at once instead of keeping a draft."
-  send: Boolean
-}
-
-"A completed questionnaire."
-input OutcomeInput {
-  instrument: Instrument!
-  kind: MeasureKind!
-  date: Date!
-  "Item scores in order: 4 for ONS4 (0–10), 7 for SWEMWBS (1–5)."
-  scores: [Int!]!
-}
-
-"An anonymised casework report: counts only, nothing about a person."
-type CaseworkReport {
-  from: Date!
-  to: Date!
-  "Clients whose episode began in the period."
-  clientsReferred: Int!
-  "Those clients by referral source (GP_PRACTICE, SELF, OTHER)."
-  bySource: [KeyCount!]!
-  "Needs of those clients, with how many have no accepted referral to a service meeting the need."
-  needs: [NeedReport!]!
-  "Referrals made in the period by status."
-  referralsByStatus: [KeyCount!]!
-  "Sent referrals per service, most first."
-  services: [ServiceReferralReport!]!
-  "Sent referrals per organisation."
-  organisations: [OrganisationReferralReport!]!
-  "Mean change from baseline per instrument."
-  wellbeing: [WellbeingReport!]!
-  "Services that received referrals but whose details have not been verified in 12 months."
-  unverifiedServices: [ServiceReferralReport!]!
-}
-
-"A count under a key."
-type KeyCount {
-  key: String!
-  count: Int!
-}
-
-"A need's count in a report."
-type NeedReport {
-  need: String!
-  clients: Int!
-  "Clients with the need and no accepted referral to a service that meets it."
-  unmet: Int!
-}
-
-"Referral counts and rates for a service."
-type ServiceReferralReport {
-  service: Service!
-  serviceName: String!
-  organisationName: String!
-  sent: Int!
-  accepted: Int!
-  attended: Int!
-  "Accepted of those answered; null before any answer."
-  acceptanceRate: Float
-  "Attended of those accepted whose attendance is recorded; null before any."
-  attendanceRate: Float
-  "When the service's details were last verified."
-  verifiedOn: Date
-}
-
-"Referral counts and rates for an organisation."
-type OrganisationReferralReport {
-  organisation: Organisation!
-  organisationName: String!
-  sent: Int!
-  accepted: Int!
-  attended: Int!
-  acceptanceRate: Float
-  attendanceRate: Float
-}
-
-"Mean change from baseline on an instrument."
-type WellbeingReport {
-  instrument: Instrument!
-  "Clients with a baseline and a later measure."
-  pairs: Int!
-  "Mean change per item."
-  meanItemChanges: [Float!]!
-  "Mean change of the total (SWEMWBS only)."
-  meanTotalChange: Float
-}
-
-"A page of referrals."
-type ReferralConnection {
-  edges: [ReferralEdge!]!
-  pageInfo: PageInfo!
-}
-
-"A referral in a list."
-type ReferralEdge {
-  cursor: String!
-  node: Referral!
-}
-`, BuiltIn: false},
+	{Name: "schema/access.graphql", Input: sourceData("schema/access.graphql"), BuiltIn: false},
+	{Name: "schema/api.graphql", Input: sourceData("schema/api.graphql"), BuiltIn: false},
+	{Name: "schema/casework.graphql", Input: sourceData("schema/casework.graphql"), BuiltIn: false},
+	{Name: "schema/directory.graphql", Input: sourceData("schema/directory.graphql"), BuiltIn: false},
+	{Name: "schema/matching.graphql", Input: sourceData("schema/matching.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -7451,8 +5796,8 @@ func (ec *executionContext) field___Directive_args_args(ctx context.Context, raw
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalOBoolean2bool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7465,8 +5810,8 @@ func (ec *executionContext) field___Field_args_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
-		func(ctx context.Context, v any) (*bool, error) {
-			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalOBoolean2bool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7490,6 +5835,20 @@ func (ec *executionContext) field___Type_enumValues_args(ctx context.Context, ra
 }
 
 func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalOBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDeprecated"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
@@ -7527,7 +5886,7 @@ func (ec *executionContext) _Account_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Account_email(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
@@ -7550,7 +5909,7 @@ func (ec *executionContext) _Account_email(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Account_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_name(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
@@ -7573,7 +5932,7 @@ func (ec *executionContext) _Account_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Account_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_role(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
@@ -7596,7 +5955,7 @@ func (ec *executionContext) _Account_role(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Account_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type Role does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, true, true, "Role")
 }
 
 func (ec *executionContext) _Account_organisation(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
@@ -7683,7 +6042,7 @@ func (ec *executionContext) _Account_disabled(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_disabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Account_totpEnabled(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
@@ -7706,7 +6065,7 @@ func (ec *executionContext) _Account_totpEnabled(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Account_totpEnabled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Account_version(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
@@ -7729,7 +6088,7 @@ func (ec *executionContext) _Account_version(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Account_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Account) (ret graphql.Marshaler) {
@@ -7752,7 +6111,7 @@ func (ec *executionContext) _Account_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Account_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *store.APIToken) (ret graphql.Marshaler) {
@@ -7775,7 +6134,7 @@ func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_ApiToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiToken", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiToken", field, true, true, "ID")
 }
 
 func (ec *executionContext) _ApiToken_name(ctx context.Context, field graphql.CollectedField, obj *store.APIToken) (ret graphql.Marshaler) {
@@ -7798,7 +6157,7 @@ func (ec *executionContext) _ApiToken_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_ApiToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiToken", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _ApiToken_organisation(ctx context.Context, field graphql.CollectedField, obj *store.APIToken) (ret graphql.Marshaler) {
@@ -7853,7 +6212,7 @@ func (ec *executionContext) _ApiToken_scope(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_ApiToken_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiToken", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _ApiToken_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.APIToken) (ret graphql.Marshaler) {
@@ -7876,7 +6235,7 @@ func (ec *executionContext) _ApiToken_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ApiToken_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiToken", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ApiToken_lastUsedAt(ctx context.Context, field graphql.CollectedField, obj *store.APIToken) (ret graphql.Marshaler) {
@@ -7899,7 +6258,7 @@ func (ec *executionContext) _ApiToken_lastUsedAt(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ApiToken_lastUsedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiToken", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ApiToken_revokedAt(ctx context.Context, field graphql.CollectedField, obj *store.APIToken) (ret graphql.Marshaler) {
@@ -7922,7 +6281,7 @@ func (ec *executionContext) _ApiToken_revokedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ApiToken_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ApiToken", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ApiToken", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -7945,7 +6304,7 @@ func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, true, "ID")
 }
 
 func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -7968,7 +6327,7 @@ func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AuditEntry_actorKind(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -7991,7 +6350,7 @@ func (ec *executionContext) _AuditEntry_actorKind(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actorKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8014,7 +6373,7 @@ func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8037,7 +6396,7 @@ func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_objectType(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8060,7 +6419,7 @@ func (ec *executionContext) _AuditEntry_objectType(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_objectType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_objectId(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8083,7 +6442,7 @@ func (ec *executionContext) _AuditEntry_objectId(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_objectId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_outcome(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8106,7 +6465,7 @@ func (ec *executionContext) _AuditEntry_outcome(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_reason(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8129,7 +6488,7 @@ func (ec *executionContext) _AuditEntry_reason(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_address(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8152,7 +6511,7 @@ func (ec *executionContext) _AuditEntry_address(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntry_userAgent(ctx context.Context, field graphql.CollectedField, obj *store.AuditEntry) (ret graphql.Marshaler) {
@@ -8175,7 +6534,7 @@ func (ec *executionContext) _AuditEntry_userAgent(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntry_userAgent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
@@ -8262,7 +6621,7 @@ func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
@@ -8317,7 +6676,7 @@ func (ec *executionContext) _Availability_day(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Availability_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, true, true, errors.New("field of type Weekday does not have child fields"))
+	return graphql.NewScalarFieldContext("Availability", field, true, true, "Weekday")
 }
 
 func (ec *executionContext) _Availability_from(ctx context.Context, field graphql.CollectedField, obj *store.Availability) (ret graphql.Marshaler) {
@@ -8340,7 +6699,7 @@ func (ec *executionContext) _Availability_from(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Availability_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
 }
 
 func (ec *executionContext) _Availability_to(ctx context.Context, field graphql.CollectedField, obj *store.Availability) (ret graphql.Marshaler) {
@@ -8363,7 +6722,7 @@ func (ec *executionContext) _Availability_to(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Availability_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Availability", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Availability", field, false, false, "String")
 }
 
 func (ec *executionContext) _CaseworkReport_from(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
@@ -8386,7 +6745,7 @@ func (ec *executionContext) _CaseworkReport_from(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_CaseworkReport_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CaseworkReport_to(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
@@ -8409,7 +6768,7 @@ func (ec *executionContext) _CaseworkReport_to(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_CaseworkReport_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CaseworkReport_clientsReferred(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
@@ -8432,7 +6791,7 @@ func (ec *executionContext) _CaseworkReport_clientsReferred(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_CaseworkReport_clientsReferred(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("CaseworkReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CaseworkReport_bySource(ctx context.Context, field graphql.CollectedField, obj *casework.Report) (ret graphql.Marshaler) {
@@ -8679,7 +7038,7 @@ func (ec *executionContext) _Client_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Client_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Client_version(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8702,7 +7061,7 @@ func (ec *executionContext) _Client_version(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Client_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Client_team(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8789,7 +7148,7 @@ func (ec *executionContext) _Client_firstName(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8812,7 +7171,7 @@ func (ec *executionContext) _Client_lastName(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Client_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8835,7 +7194,7 @@ func (ec *executionContext) _Client_dateOfBirth(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Client_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Client_age(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8858,7 +7217,7 @@ func (ec *executionContext) _Client_age(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Client_age(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Client_postcode(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8881,7 +7240,7 @@ func (ec *executionContext) _Client_postcode(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Client_postcode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_latitude(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8904,7 +7263,7 @@ func (ec *executionContext) _Client_latitude(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Client_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Client_longitude(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8927,7 +7286,7 @@ func (ec *executionContext) _Client_longitude(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Client_nhsNumber(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8950,7 +7309,7 @@ func (ec *executionContext) _Client_nhsNumber(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_nhsNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_email(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8973,7 +7332,7 @@ func (ec *executionContext) _Client_email(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Client_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_phone(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -8996,7 +7355,7 @@ func (ec *executionContext) _Client_phone(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Client_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_preferredContact(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9019,7 +7378,7 @@ func (ec *executionContext) _Client_preferredContact(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Client_preferredContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ContactMethod does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "ContactMethod")
 }
 
 func (ec *executionContext) _Client_referralSource(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9042,7 +7401,7 @@ func (ec *executionContext) _Client_referralSource(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Client_referralSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ReferralSource does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "ReferralSource")
 }
 
 func (ec *executionContext) _Client_referralDetail(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9065,7 +7424,7 @@ func (ec *executionContext) _Client_referralDetail(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Client_referralDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_consentToHold(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9088,7 +7447,7 @@ func (ec *executionContext) _Client_consentToHold(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Client_consentToHold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Client_consentToShare(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9111,7 +7470,7 @@ func (ec *executionContext) _Client_consentToShare(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Client_consentToShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Client_status(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9134,7 +7493,7 @@ func (ec *executionContext) _Client_status(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Client_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type ClientStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "ClientStatus")
 }
 
 func (ec *executionContext) _Client_closedReason(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9157,7 +7516,7 @@ func (ec *executionContext) _Client_closedReason(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Client_closedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_needs(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9308,7 +7667,7 @@ func (ec *executionContext) _Client_sessionLimitReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Client_sessionLimitReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
 }
 
 func (ec *executionContext) _Client_episode(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9331,7 +7690,7 @@ func (ec *executionContext) _Client_episode(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Client_episode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Client_referrals(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9494,7 +7853,7 @@ func (ec *executionContext) _Client_createdAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Client_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -9517,7 +7876,7 @@ func (ec *executionContext) _Client_updatedAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Client_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Client", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Client", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ClientConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ClientConnection) (ret graphql.Marshaler) {
@@ -9604,7 +7963,7 @@ func (ec *executionContext) _ClientEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_ClientEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _ClientEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ClientEdge) (ret graphql.Marshaler) {
@@ -9659,7 +8018,7 @@ func (ec *executionContext) _ClientNeed_need(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ClientNeed_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientNeed", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientNeed", field, false, false, "String")
 }
 
 func (ec *executionContext) _ClientNeed_priority(ctx context.Context, field graphql.CollectedField, obj *store.ClientNeed) (ret graphql.Marshaler) {
@@ -9682,7 +8041,7 @@ func (ec *executionContext) _ClientNeed_priority(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ClientNeed_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientNeed", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientNeed", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClientPreferences_availability(ctx context.Context, field graphql.CollectedField, obj *model.ClientPreferences) (ret graphql.Marshaler) {
@@ -9737,7 +8096,7 @@ func (ec *executionContext) _ClientPreferences_maxDistanceKm(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ClientPreferences_maxDistanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ClientPreferences_remoteOk(ctx context.Context, field graphql.CollectedField, obj *model.ClientPreferences) (ret graphql.Marshaler) {
@@ -9760,7 +8119,7 @@ func (ec *executionContext) _ClientPreferences_remoteOk(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientPreferences_remoteOk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ClientPreferences_freeOnly(ctx context.Context, field graphql.CollectedField, obj *model.ClientPreferences) (ret graphql.Marshaler) {
@@ -9783,7 +8142,7 @@ func (ec *executionContext) _ClientPreferences_freeOnly(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ClientPreferences_freeOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ClientPreferences_languages(ctx context.Context, field graphql.CollectedField, obj *model.ClientPreferences) (ret graphql.Marshaler) {
@@ -9806,7 +8165,7 @@ func (ec *executionContext) _ClientPreferences_languages(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ClientPreferences_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, "String")
 }
 
 func (ec *executionContext) _ClientPreferences_accessibility(ctx context.Context, field graphql.CollectedField, obj *model.ClientPreferences) (ret graphql.Marshaler) {
@@ -9829,7 +8188,7 @@ func (ec *executionContext) _ClientPreferences_accessibility(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ClientPreferences_accessibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, "String")
 }
 
 func (ec *executionContext) _ClientPreferences_interests(ctx context.Context, field graphql.CollectedField, obj *model.ClientPreferences) (ret graphql.Marshaler) {
@@ -9852,7 +8211,7 @@ func (ec *executionContext) _ClientPreferences_interests(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ClientPreferences_interests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientPreferences", field, false, false, "String")
 }
 
 func (ec *executionContext) _ClientSession_id(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -9875,7 +8234,7 @@ func (ec *executionContext) _ClientSession_id(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, true, true, "ID")
 }
 
 func (ec *executionContext) _ClientSession_version(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -9898,7 +8257,7 @@ func (ec *executionContext) _ClientSession_version(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClientSession_episode(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -9921,7 +8280,7 @@ func (ec *executionContext) _ClientSession_episode(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_episode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClientSession_number(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -9944,7 +8303,7 @@ func (ec *executionContext) _ClientSession_number(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClientSession_date(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -9967,7 +8326,7 @@ func (ec *executionContext) _ClientSession_date(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "Date")
 }
 
 func (ec *executionContext) _ClientSession_kind(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -9990,7 +8349,7 @@ func (ec *executionContext) _ClientSession_kind(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type SessionKind does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "SessionKind")
 }
 
 func (ec *executionContext) _ClientSession_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -10013,7 +8372,7 @@ func (ec *executionContext) _ClientSession_durationMinutes(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClientSession_notes(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -10036,7 +8395,7 @@ func (ec *executionContext) _ClientSession_notes(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "String")
 }
 
 func (ec *executionContext) _ClientSession_attended(ctx context.Context, field graphql.CollectedField, obj *store.ClientSession) (ret graphql.Marshaler) {
@@ -10059,7 +8418,7 @@ func (ec *executionContext) _ClientSession_attended(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ClientSession_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ClientSession", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ClientSession", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Contact_name(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
@@ -10082,7 +8441,7 @@ func (ec *executionContext) _Contact_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Contact_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contact_title(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
@@ -10105,7 +8464,7 @@ func (ec *executionContext) _Contact_title(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Contact_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
@@ -10128,7 +8487,7 @@ func (ec *executionContext) _Contact_email(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Contact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
 }
 
 func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.CollectedField, obj *store.Contact) (ret graphql.Marshaler) {
@@ -10151,7 +8510,7 @@ func (ec *executionContext) _Contact_phone(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Contact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Contact", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Contact", field, false, false, "String")
 }
 
 func (ec *executionContext) _CostOption_option(ctx context.Context, field graphql.CollectedField, obj *store.CostOption) (ret graphql.Marshaler) {
@@ -10174,7 +8533,7 @@ func (ec *executionContext) _CostOption_option(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_CostOption_option(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CostOption", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CostOption", field, false, false, "String")
 }
 
 func (ec *executionContext) _CostOption_amount(ctx context.Context, field graphql.CollectedField, obj *store.CostOption) (ret graphql.Marshaler) {
@@ -10197,7 +8556,7 @@ func (ec *executionContext) _CostOption_amount(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_CostOption_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CostOption", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("CostOption", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CostOption_currency(ctx context.Context, field graphql.CollectedField, obj *store.CostOption) (ret graphql.Marshaler) {
@@ -10220,7 +8579,7 @@ func (ec *executionContext) _CostOption_currency(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_CostOption_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CostOption", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CostOption", field, false, false, "String")
 }
 
 func (ec *executionContext) _CostOption_amountDescription(ctx context.Context, field graphql.CollectedField, obj *store.CostOption) (ret graphql.Marshaler) {
@@ -10243,7 +8602,7 @@ func (ec *executionContext) _CostOption_amountDescription(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_CostOption_amountDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CostOption", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CostOption", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeliveryModeCount_mode(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryModeCount) (ret graphql.Marshaler) {
@@ -10266,7 +8625,7 @@ func (ec *executionContext) _DeliveryModeCount_mode(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_DeliveryModeCount_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeliveryModeCount", field, false, false, errors.New("field of type DeliveryMode does not have child fields"))
+	return graphql.NewScalarFieldContext("DeliveryModeCount", field, false, false, "DeliveryMode")
 }
 
 func (ec *executionContext) _DeliveryModeCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DeliveryModeCount) (ret graphql.Marshaler) {
@@ -10289,7 +8648,7 @@ func (ec *executionContext) _DeliveryModeCount_count(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_DeliveryModeCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeliveryModeCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("DeliveryModeCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Eligibility_minimumAge(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
@@ -10312,7 +8671,7 @@ func (ec *executionContext) _Eligibility_minimumAge(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_minimumAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Eligibility_maximumAge(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
@@ -10335,7 +8694,7 @@ func (ec *executionContext) _Eligibility_maximumAge(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_maximumAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Eligibility_description(ctx context.Context, field graphql.CollectedField, obj *model.Eligibility) (ret graphql.Marshaler) {
@@ -10358,7 +8717,7 @@ func (ec *executionContext) _Eligibility_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Eligibility_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Eligibility", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Eligibility", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10381,7 +8740,7 @@ func (ec *executionContext) _Goal_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Goal_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10404,7 +8763,7 @@ func (ec *executionContext) _Goal_version(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Goal_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Goal_text(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10427,7 +8786,7 @@ func (ec *executionContext) _Goal_text(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Goal_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_needs(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10450,7 +8809,7 @@ func (ec *executionContext) _Goal_needs(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Goal_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, false, false, "String")
 }
 
 func (ec *executionContext) _Goal_status(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10473,7 +8832,7 @@ func (ec *executionContext) _Goal_status(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Goal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type GoalStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, false, false, "GoalStatus")
 }
 
 func (ec *executionContext) _Goal_progress(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10496,7 +8855,7 @@ func (ec *executionContext) _Goal_progress(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Goal_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10519,7 +8878,7 @@ func (ec *executionContext) _Goal_createdAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Goal_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Goal) (ret graphql.Marshaler) {
@@ -10542,7 +8901,7 @@ func (ec *executionContext) _Goal_updatedAt(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Goal_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Goal", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Goal", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _KeyCount_key(ctx context.Context, field graphql.CollectedField, obj *store.KeyCount) (ret graphql.Marshaler) {
@@ -10565,7 +8924,7 @@ func (ec *executionContext) _KeyCount_key(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_KeyCount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KeyCount", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("KeyCount", field, false, false, "String")
 }
 
 func (ec *executionContext) _KeyCount_count(ctx context.Context, field graphql.CollectedField, obj *store.KeyCount) (ret graphql.Marshaler) {
@@ -10588,7 +8947,7 @@ func (ec *executionContext) _KeyCount_count(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_KeyCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("KeyCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("KeyCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Location_id(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10611,7 +8970,7 @@ func (ec *executionContext) _Location_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Location_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Location_name(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10634,7 +8993,7 @@ func (ec *executionContext) _Location_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_description(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10657,7 +9016,7 @@ func (ec *executionContext) _Location_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Location_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_address1(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10680,7 +9039,7 @@ func (ec *executionContext) _Location_address1(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Location_address1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_address2(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10703,7 +9062,7 @@ func (ec *executionContext) _Location_address2(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Location_address2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_city(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10726,7 +9085,7 @@ func (ec *executionContext) _Location_city(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Location_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_region(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10749,7 +9108,7 @@ func (ec *executionContext) _Location_region(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Location_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_postcode(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10772,7 +9131,7 @@ func (ec *executionContext) _Location_postcode(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Location_postcode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_country(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10795,7 +9154,7 @@ func (ec *executionContext) _Location_country(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Location_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_latitude(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10818,7 +9177,7 @@ func (ec *executionContext) _Location_latitude(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Location_latitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Location_longitude(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10841,7 +9200,7 @@ func (ec *executionContext) _Location_longitude(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Location_longitude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Location_accessibility(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10864,7 +9223,7 @@ func (ec *executionContext) _Location_accessibility(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Location_accessibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "String")
 }
 
 func (ec *executionContext) _Location_version(ctx context.Context, field graphql.CollectedField, obj *store.Location) (ret graphql.Marshaler) {
@@ -10887,7 +9246,7 @@ func (ec *executionContext) _Location_version(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Location_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Location", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Location", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Match_service(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
@@ -10942,7 +9301,7 @@ func (ec *executionContext) _Match_score(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Match_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Match", field, true, true, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Match", field, true, true, "Float")
 }
 
 func (ec *executionContext) _Match_distanceKm(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
@@ -10965,7 +9324,7 @@ func (ec *executionContext) _Match_distanceKm(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Match_distanceKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Match", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("Match", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Match_nearestLocation(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
@@ -10988,7 +9347,7 @@ func (ec *executionContext) _Match_nearestLocation(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Match_nearestLocation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Match", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Match", field, true, true, "String")
 }
 
 func (ec *executionContext) _Match_session(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
@@ -11043,7 +9402,7 @@ func (ec *executionContext) _Match_needsCovered(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Match_needsCovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Match", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Match", field, true, true, "String")
 }
 
 func (ec *executionContext) _Match_reasons(ctx context.Context, field graphql.CollectedField, obj *matching.Result) (ret graphql.Marshaler) {
@@ -11098,7 +9457,7 @@ func (ec *executionContext) _MatchReason_kind(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_MatchReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchReason", field, false, false, errors.New("field of type MatchReasonKind does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "MatchReasonKind")
 }
 
 func (ec *executionContext) _MatchReason_text(ctx context.Context, field graphql.CollectedField, obj *model.MatchReason) (ret graphql.Marshaler) {
@@ -11121,7 +9480,7 @@ func (ec *executionContext) _MatchReason_text(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_MatchReason_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchReason", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchSession_days(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
@@ -11144,7 +9503,7 @@ func (ec *executionContext) _MatchSession_days(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_MatchSession_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type Weekday does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, "Weekday")
 }
 
 func (ec *executionContext) _MatchSession_opensAt(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
@@ -11167,7 +9526,7 @@ func (ec *executionContext) _MatchSession_opensAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MatchSession_opensAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type LocalTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, "LocalTime")
 }
 
 func (ec *executionContext) _MatchSession_closesAt(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
@@ -11190,7 +9549,7 @@ func (ec *executionContext) _MatchSession_closesAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_MatchSession_closesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type LocalTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, "LocalTime")
 }
 
 func (ec *executionContext) _MatchSession_monthly(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
@@ -11213,7 +9572,7 @@ func (ec *executionContext) _MatchSession_monthly(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_MatchSession_monthly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MatchSession_location(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
@@ -11236,7 +9595,7 @@ func (ec *executionContext) _MatchSession_location(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_MatchSession_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, "String")
 }
 
 func (ec *executionContext) _MatchSession_note(ctx context.Context, field graphql.CollectedField, obj *model.MatchSession) (ret graphql.Marshaler) {
@@ -11259,7 +9618,7 @@ func (ec *executionContext) _MatchSession_note(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_MatchSession_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MatchSession", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("MatchSession", field, false, false, "String")
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11796,7 +10155,7 @@ func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_logoutEverywhere(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11837,7 +10196,7 @@ func (ec *executionContext) _Mutation_logoutEverywhere(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_logoutEverywhere(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Mutation", field, true, true, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_enrolTotp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -13212,7 +11571,7 @@ func (ec *executionContext) _Need_code(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Need_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Need", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Need", field, false, false, "String")
 }
 
 func (ec *executionContext) _Need_label(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
@@ -13235,7 +11594,7 @@ func (ec *executionContext) _Need_label(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Need_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Need", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Need", field, false, false, "String")
 }
 
 func (ec *executionContext) _Need_description(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
@@ -13258,7 +11617,7 @@ func (ec *executionContext) _Need_description(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Need_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Need", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Need", field, false, false, "String")
 }
 
 func (ec *executionContext) _Need_term(ctx context.Context, field graphql.CollectedField, obj *model.Need) (ret graphql.Marshaler) {
@@ -13313,7 +11672,7 @@ func (ec *executionContext) _NeedCount_code(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_NeedCount_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NeedCount", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("NeedCount", field, false, false, "String")
 }
 
 func (ec *executionContext) _NeedCount_label(ctx context.Context, field graphql.CollectedField, obj *model.NeedCount) (ret graphql.Marshaler) {
@@ -13336,7 +11695,7 @@ func (ec *executionContext) _NeedCount_label(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_NeedCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NeedCount", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("NeedCount", field, false, false, "String")
 }
 
 func (ec *executionContext) _NeedCount_count(ctx context.Context, field graphql.CollectedField, obj *model.NeedCount) (ret graphql.Marshaler) {
@@ -13359,7 +11718,7 @@ func (ec *executionContext) _NeedCount_count(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_NeedCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NeedCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("NeedCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NeedReport_need(ctx context.Context, field graphql.CollectedField, obj *store.NeedCount) (ret graphql.Marshaler) {
@@ -13382,7 +11741,7 @@ func (ec *executionContext) _NeedReport_need(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_NeedReport_need(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NeedReport", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("NeedReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _NeedReport_clients(ctx context.Context, field graphql.CollectedField, obj *store.NeedCount) (ret graphql.Marshaler) {
@@ -13405,7 +11764,7 @@ func (ec *executionContext) _NeedReport_clients(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_NeedReport_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NeedReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("NeedReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NeedReport_unmet(ctx context.Context, field graphql.CollectedField, obj *store.NeedCount) (ret graphql.Marshaler) {
@@ -13428,7 +11787,7 @@ func (ec *executionContext) _NeedReport_unmet(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_NeedReport_unmet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NeedReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("NeedReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NewApiToken_token(ctx context.Context, field graphql.CollectedField, obj *model.NewAPIToken) (ret graphql.Marshaler) {
@@ -13483,7 +11842,7 @@ func (ec *executionContext) _NewApiToken_secret(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_NewApiToken_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NewApiToken", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("NewApiToken", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13506,7 +11865,7 @@ func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Organisation_name(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13529,7 +11888,7 @@ func (ec *executionContext) _Organisation_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_description(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13552,7 +11911,7 @@ func (ec *executionContext) _Organisation_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_website(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13575,7 +11934,7 @@ func (ec *executionContext) _Organisation_website(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_email(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13598,7 +11957,7 @@ func (ec *executionContext) _Organisation_email(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_phone(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13621,7 +11980,7 @@ func (ec *executionContext) _Organisation_phone(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_charityNumber(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13644,7 +12003,7 @@ func (ec *executionContext) _Organisation_charityNumber(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_charityNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_companyNumber(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13667,7 +12026,7 @@ func (ec *executionContext) _Organisation_companyNumber(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_companyNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_archivedAt(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13690,7 +12049,7 @@ func (ec *executionContext) _Organisation_archivedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Organisation_version(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13713,7 +12072,7 @@ func (ec *executionContext) _Organisation_version(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13736,7 +12095,7 @@ func (ec *executionContext) _Organisation_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Organisation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13759,7 +12118,7 @@ func (ec *executionContext) _Organisation_updatedAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Organisation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Organisation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Organisation_services(ctx context.Context, field graphql.CollectedField, obj *store.Organisation) (ret graphql.Marshaler) {
@@ -13890,7 +12249,7 @@ func (ec *executionContext) _OrganisationConnection_totalCount(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationConnection", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationConnection", field, true, true, "Int")
 }
 
 func (ec *executionContext) _OrganisationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganisationEdge) (ret graphql.Marshaler) {
@@ -13913,7 +12272,7 @@ func (ec *executionContext) _OrganisationEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrganisationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganisationEdge) (ret graphql.Marshaler) {
@@ -14000,7 +12359,7 @@ func (ec *executionContext) _OrganisationReferralReport_organisationName(ctx con
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationReferralReport_organisationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _OrganisationReferralReport_sent(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
@@ -14023,7 +12382,7 @@ func (ec *executionContext) _OrganisationReferralReport_sent(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationReferralReport_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrganisationReferralReport_accepted(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
@@ -14046,7 +12405,7 @@ func (ec *executionContext) _OrganisationReferralReport_accepted(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationReferralReport_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrganisationReferralReport_attended(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
@@ -14069,7 +12428,7 @@ func (ec *executionContext) _OrganisationReferralReport_attended(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationReferralReport_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OrganisationReferralReport_acceptanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
@@ -14092,7 +12451,7 @@ func (ec *executionContext) _OrganisationReferralReport_acceptanceRate(ctx conte
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationReferralReport_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OrganisationReferralReport_attendanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.OrganisationStats) (ret graphql.Marshaler) {
@@ -14115,7 +12474,7 @@ func (ec *executionContext) _OrganisationReferralReport_attendanceRate(ctx conte
 	)
 }
 func (ec *executionContext) fieldContext_OrganisationReferralReport_attendanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("OrganisationReferralReport", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OutcomeMeasure_id(ctx context.Context, field graphql.CollectedField, obj *store.OutcomeMeasure) (ret graphql.Marshaler) {
@@ -14138,7 +12497,7 @@ func (ec *executionContext) _OutcomeMeasure_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeMeasure_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeMeasure", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("OutcomeMeasure", field, true, true, "ID")
 }
 
 func (ec *executionContext) _OutcomeMeasure_instrument(ctx context.Context, field graphql.CollectedField, obj *store.OutcomeMeasure) (ret graphql.Marshaler) {
@@ -14161,7 +12520,7 @@ func (ec *executionContext) _OutcomeMeasure_instrument(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeMeasure_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, errors.New("field of type Instrument does not have child fields"))
+	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, "Instrument")
 }
 
 func (ec *executionContext) _OutcomeMeasure_kind(ctx context.Context, field graphql.CollectedField, obj *store.OutcomeMeasure) (ret graphql.Marshaler) {
@@ -14184,7 +12543,7 @@ func (ec *executionContext) _OutcomeMeasure_kind(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeMeasure_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, errors.New("field of type MeasureKind does not have child fields"))
+	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, "MeasureKind")
 }
 
 func (ec *executionContext) _OutcomeMeasure_date(ctx context.Context, field graphql.CollectedField, obj *store.OutcomeMeasure) (ret graphql.Marshaler) {
@@ -14207,7 +12566,7 @@ func (ec *executionContext) _OutcomeMeasure_date(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeMeasure_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, "Date")
 }
 
 func (ec *executionContext) _OutcomeMeasure_scores(ctx context.Context, field graphql.CollectedField, obj *store.OutcomeMeasure) (ret graphql.Marshaler) {
@@ -14230,7 +12589,7 @@ func (ec *executionContext) _OutcomeMeasure_scores(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeMeasure_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OutcomeMeasure", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OutcomeMeasure_total(ctx context.Context, field graphql.CollectedField, obj *store.OutcomeMeasure) (ret graphql.Marshaler) {
@@ -14253,7 +12612,7 @@ func (ec *executionContext) _OutcomeMeasure_total(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeMeasure_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeMeasure", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OutcomeMeasure", field, true, true, "Int")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -14276,7 +12635,7 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -14299,7 +12658,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -14322,7 +12681,7 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -14345,7 +12704,7 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -14404,428 +12763,6 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_organisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_organisation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisation(ctx, fc.Args["id"].(string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *store.Organisation
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *store.Organisation
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Organisation) graphql.Marshaler {
-			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐOrganisation(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_organisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Organisation(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_organisations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_organisations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.OrganisationFilter))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *model.OrganisationConnection
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *model.OrganisationConnection
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
-			return ec.marshalNOrganisationConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐOrganisationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_organisations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OrganisationConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_organisations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_service(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_service(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Service(ctx, fc.Args["id"].(string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *store.Service
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *store.Service
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Service) graphql.Marshaler {
-			return ec.marshalOService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Query_service(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Service(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_service_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_services(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_services(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Services(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ServiceFilter))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *model.ServiceConnection
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *model.ServiceConnection
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceConnection) graphql.Marshaler {
-			return ec.marshalNServiceConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_services(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ServiceConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_taxonomies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_taxonomies(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Taxonomies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal *model.TaxonomyConnection
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal *model.TaxonomyConnection
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.TaxonomyConnection) graphql.Marshaler {
-			return ec.marshalNTaxonomyConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTaxonomyConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_taxonomies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TaxonomyConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_taxonomies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_needs(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Needs(ctx)
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal []model.Need
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal []model.Need
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Need) graphql.Marshaler {
-			return ec.marshalNNeed2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Need(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_matchServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_matchServices(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MatchServices(ctx, fc.Args["profile"].(model.MatchProfileInput), fc.Args["first"].(*int))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
-				if err != nil {
-					var zeroVal []matching.Result
-					return zeroVal, err
-				}
-				if ec.Directives.Policy == nil {
-					var zeroVal []matching.Result
-					return zeroVal, errors.New("directive policy is not implemented")
-				}
-				return ec.Directives.Policy(ctx, nil, directive0, rule)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v []matching.Result) graphql.Marshaler {
-			return ec.marshalNMatch2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResultᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_matchServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Match(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_matchServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15478,6 +13415,428 @@ func (ec *executionContext) fieldContext_Query_incomingReferrals(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_organisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organisation(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *store.Organisation
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Organisation
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_organisations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organisations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.OrganisationFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *model.OrganisationConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *model.OrganisationConnection
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
+			return ec.marshalNOrganisationConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐOrganisationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_organisations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganisationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organisations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_service(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Service(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *store.Service
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Service
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Service) graphql.Marshaler {
+			return ec.marshalOService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_service(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_service_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_services(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_services(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Services(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["filter"].(*model.ServiceFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *model.ServiceConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *model.ServiceConnection
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceConnection) graphql.Marshaler {
+			return ec.marshalNServiceConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_services(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_services_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_taxonomies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_taxonomies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Taxonomies(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal *model.TaxonomyConnection
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *model.TaxonomyConnection
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TaxonomyConnection) graphql.Marshaler {
+			return ec.marshalNTaxonomyConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTaxonomyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_taxonomies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxonomyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_taxonomies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_needs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_needs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Needs(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal []model.Need
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal []model.Need
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Need) graphql.Marshaler {
+			return ec.marshalNNeed2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNeedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_needs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Need(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_matchServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_matchServices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MatchServices(ctx, fc.Args["profile"].(model.MatchProfileInput), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal []matching.Result
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal []matching.Result
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []matching.Result) graphql.Marshaler {
+			return ec.marshalNMatch2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋmatchingᚐResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_matchServices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_matchServices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15535,10 +13894,10 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
-			return ec.marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
+			return ec.marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15574,7 +13933,7 @@ func (ec *executionContext) _Referral_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Referral_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Referral_version(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15597,7 +13956,7 @@ func (ec *executionContext) _Referral_version(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Referral_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Referral_status(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15620,7 +13979,7 @@ func (ec *executionContext) _Referral_status(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Referral_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type ReferralStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "ReferralStatus")
 }
 
 func (ec *executionContext) _Referral_service(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15707,7 +14066,7 @@ func (ec *executionContext) _Referral_message(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Referral_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "String")
 }
 
 func (ec *executionContext) _Referral_shareDetails(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15730,7 +14089,7 @@ func (ec *executionContext) _Referral_shareDetails(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Referral_shareDetails(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Referral_person(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15785,7 +14144,7 @@ func (ec *executionContext) _Referral_sentAt(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Referral_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Referral_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15808,7 +14167,7 @@ func (ec *executionContext) _Referral_createdAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Referral_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Referral_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15831,7 +14190,7 @@ func (ec *executionContext) _Referral_updatedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Referral_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Referral", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Referral", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Referral_history(ctx context.Context, field graphql.CollectedField, obj *store.Referral) (ret graphql.Marshaler) {
@@ -15950,7 +14309,7 @@ func (ec *executionContext) _ReferralEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ReferralEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferralEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferralEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ReferralEdge) (ret graphql.Marshaler) {
@@ -16005,7 +14364,7 @@ func (ec *executionContext) _ReferralEvent_from(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ReferralEvent_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, errors.New("field of type ReferralStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, "ReferralStatus")
 }
 
 func (ec *executionContext) _ReferralEvent_to(ctx context.Context, field graphql.CollectedField, obj *store.ReferralEvent) (ret graphql.Marshaler) {
@@ -16028,7 +14387,7 @@ func (ec *executionContext) _ReferralEvent_to(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ReferralEvent_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, errors.New("field of type ReferralStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, "ReferralStatus")
 }
 
 func (ec *executionContext) _ReferralEvent_by(ctx context.Context, field graphql.CollectedField, obj *store.ReferralEvent) (ret graphql.Marshaler) {
@@ -16051,7 +14410,7 @@ func (ec *executionContext) _ReferralEvent_by(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ReferralEvent_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferralEvent_reason(ctx context.Context, field graphql.CollectedField, obj *store.ReferralEvent) (ret graphql.Marshaler) {
@@ -16074,7 +14433,7 @@ func (ec *executionContext) _ReferralEvent_reason(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ReferralEvent_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferralEvent_at(ctx context.Context, field graphql.CollectedField, obj *store.ReferralEvent) (ret graphql.Marshaler) {
@@ -16097,7 +14456,7 @@ func (ec *executionContext) _ReferralEvent_at(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ReferralEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferralEvent", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ReferredPerson_firstName(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16120,7 +14479,7 @@ func (ec *executionContext) _ReferredPerson_firstName(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferredPerson_lastName(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16143,7 +14502,7 @@ func (ec *executionContext) _ReferredPerson_lastName(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferredPerson_phone(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16166,7 +14525,7 @@ func (ec *executionContext) _ReferredPerson_phone(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferredPerson_email(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16189,7 +14548,7 @@ func (ec *executionContext) _ReferredPerson_email(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferredPerson_postcode(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16212,7 +14571,7 @@ func (ec *executionContext) _ReferredPerson_postcode(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_postcode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferredPerson_preferredContact(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16235,7 +14594,7 @@ func (ec *executionContext) _ReferredPerson_preferredContact(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_preferredContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type ContactMethod does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "ContactMethod")
 }
 
 func (ec *executionContext) _ReferredPerson_linkWorkerName(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16258,7 +14617,7 @@ func (ec *executionContext) _ReferredPerson_linkWorkerName(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_linkWorkerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _ReferredPerson_linkWorkerEmail(ctx context.Context, field graphql.CollectedField, obj *casework.SharedClient) (ret graphql.Marshaler) {
@@ -16281,7 +14640,7 @@ func (ec *executionContext) _ReferredPerson_linkWorkerEmail(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ReferredPerson_linkWorkerEmail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ReferredPerson", field, false, false, "String")
 }
 
 func (ec *executionContext) _Schedule_frequency(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16304,7 +14663,7 @@ func (ec *executionContext) _Schedule_frequency(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_frequency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, true, true, errors.New("field of type Frequency does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, true, true, "Frequency")
 }
 
 func (ec *executionContext) _Schedule_interval(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16327,7 +14686,7 @@ func (ec *executionContext) _Schedule_interval(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Schedule_days(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16350,7 +14709,7 @@ func (ec *executionContext) _Schedule_days(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, true, true, errors.New("field of type Weekday does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, true, true, "Weekday")
 }
 
 func (ec *executionContext) _Schedule_opensAt(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16373,7 +14732,7 @@ func (ec *executionContext) _Schedule_opensAt(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_opensAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type LocalTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "LocalTime")
 }
 
 func (ec *executionContext) _Schedule_closesAt(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16396,7 +14755,7 @@ func (ec *executionContext) _Schedule_closesAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_closesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type LocalTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "LocalTime")
 }
 
 func (ec *executionContext) _Schedule_validFrom(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16419,7 +14778,7 @@ func (ec *executionContext) _Schedule_validFrom(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Schedule_validTo(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16442,7 +14801,7 @@ func (ec *executionContext) _Schedule_validTo(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Schedule_note(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16465,7 +14824,7 @@ func (ec *executionContext) _Schedule_note(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Schedule_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Schedule", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Schedule", field, false, false, "String")
 }
 
 func (ec *executionContext) _Schedule_location(ctx context.Context, field graphql.CollectedField, obj *store.Schedule) (ret graphql.Marshaler) {
@@ -16520,7 +14879,7 @@ func (ec *executionContext) _Service_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Service_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Service_organisation(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16575,7 +14934,7 @@ func (ec *executionContext) _Service_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Service_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_description(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16598,7 +14957,7 @@ func (ec *executionContext) _Service_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Service_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_url(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16621,7 +14980,7 @@ func (ec *executionContext) _Service_url(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Service_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_email(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16644,7 +15003,7 @@ func (ec *executionContext) _Service_email(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Service_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_status(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16667,7 +15026,7 @@ func (ec *executionContext) _Service_status(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Service_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type ServiceStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, true, true, "ServiceStatus")
 }
 
 func (ec *executionContext) _Service_eligibility(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16722,7 +15081,7 @@ func (ec *executionContext) _Service_free(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Service_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Service_costDescription(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16745,7 +15104,7 @@ func (ec *executionContext) _Service_costDescription(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Service_costDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_costs(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16800,7 +15159,7 @@ func (ec *executionContext) _Service_deliveryModes(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Service_deliveryModes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type DeliveryMode does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, true, true, "DeliveryMode")
 }
 
 func (ec *executionContext) _Service_accessRoutes(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16823,7 +15182,7 @@ func (ec *executionContext) _Service_accessRoutes(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Service_accessRoutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, true, true, errors.New("field of type AccessRoute does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, true, true, "AccessRoute")
 }
 
 func (ec *executionContext) _Service_acceptingReferrals(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16846,7 +15205,7 @@ func (ec *executionContext) _Service_acceptingReferrals(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Service_acceptingReferrals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Service_spaces(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16869,7 +15228,7 @@ func (ec *executionContext) _Service_spaces(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Service_spaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Service_accessibility(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16892,7 +15251,7 @@ func (ec *executionContext) _Service_accessibility(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Service_accessibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_languages(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -16915,7 +15274,7 @@ func (ec *executionContext) _Service_languages(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Service_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_needs(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17098,7 +15457,7 @@ func (ec *executionContext) _Service_assuredDate(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Service_assuredDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Service_assurer(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17121,7 +15480,7 @@ func (ec *executionContext) _Service_assurer(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Service_assurer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17144,7 +15503,7 @@ func (ec *executionContext) _Service_archivedAt(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Service_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Service_sourceId(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17167,7 +15526,7 @@ func (ec *executionContext) _Service_sourceId(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Service_sourceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_source(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17190,7 +15549,7 @@ func (ec *executionContext) _Service_source(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Service_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "String")
 }
 
 func (ec *executionContext) _Service_version(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17213,7 +15572,7 @@ func (ec *executionContext) _Service_version(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Service_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Service_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17236,7 +15595,7 @@ func (ec *executionContext) _Service_createdAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Service_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
@@ -17259,7 +15618,7 @@ func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Service", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Service", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ServiceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ServiceConnection) (ret graphql.Marshaler) {
@@ -17346,7 +15705,7 @@ func (ec *executionContext) _ServiceConnection_totalCount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_ServiceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceConnection", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceConnection", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ServiceConnection_facets(ctx context.Context, field graphql.CollectedField, obj *model.ServiceConnection) (ret graphql.Marshaler) {
@@ -17401,7 +15760,7 @@ func (ec *executionContext) _ServiceEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ServiceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _ServiceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ServiceEdge) (ret graphql.Marshaler) {
@@ -17456,7 +15815,7 @@ func (ec *executionContext) _ServiceFacets_total(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ServiceFacets_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceFacets", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceFacets", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ServiceFacets_needs(ctx context.Context, field graphql.CollectedField, obj *model.ServiceFacets) (ret graphql.Marshaler) {
@@ -17575,7 +15934,7 @@ func (ec *executionContext) _ServiceFacets_free(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ServiceFacets_free(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceFacets", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceFacets", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ServiceLocation_location(ctx context.Context, field graphql.CollectedField, obj *store.ServiceLocation) (ret graphql.Marshaler) {
@@ -17630,7 +15989,7 @@ func (ec *executionContext) _ServiceLocation_description(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ServiceLocation_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceLocation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceLocation", field, false, false, "String")
 }
 
 func (ec *executionContext) _ServiceReferralReport_service(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17685,7 +16044,7 @@ func (ec *executionContext) _ServiceReferralReport_serviceName(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_serviceName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _ServiceReferralReport_organisationName(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17708,7 +16067,7 @@ func (ec *executionContext) _ServiceReferralReport_organisationName(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_organisationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, "String")
 }
 
 func (ec *executionContext) _ServiceReferralReport_sent(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17731,7 +16090,7 @@ func (ec *executionContext) _ServiceReferralReport_sent(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ServiceReferralReport_accepted(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17754,7 +16113,7 @@ func (ec *executionContext) _ServiceReferralReport_accepted(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_accepted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ServiceReferralReport_attended(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17777,7 +16136,7 @@ func (ec *executionContext) _ServiceReferralReport_attended(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_attended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, true, "Int")
 }
 
 func (ec *executionContext) _ServiceReferralReport_acceptanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17800,7 +16159,7 @@ func (ec *executionContext) _ServiceReferralReport_acceptanceRate(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_acceptanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, false, "Float")
 }
 
 func (ec *executionContext) _ServiceReferralReport_attendanceRate(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17823,7 +16182,7 @@ func (ec *executionContext) _ServiceReferralReport_attendanceRate(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_attendanceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, true, false, "Float")
 }
 
 func (ec *executionContext) _ServiceReferralReport_verifiedOn(ctx context.Context, field graphql.CollectedField, obj *casework.ServiceStats) (ret graphql.Marshaler) {
@@ -17846,7 +16205,7 @@ func (ec *executionContext) _ServiceReferralReport_verifiedOn(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_ServiceReferralReport_verifiedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("ServiceReferralReport", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Taxonomy_id(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
@@ -17869,7 +16228,7 @@ func (ec *executionContext) _Taxonomy_id(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Taxonomy_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Taxonomy", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Taxonomy", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Taxonomy_name(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
@@ -17892,7 +16251,7 @@ func (ec *executionContext) _Taxonomy_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Taxonomy_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, "String")
 }
 
 func (ec *executionContext) _Taxonomy_description(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
@@ -17915,7 +16274,7 @@ func (ec *executionContext) _Taxonomy_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Taxonomy_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, "String")
 }
 
 func (ec *executionContext) _Taxonomy_uri(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
@@ -17938,7 +16297,7 @@ func (ec *executionContext) _Taxonomy_uri(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Taxonomy_uri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, "String")
 }
 
 func (ec *executionContext) _Taxonomy_version(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
@@ -17961,7 +16320,7 @@ func (ec *executionContext) _Taxonomy_version(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Taxonomy_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, "String")
 }
 
 func (ec *executionContext) _Taxonomy_builtIn(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
@@ -17984,7 +16343,7 @@ func (ec *executionContext) _Taxonomy_builtIn(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Taxonomy_builtIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Taxonomy", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Taxonomy_terms(ctx context.Context, field graphql.CollectedField, obj *store.Taxonomy) (ret graphql.Marshaler) {
@@ -18115,7 +16474,7 @@ func (ec *executionContext) _TaxonomyConnection_totalCount(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyConnection", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyConnection", field, true, true, "Int")
 }
 
 func (ec *executionContext) _TaxonomyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TaxonomyEdge) (ret graphql.Marshaler) {
@@ -18138,7 +16497,7 @@ func (ec *executionContext) _TaxonomyEdge_cursor(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _TaxonomyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TaxonomyEdge) (ret graphql.Marshaler) {
@@ -18193,7 +16552,7 @@ func (ec *executionContext) _TaxonomyTerm_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyTerm_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyTerm", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyTerm", field, true, true, "ID")
 }
 
 func (ec *executionContext) _TaxonomyTerm_code(ctx context.Context, field graphql.CollectedField, obj *store.TaxonomyTerm) (ret graphql.Marshaler) {
@@ -18216,7 +16575,7 @@ func (ec *executionContext) _TaxonomyTerm_code(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyTerm_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyTerm", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyTerm", field, false, false, "String")
 }
 
 func (ec *executionContext) _TaxonomyTerm_name(ctx context.Context, field graphql.CollectedField, obj *store.TaxonomyTerm) (ret graphql.Marshaler) {
@@ -18239,7 +16598,7 @@ func (ec *executionContext) _TaxonomyTerm_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyTerm_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyTerm", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyTerm", field, false, false, "String")
 }
 
 func (ec *executionContext) _TaxonomyTerm_description(ctx context.Context, field graphql.CollectedField, obj *store.TaxonomyTerm) (ret graphql.Marshaler) {
@@ -18262,7 +16621,7 @@ func (ec *executionContext) _TaxonomyTerm_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyTerm_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyTerm", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyTerm", field, false, false, "String")
 }
 
 func (ec *executionContext) _TaxonomyTerm_taxonomy(ctx context.Context, field graphql.CollectedField, obj *store.TaxonomyTerm) (ret graphql.Marshaler) {
@@ -18413,7 +16772,7 @@ func (ec *executionContext) _TaxonomyTermConnection_totalCount(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyTermConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyTermConnection", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyTermConnection", field, true, true, "Int")
 }
 
 func (ec *executionContext) _TaxonomyTermEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TaxonomyTermEdge) (ret graphql.Marshaler) {
@@ -18436,7 +16795,7 @@ func (ec *executionContext) _TaxonomyTermEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_TaxonomyTermEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxonomyTermEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TaxonomyTermEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _TaxonomyTermEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TaxonomyTermEdge) (ret graphql.Marshaler) {
@@ -18491,7 +16850,7 @@ func (ec *executionContext) _Team_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Team_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Team", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Team_name(ctx context.Context, field graphql.CollectedField, obj *store.Team) (ret graphql.Marshaler) {
@@ -18514,7 +16873,7 @@ func (ec *executionContext) _Team_name(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Team_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Team", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Team", field, false, false, "String")
 }
 
 func (ec *executionContext) _Team_members(ctx context.Context, field graphql.CollectedField, obj *store.Team) (ret graphql.Marshaler) {
@@ -18569,7 +16928,7 @@ func (ec *executionContext) _TermCount_termId(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TermCount_termId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermCount", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, "ID")
 }
 
 func (ec *executionContext) _TermCount_label(ctx context.Context, field graphql.CollectedField, obj *model.TermCount) (ret graphql.Marshaler) {
@@ -18592,7 +16951,7 @@ func (ec *executionContext) _TermCount_label(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TermCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermCount", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, "String")
 }
 
 func (ec *executionContext) _TermCount_count(ctx context.Context, field graphql.CollectedField, obj *model.TermCount) (ret graphql.Marshaler) {
@@ -18615,7 +16974,7 @@ func (ec *executionContext) _TermCount_count(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_TermCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TermCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TermCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TotpEnrolment_secret(ctx context.Context, field graphql.CollectedField, obj *model.TotpEnrolment) (ret graphql.Marshaler) {
@@ -18638,7 +16997,7 @@ func (ec *executionContext) _TotpEnrolment_secret(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_TotpEnrolment_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TotpEnrolment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TotpEnrolment", field, false, false, "String")
 }
 
 func (ec *executionContext) _TotpEnrolment_uri(ctx context.Context, field graphql.CollectedField, obj *model.TotpEnrolment) (ret graphql.Marshaler) {
@@ -18661,7 +17020,7 @@ func (ec *executionContext) _TotpEnrolment_uri(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_TotpEnrolment_uri(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TotpEnrolment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TotpEnrolment", field, false, false, "String")
 }
 
 func (ec *executionContext) _WellbeingChange_instrument(ctx context.Context, field graphql.CollectedField, obj *casework.Change) (ret graphql.Marshaler) {
@@ -18684,7 +17043,7 @@ func (ec *executionContext) _WellbeingChange_instrument(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WellbeingChange_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WellbeingChange", field, false, false, errors.New("field of type Instrument does not have child fields"))
+	return graphql.NewScalarFieldContext("WellbeingChange", field, false, false, "Instrument")
 }
 
 func (ec *executionContext) _WellbeingChange_baseline(ctx context.Context, field graphql.CollectedField, obj *casework.Change) (ret graphql.Marshaler) {
@@ -18771,7 +17130,7 @@ func (ec *executionContext) _WellbeingChange_itemChanges(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WellbeingChange_itemChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WellbeingChange", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WellbeingChange", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WellbeingChange_totalChange(ctx context.Context, field graphql.CollectedField, obj *casework.Change) (ret graphql.Marshaler) {
@@ -18794,7 +17153,7 @@ func (ec *executionContext) _WellbeingChange_totalChange(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_WellbeingChange_totalChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WellbeingChange", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WellbeingChange", field, true, true, "Int")
 }
 
 func (ec *executionContext) _WellbeingReport_instrument(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
@@ -18817,7 +17176,7 @@ func (ec *executionContext) _WellbeingReport_instrument(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_WellbeingReport_instrument(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Instrument does not have child fields"))
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, "Instrument")
 }
 
 func (ec *executionContext) _WellbeingReport_pairs(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
@@ -18840,7 +17199,7 @@ func (ec *executionContext) _WellbeingReport_pairs(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_WellbeingReport_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WellbeingReport_meanItemChanges(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
@@ -18863,7 +17222,7 @@ func (ec *executionContext) _WellbeingReport_meanItemChanges(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_WellbeingReport_meanItemChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, "Float")
 }
 
 func (ec *executionContext) _WellbeingReport_meanTotalChange(ctx context.Context, field graphql.CollectedField, obj *casework.WellbeingStats) (ret graphql.Marshaler) {
@@ -18886,7 +17245,7 @@ func (ec *executionContext) _WellbeingReport_meanTotalChange(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_WellbeingReport_meanTotalChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, errors.New("field of type Float does not have child fields"))
+	return graphql.NewScalarFieldContext("WellbeingReport", field, false, false, "Float")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18909,7 +17268,7 @@ func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18932,7 +17291,7 @@ func (ec *executionContext) ___Directive_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18955,7 +17314,7 @@ func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_locations(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18978,7 +17337,7 @@ func (ec *executionContext) ___Directive_locations(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Directive_locations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Directive", field, false, false, errors.New("field of type __DirectiveLocation does not have child fields"))
+	return graphql.NewScalarFieldContext("__Directive", field, false, false, "__DirectiveLocation")
 }
 
 func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18990,7 +17349,8 @@ func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql
 			return ec.fieldContext___Directive_args(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Args, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -19004,7 +17364,7 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 	fc = &graphql.FieldContext{
 		Object:     "__Directive",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
@@ -19044,7 +17404,7 @@ func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -19067,7 +17427,7 @@ func (ec *executionContext) ___EnumValue_description(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -19090,7 +17450,7 @@ func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
@@ -19113,7 +17473,7 @@ func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -19136,7 +17496,7 @@ func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -19159,7 +17519,7 @@ func (ec *executionContext) ___Field_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -19171,7 +17531,8 @@ func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.Col
 			return ec.fieldContext___Field_args(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Args, nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleArgs(fc.Args["includeDeprecated"].(bool)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -19185,7 +17546,7 @@ func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "__Field",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
@@ -19257,7 +17618,7 @@ func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
@@ -19280,7 +17641,7 @@ func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Field", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -19303,7 +17664,7 @@ func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -19326,7 +17687,7 @@ func (ec *executionContext) ___InputValue_description(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -19381,7 +17742,7 @@ func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -19404,7 +17765,7 @@ func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
@@ -19427,7 +17788,7 @@ func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__InputValue", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -19450,7 +17811,7 @@ func (ec *executionContext) ___Schema_description(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Schema", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Schema", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
@@ -19633,7 +17994,7 @@ func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type __TypeKind does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -19656,7 +18017,7 @@ func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -19679,7 +18040,7 @@ func (ec *executionContext) ___Type_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -19702,7 +18063,7 @@ func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
@@ -19866,7 +18227,8 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 			return ec.fieldContext___Type_inputFields(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.InputFields(), nil
+			fc := graphql.GetFieldContext(ctx)
+			return obj.VisibleInputFields(fc.Args["includeDeprecated"].(bool)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
@@ -19876,7 +18238,7 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Type_inputFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
@@ -19885,6 +18247,17 @@ func (ec *executionContext) fieldContext___Type_inputFields(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___InputValue(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field___Type_inputFields_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -19941,7 +18314,7 @@ func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("__Type", field, true, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -20006,6 +18379,18 @@ func (ec *executionContext) unmarshalInputAccountInput(ctx context.Context, obj 
 	return it, nil
 }
 
+// UnmarshalAccountInput unmarshals raw into the AccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccountInput(ctx context.Context, raw any) (model.AccountInput, error) {
+	var out model.AccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccountInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (model.AuditFilter, error) {
 	var it model.AuditFilter
 	if obj == nil {
@@ -20064,6 +18449,18 @@ func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj a
 	return it, nil
 }
 
+// UnmarshalAuditFilter unmarshals raw into the AuditFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditFilter(ctx context.Context, raw any) (model.AuditFilter, error) {
+	var out model.AuditFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAvailabilityInput(ctx context.Context, obj any) (model.AvailabilityInput, error) {
 	var it model.AvailabilityInput
 	if obj == nil {
@@ -20106,6 +18503,18 @@ func (ec *executionContext) unmarshalInputAvailabilityInput(ctx context.Context,
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalAvailabilityInput unmarshals raw into the AvailabilityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAvailabilityInput(ctx context.Context, raw any) (model.AvailabilityInput, error) {
+	var out model.AvailabilityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AvailabilityInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputClientInput(ctx context.Context, obj any) (model.ClientInput, error) {
@@ -20285,6 +18694,18 @@ func (ec *executionContext) unmarshalInputClientInput(ctx context.Context, obj a
 	return it, nil
 }
 
+// UnmarshalClientInput unmarshals raw into the ClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClientInput(ctx context.Context, raw any) (model.ClientInput, error) {
+	var out model.ClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClientInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputClientNeedInput(ctx context.Context, obj any) (model.ClientNeedInput, error) {
 	var it model.ClientNeedInput
 	if obj == nil {
@@ -20320,6 +18741,18 @@ func (ec *executionContext) unmarshalInputClientNeedInput(ctx context.Context, o
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalClientNeedInput unmarshals raw into the ClientNeedInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalClientNeedInput(ctx context.Context, raw any) (model.ClientNeedInput, error) {
+	var out model.ClientNeedInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ClientNeedInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj any) (model.ContactInput, error) {
@@ -20373,6 +18806,18 @@ func (ec *executionContext) unmarshalInputContactInput(ctx context.Context, obj 
 	return it, nil
 }
 
+// UnmarshalContactInput unmarshals raw into the ContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContactInput(ctx context.Context, raw any) (model.ContactInput, error) {
+	var out model.ContactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContactInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCostOptionInput(ctx context.Context, obj any) (model.CostOptionInput, error) {
 	var it model.CostOptionInput
 	if obj == nil {
@@ -20424,6 +18869,18 @@ func (ec *executionContext) unmarshalInputCostOptionInput(ctx context.Context, o
 	return it, nil
 }
 
+// UnmarshalCostOptionInput unmarshals raw into the CostOptionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCostOptionInput(ctx context.Context, raw any) (model.CostOptionInput, error) {
+	var out model.CostOptionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CostOptionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEligibilityInput(ctx context.Context, obj any) (model.EligibilityInput, error) {
 	var it model.EligibilityInput
 	if obj == nil {
@@ -20466,6 +18923,18 @@ func (ec *executionContext) unmarshalInputEligibilityInput(ctx context.Context, 
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalEligibilityInput unmarshals raw into the EligibilityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEligibilityInput(ctx context.Context, raw any) (model.EligibilityInput, error) {
+	var out model.EligibilityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EligibilityInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputGoalInput(ctx context.Context, obj any) (model.GoalInput, error) {
@@ -20519,6 +18988,18 @@ func (ec *executionContext) unmarshalInputGoalInput(ctx context.Context, obj any
 	return it, nil
 }
 
+// UnmarshalGoalInput unmarshals raw into the GoalInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGoalInput(ctx context.Context, raw any) (model.GoalInput, error) {
+	var out model.GoalInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GoalInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj any) (model.LocationInput, error) {
 	var it model.LocationInput
 	if obj == nil {
@@ -20561,6 +19042,18 @@ func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalLocationInput unmarshals raw into the LocationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLocationInput(ctx context.Context, raw any) (model.LocationInput, error) {
+	var out model.LocationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LocationInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputMatchProfileInput(ctx context.Context, obj any) (model.MatchProfileInput, error) {
@@ -20663,6 +19156,18 @@ func (ec *executionContext) unmarshalInputMatchProfileInput(ctx context.Context,
 	return it, nil
 }
 
+// UnmarshalMatchProfileInput unmarshals raw into the MatchProfileInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMatchProfileInput(ctx context.Context, raw any) (model.MatchProfileInput, error) {
+	var out model.MatchProfileInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MatchProfileInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNearInput(ctx context.Context, obj any) (model.NearInput, error) {
 	var it model.NearInput
 	if obj == nil {
@@ -20714,6 +19219,18 @@ func (ec *executionContext) unmarshalInputNearInput(ctx context.Context, obj any
 	return it, nil
 }
 
+// UnmarshalNearInput unmarshals raw into the NearInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNearInput(ctx context.Context, raw any) (model.NearInput, error) {
+	var out model.NearInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NearInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context, obj any) (model.OrganisationFilter, error) {
 	var it model.OrganisationFilter
 	if obj == nil {
@@ -20753,6 +19270,18 @@ func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalOrganisationFilter unmarshals raw into the OrganisationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganisationFilter(ctx context.Context, raw any) (model.OrganisationFilter, error) {
+	var out model.OrganisationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganisationFilter", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputOrganisationInput(ctx context.Context, obj any) (model.OrganisationInput, error) {
@@ -20827,6 +19356,18 @@ func (ec *executionContext) unmarshalInputOrganisationInput(ctx context.Context,
 	return it, nil
 }
 
+// UnmarshalOrganisationInput unmarshals raw into the OrganisationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganisationInput(ctx context.Context, raw any) (model.OrganisationInput, error) {
+	var out model.OrganisationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganisationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOutcomeInput(ctx context.Context, obj any) (model.OutcomeInput, error) {
 	var it model.OutcomeInput
 	if obj == nil {
@@ -20876,6 +19417,18 @@ func (ec *executionContext) unmarshalInputOutcomeInput(ctx context.Context, obj 
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalOutcomeInput unmarshals raw into the OutcomeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeInput(ctx context.Context, raw any) (model.OutcomeInput, error) {
+	var out model.OutcomeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputPlaceInput(ctx context.Context, obj any) (model.PlaceInput, error) {
@@ -20978,6 +19531,18 @@ func (ec *executionContext) unmarshalInputPlaceInput(ctx context.Context, obj an
 	return it, nil
 }
 
+// UnmarshalPlaceInput unmarshals raw into the PlaceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlaceInput(ctx context.Context, raw any) (model.PlaceInput, error) {
+	var out model.PlaceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlaceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputReferralInput(ctx context.Context, obj any) (model.ReferralInput, error) {
 	var it model.ReferralInput
 	if obj == nil {
@@ -21034,6 +19599,18 @@ func (ec *executionContext) unmarshalInputReferralInput(ctx context.Context, obj
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalReferralInput unmarshals raw into the ReferralInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReferralInput(ctx context.Context, raw any) (model.ReferralInput, error) {
+	var out model.ReferralInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReferralInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputScheduleInput(ctx context.Context, obj any) (model.ScheduleInput, error) {
@@ -21120,6 +19697,18 @@ func (ec *executionContext) unmarshalInputScheduleInput(ctx context.Context, obj
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalScheduleInput unmarshals raw into the ScheduleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScheduleInput(ctx context.Context, raw any) (model.ScheduleInput, error) {
+	var out model.ScheduleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScheduleInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputServiceFilter(ctx context.Context, obj any) (model.ServiceFilter, error) {
@@ -21213,6 +19802,18 @@ func (ec *executionContext) unmarshalInputServiceFilter(ctx context.Context, obj
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalServiceFilter unmarshals raw into the ServiceFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceFilter(ctx context.Context, raw any) (model.ServiceFilter, error) {
+	var out model.ServiceFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceFilter", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputServiceInput(ctx context.Context, obj any) (model.ServiceInput, error) {
@@ -21388,6 +19989,18 @@ func (ec *executionContext) unmarshalInputServiceInput(ctx context.Context, obj 
 	return it, nil
 }
 
+// UnmarshalServiceInput unmarshals raw into the ServiceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceInput(ctx context.Context, raw any) (model.ServiceInput, error) {
+	var out model.ServiceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputServiceLocationInput(ctx context.Context, obj any) (model.ServiceLocationInput, error) {
 	var it model.ServiceLocationInput
 	if obj == nil {
@@ -21437,6 +20050,18 @@ func (ec *executionContext) unmarshalInputServiceLocationInput(ctx context.Conte
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalServiceLocationInput unmarshals raw into the ServiceLocationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceLocationInput(ctx context.Context, raw any) (model.ServiceLocationInput, error) {
+	var out model.ServiceLocationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceLocationInput", raw, &out)
+	return out, err
 }
 
 func (ec *executionContext) unmarshalInputSessionInput(ctx context.Context, obj any) (model.SessionInput, error) {
@@ -21502,6 +20127,18 @@ func (ec *executionContext) unmarshalInputSessionInput(ctx context.Context, obj 
 		}
 	}
 	return it, nil
+}
+
+// UnmarshalSessionInput unmarshals raw into the SessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSessionInput(ctx context.Context, raw any) (model.SessionInput, error) {
+	var out model.SessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SessionInput", raw, &out)
+	return out, err
 }
 
 // endregion **************************** input.gotpl *****************************
@@ -21580,50 +20217,17 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Account")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "email":
 			out.Values[i] = ec._Account_email(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21635,195 +20239,35 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "role":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_role(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_role(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_organisation(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_organisation(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "teams":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_teams(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_teams(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "disabled":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_disabled(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_disabled(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "totpEnabled":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_totpEnabled(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_totpEnabled(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._Account_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21843,14 +20287,10 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -21861,93 +20301,28 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, apiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ApiToken")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ApiToken_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiToken_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._ApiToken_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ApiToken_organisation(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiToken_organisation(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "scope":
 			out.Values[i] = ec._ApiToken_scope(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21977,14 +20352,10 @@ func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -21995,50 +20366,17 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AuditEntry")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._AuditEntry_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntry_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "at":
 			out.Values[i] = ec._AuditEntry_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22098,14 +20436,10 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -22116,8 +20450,7 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22141,14 +20474,10 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -22159,8 +20488,7 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22184,14 +20512,10 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -22202,50 +20526,17 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, availabilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Availability")
 		case "day":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Availability_day(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Availability_day(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "from":
 			out.Values[i] = ec._Availability_from(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22265,14 +20556,10 @@ func (ec *executionContext) _Availability(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -22283,8 +20570,7 @@ func (ec *executionContext) _CaseworkReport(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseworkReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22348,14 +20634,10 @@ func (ec *executionContext) _CaseworkReport(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -22366,131 +20648,34 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Client")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._Client_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "team":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_team(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_team(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "linkWorker":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_linkWorker(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_linkWorker(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "firstName":
 			out.Values[i] = ec._Client_firstName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22507,43 +20692,11 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "age":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_age(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_age(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "postcode":
 			out.Values[i] = ec._Client_postcode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22610,157 +20763,29 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "needs":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_needs(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_needs(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "goals":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_goals(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_goals(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "preferences":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_preferences(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_preferences(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "sessions":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_sessions(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_sessions(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "sessionLimitReason":
 			out.Values[i] = ec._Client_sessionLimitReason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -22772,157 +20797,29 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "referrals":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_referrals(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_referrals(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "outcomes":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_outcomes(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_outcomes(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "wellbeingChange":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_wellbeingChange(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_wellbeingChange(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "suggestedServices":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Client_suggestedServices(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_suggestedServices(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._Client_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22942,14 +20839,10 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -22960,8 +20853,7 @@ func (ec *executionContext) _ClientConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -22985,14 +20877,10 @@ func (ec *executionContext) _ClientConnection(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23003,8 +20891,7 @@ func (ec *executionContext) _ClientEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23028,14 +20915,10 @@ func (ec *executionContext) _ClientEdge(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23046,8 +20929,7 @@ func (ec *executionContext) _ClientNeed(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientNeedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23071,14 +20953,10 @@ func (ec *executionContext) _ClientNeed(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23089,8 +20967,7 @@ func (ec *executionContext) _ClientPreferences(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientPreferencesImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23139,14 +21016,10 @@ func (ec *executionContext) _ClientPreferences(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23157,50 +21030,17 @@ func (ec *executionContext) _ClientSession(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, clientSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ClientSession")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ClientSession_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ClientSession_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._ClientSession_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23250,14 +21090,10 @@ func (ec *executionContext) _ClientSession(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23268,8 +21104,7 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, contactImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23303,14 +21138,10 @@ func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23321,8 +21152,7 @@ func (ec *executionContext) _CostOption(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, costOptionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23356,14 +21186,10 @@ func (ec *executionContext) _CostOption(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23374,8 +21200,7 @@ func (ec *executionContext) _DeliveryModeCount(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, deliveryModeCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23399,14 +21224,10 @@ func (ec *executionContext) _DeliveryModeCount(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23417,8 +21238,7 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, eligibilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23447,14 +21267,10 @@ func (ec *executionContext) _Eligibility(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23465,50 +21281,17 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, goalImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Goal")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Goal_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Goal_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._Goal_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23553,14 +21336,10 @@ func (ec *executionContext) _Goal(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23571,8 +21350,7 @@ func (ec *executionContext) _KeyCount(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, keyCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23596,14 +21374,10 @@ func (ec *executionContext) _KeyCount(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23614,50 +21388,17 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, locationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Location")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Location_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Location_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Location_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23727,14 +21468,10 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23745,8 +21482,7 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -23757,200 +21493,40 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "score":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Match_score(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Match_score(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "distanceKm":
 			out.Values[i] = ec._Match_distanceKm(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nearestLocation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Match_nearestLocation(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Match_nearestLocation(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "session":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Match_session(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Match_session(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "needsCovered":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Match_needsCovered(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Match_needsCovered(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "reasons":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Match_reasons(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Match_reasons(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23960,14 +21536,10 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -23978,8 +21550,7 @@ func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchReasonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24003,14 +21574,10 @@ func (ec *executionContext) _MatchReason(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24021,8 +21588,7 @@ func (ec *executionContext) _MatchSession(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, matchSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24066,14 +21632,10 @@ func (ec *executionContext) _MatchSession(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24087,8 +21649,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -24331,14 +21892,10 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24349,8 +21906,7 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, needImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24384,14 +21940,10 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24402,8 +21954,7 @@ func (ec *executionContext) _NeedCount(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, needCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24432,14 +21983,10 @@ func (ec *executionContext) _NeedCount(ctx context.Context, sel ast.SelectionSet
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24450,8 +21997,7 @@ func (ec *executionContext) _NeedReport(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, needReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24480,14 +22026,10 @@ func (ec *executionContext) _NeedReport(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24498,8 +22040,7 @@ func (ec *executionContext) _NewApiToken(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, newApiTokenImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24523,14 +22064,10 @@ func (ec *executionContext) _NewApiToken(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24541,50 +22078,17 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Organisation")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Organisation_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Organisation_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24641,43 +22145,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "services":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Organisation_services(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_services(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24687,14 +22159,10 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24705,8 +22173,7 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24722,43 +22189,11 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OrganisationConnection_totalCount(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrganisationConnection_totalCount(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24768,14 +22203,10 @@ func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24786,8 +22217,7 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -24811,14 +22241,10 @@ func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24829,50 +22255,17 @@ func (ec *executionContext) _OrganisationReferralReport(ctx context.Context, sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationReferralReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OrganisationReferralReport")
 		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OrganisationReferralReport_organisation(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrganisationReferralReport_organisation(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "organisationName":
 			out.Values[i] = ec._OrganisationReferralReport_organisationName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24912,14 +22305,10 @@ func (ec *executionContext) _OrganisationReferralReport(ctx context.Context, sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -24930,50 +22319,17 @@ func (ec *executionContext) _OutcomeMeasure(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeMeasureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("OutcomeMeasure")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OutcomeMeasure_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutcomeMeasure_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "instrument":
 			out.Values[i] = ec._OutcomeMeasure_instrument(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24995,43 +22351,11 @@ func (ec *executionContext) _OutcomeMeasure(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "total":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OutcomeMeasure_total(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutcomeMeasure_total(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25041,14 +22365,10 @@ func (ec *executionContext) _OutcomeMeasure(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -25059,8 +22379,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25094,14 +22413,10 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -25115,8 +22430,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -25127,423 +22441,119 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
 		case "node":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_node(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_organisation(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "organisations":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_organisations(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "service":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_service(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "services":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_services(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "taxonomies":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_taxonomies(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "needs":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_needs(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
-		case "matchServices":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_matchServices(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_node(ctx, field)
+				})
 		case "me":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_me(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_me(ctx, field)
+				})
 		case "accounts":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_accounts(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_accounts(ctx, field)
+				})
 		case "teams":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_teams(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_teams(ctx, field)
+				})
 		case "apiTokens":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_apiTokens(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_apiTokens(ctx, field)
+				})
 		case "auditLog":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_auditLog(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
+				})
 		case "clients":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_clients(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_clients(ctx, field)
+				})
 		case "client":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_client(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_client(ctx, field)
+				})
 		case "referral":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_referral(ctx, field)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_referral(ctx, field)
+				})
 		case "exportClient":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_exportClient(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportClient(ctx, field)
+				})
 		case "caseworkReport":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_caseworkReport(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_caseworkReport(ctx, field)
+				})
 		case "incomingReferrals":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Query_incomingReferrals(ctx, field)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			rrm := func(ctx context.Context) graphql.Marshaler {
-				return ec.OperationContext.RootResolverMiddleware(ctx,
-					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_incomingReferrals(ctx, field)
+				})
+		case "organisation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organisation(ctx, field)
+				})
+		case "organisations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_organisations(ctx, field)
+				})
+		case "service":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_service(ctx, field)
+				})
+		case "services":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_services(ctx, field)
+				})
+		case "taxonomies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_taxonomies(ctx, field)
+				})
+		case "needs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_needs(ctx, field)
+				})
+		case "matchServices":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_matchServices(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -25555,7 +22565,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -25567,14 +22577,10 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -25585,50 +22591,17 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Referral")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Referral_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Referral_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "version":
 			out.Values[i] = ec._Referral_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25640,81 +22613,17 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "service":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Referral_service(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Referral_service(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Referral_organisation(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Referral_organisation(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "message":
 			out.Values[i] = ec._Referral_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25726,43 +22635,11 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "person":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Referral_person(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Referral_person(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "sentAt":
 			out.Values[i] = ec._Referral_sentAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -25779,43 +22656,11 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Referral_history(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Referral_history(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25825,14 +22670,10 @@ func (ec *executionContext) _Referral(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -25843,8 +22684,7 @@ func (ec *executionContext) _ReferralConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25868,14 +22708,10 @@ func (ec *executionContext) _ReferralConnection(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -25886,8 +22722,7 @@ func (ec *executionContext) _ReferralEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25911,14 +22746,10 @@ func (ec *executionContext) _ReferralEdge(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -25929,8 +22760,7 @@ func (ec *executionContext) _ReferralEvent(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, referralEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -25969,14 +22799,10 @@ func (ec *executionContext) _ReferralEvent(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -25987,8 +22813,7 @@ func (ec *executionContext) _ReferredPerson(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, referredPersonImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26042,14 +22867,10 @@ func (ec *executionContext) _ReferredPerson(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -26060,93 +22881,28 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Schedule")
 		case "frequency":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Schedule_frequency(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Schedule_frequency(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "interval":
 			out.Values[i] = ec._Schedule_interval(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "days":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Schedule_days(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Schedule_days(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "opensAt":
 			out.Values[i] = ec._Schedule_opensAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -26173,43 +22929,11 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "location":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Schedule_location(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Schedule_location(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26219,14 +22943,10 @@ func (ec *executionContext) _Schedule(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -26237,88 +22957,23 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Service")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "organisation":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_organisation(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_organisation(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Service_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26340,81 +22995,17 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_status(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_status(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "eligibility":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_eligibility(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_eligibility(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "free":
 			out.Values[i] = ec._Service_free(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26426,119 +23017,23 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "costs":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_costs(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_costs(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "deliveryModes":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_deliveryModes(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_deliveryModes(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "accessRoutes":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_accessRoutes(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_accessRoutes(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "acceptingReferrals":
 			out.Values[i] = ec._Service_acceptingReferrals(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26560,195 +23055,35 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "needs":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_needs(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_needs(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "terms":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_terms(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_terms(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "locations":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_locations(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_locations(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "schedules":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_schedules(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_schedules(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "contacts":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Service_contacts(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_contacts(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "assuredDate":
 			out.Values[i] = ec._Service_assuredDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -26798,14 +23133,10 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -26816,8 +23147,7 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26833,81 +23163,17 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceConnection_totalCount(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceConnection_totalCount(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "facets":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceConnection_facets(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceConnection_facets(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -26917,14 +23183,10 @@ func (ec *executionContext) _ServiceConnection(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -26935,8 +23197,7 @@ func (ec *executionContext) _ServiceEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -26960,14 +23221,10 @@ func (ec *executionContext) _ServiceEdge(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -26978,8 +23235,7 @@ func (ec *executionContext) _ServiceFacets(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceFacetsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -27018,14 +23274,10 @@ func (ec *executionContext) _ServiceFacets(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27036,50 +23288,17 @@ func (ec *executionContext) _ServiceLocation(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceLocationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ServiceLocation")
 		case "location":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceLocation_location(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceLocation_location(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "description":
 			out.Values[i] = ec._ServiceLocation_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27094,14 +23313,10 @@ func (ec *executionContext) _ServiceLocation(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27112,50 +23327,17 @@ func (ec *executionContext) _ServiceReferralReport(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, serviceReferralReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("ServiceReferralReport")
 		case "service":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceReferralReport_service(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceReferralReport_service(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "serviceName":
 			out.Values[i] = ec._ServiceReferralReport_serviceName(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27167,119 +23349,23 @@ func (ec *executionContext) _ServiceReferralReport(ctx context.Context, sel ast.
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sent":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceReferralReport_sent(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceReferralReport_sent(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "accepted":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceReferralReport_accepted(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceReferralReport_accepted(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "attended":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ServiceReferralReport_attended(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ServiceReferralReport_attended(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "acceptanceRate":
 			out.Values[i] = ec._ServiceReferralReport_acceptanceRate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -27304,14 +23390,10 @@ func (ec *executionContext) _ServiceReferralReport(ctx context.Context, sel ast.
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27322,50 +23404,17 @@ func (ec *executionContext) _Taxonomy(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, taxonomyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Taxonomy")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Taxonomy_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Taxonomy_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Taxonomy_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27392,43 +23441,11 @@ func (ec *executionContext) _Taxonomy(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "terms":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Taxonomy_terms(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Taxonomy_terms(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27438,14 +23455,10 @@ func (ec *executionContext) _Taxonomy(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27456,8 +23469,7 @@ func (ec *executionContext) _TaxonomyConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, taxonomyConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -27473,43 +23485,11 @@ func (ec *executionContext) _TaxonomyConnection(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._TaxonomyConnection_totalCount(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaxonomyConnection_totalCount(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27519,14 +23499,10 @@ func (ec *executionContext) _TaxonomyConnection(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27537,8 +23513,7 @@ func (ec *executionContext) _TaxonomyEdge(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, taxonomyEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -27562,14 +23537,10 @@ func (ec *executionContext) _TaxonomyEdge(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27580,50 +23551,17 @@ func (ec *executionContext) _TaxonomyTerm(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, taxonomyTermImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("TaxonomyTerm")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._TaxonomyTerm_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaxonomyTerm_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "code":
 			out.Values[i] = ec._TaxonomyTerm_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27640,81 +23578,17 @@ func (ec *executionContext) _TaxonomyTerm(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "taxonomy":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._TaxonomyTerm_taxonomy(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaxonomyTerm_taxonomy(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "parent":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._TaxonomyTerm_parent(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaxonomyTerm_parent(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27724,14 +23598,10 @@ func (ec *executionContext) _TaxonomyTerm(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27742,8 +23612,7 @@ func (ec *executionContext) _TaxonomyTermConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, taxonomyTermConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -27759,43 +23628,11 @@ func (ec *executionContext) _TaxonomyTermConnection(ctx context.Context, sel ast
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._TaxonomyTermConnection_totalCount(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaxonomyTermConnection_totalCount(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27805,14 +23642,10 @@ func (ec *executionContext) _TaxonomyTermConnection(ctx context.Context, sel ast
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27823,8 +23656,7 @@ func (ec *executionContext) _TaxonomyTermEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, taxonomyTermEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -27848,14 +23680,10 @@ func (ec *executionContext) _TaxonomyTermEdge(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27866,93 +23694,28 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, teamImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Team")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Team_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Team_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Team_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "members":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Team_members(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Team_members(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -27962,14 +23725,10 @@ func (ec *executionContext) _Team(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -27980,8 +23739,7 @@ func (ec *executionContext) _TermCount(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, termCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28010,14 +23768,10 @@ func (ec *executionContext) _TermCount(ctx context.Context, sel ast.SelectionSet
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28028,8 +23782,7 @@ func (ec *executionContext) _TotpEnrolment(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, totpEnrolmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28053,14 +23806,10 @@ func (ec *executionContext) _TotpEnrolment(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28071,8 +23820,7 @@ func (ec *executionContext) _WellbeingChange(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, wellbeingChangeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28098,43 +23846,11 @@ func (ec *executionContext) _WellbeingChange(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalChange":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._WellbeingChange_totalChange(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WellbeingChange_totalChange(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28144,14 +23860,10 @@ func (ec *executionContext) _WellbeingChange(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28162,8 +23874,7 @@ func (ec *executionContext) _WellbeingReport(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, wellbeingReportImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28197,14 +23908,10 @@ func (ec *executionContext) _WellbeingReport(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28215,8 +23922,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28255,14 +23961,10 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28273,8 +23975,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28308,14 +24009,10 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28326,8 +24023,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28371,14 +24067,10 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28389,8 +24081,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28434,14 +24125,10 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28452,8 +24139,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28497,14 +24183,10 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28515,8 +24197,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -28585,14 +24266,10 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -28663,9 +24340,7 @@ func (ec *executionContext) marshalNAccount2ᚕgithubᚗcomᚋsignpostᚋsignpos
 
 func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐAccount(ctx context.Context, sel ast.SelectionSet, v *store.Account) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Account!")
 		return graphql.Null
 	}
 	return ec._Account(ctx, sel, v)
@@ -28698,9 +24373,7 @@ func (ec *executionContext) marshalNApiToken2ᚕgithubᚗcomᚋsignpostᚋsignpo
 
 func (ec *executionContext) marshalNApiToken2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐAPIToken(ctx context.Context, sel ast.SelectionSet, v *store.APIToken) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ApiToken!")
 		return graphql.Null
 	}
 	return ec._ApiToken(ctx, sel, v)
@@ -28708,9 +24381,7 @@ func (ec *executionContext) marshalNApiToken2ᚖgithubᚗcomᚋsignpostᚋsignpo
 
 func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *store.AuditEntry) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
 		return graphql.Null
 	}
 	return ec._AuditEntry(ctx, sel, v)
@@ -28718,9 +24389,7 @@ func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋsignpostᚋsign
 
 func (ec *executionContext) marshalNAuditEntryConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "AuditEntryConnection!")
 		return graphql.Null
 	}
 	return ec._AuditEntryConnection(ctx, sel, v)
@@ -28780,18 +24449,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	_ = sel
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
 }
 
 func (ec *executionContext) marshalNCaseworkReport2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐReport(ctx context.Context, sel ast.SelectionSet, v *casework.Report) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "CaseworkReport!")
 		return graphql.Null
 	}
 	return ec._CaseworkReport(ctx, sel, v)
@@ -28799,9 +24464,7 @@ func (ec *executionContext) marshalNCaseworkReport2ᚖgithubᚗcomᚋsignpostᚋ
 
 func (ec *executionContext) marshalNClient2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐClient(ctx context.Context, sel ast.SelectionSet, v *store.Client) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Client!")
 		return graphql.Null
 	}
 	return ec._Client(ctx, sel, v)
@@ -28809,9 +24472,7 @@ func (ec *executionContext) marshalNClient2ᚖgithubᚗcomᚋsignpostᚋsignpost
 
 func (ec *executionContext) marshalNClientConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐClientConnection(ctx context.Context, sel ast.SelectionSet, v *model.ClientConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ClientConnection!")
 		return graphql.Null
 	}
 	return ec._ClientConnection(ctx, sel, v)
@@ -28869,9 +24530,7 @@ func (ec *executionContext) unmarshalNClientNeedInput2githubᚗcomᚋsignpostᚋ
 
 func (ec *executionContext) marshalNClientPreferences2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐClientPreferences(ctx context.Context, sel ast.SelectionSet, v *model.ClientPreferences) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ClientPreferences!")
 		return graphql.Null
 	}
 	return ec._ClientPreferences(ctx, sel, v)
@@ -28899,9 +24558,7 @@ func (ec *executionContext) marshalNClientSession2ᚕgithubᚗcomᚋsignpostᚋs
 
 func (ec *executionContext) marshalNClientSession2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐClientSession(ctx context.Context, sel ast.SelectionSet, v *store.ClientSession) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ClientSession!")
 		return graphql.Null
 	}
 	return ec._ClientSession(ctx, sel, v)
@@ -28916,9 +24573,7 @@ func (ec *executionContext) marshalNClientStatus2string(ctx context.Context, sel
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ClientStatus!")
 	}
 	return res
 }
@@ -28957,9 +24612,7 @@ func (ec *executionContext) marshalNContactMethod2string(ctx context.Context, se
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ContactMethod!")
 	}
 	return res
 }
@@ -28998,9 +24651,7 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 	_ = sel
 	res := scalars.MarshalDate(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
 	return res
 }
@@ -29014,9 +24665,7 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	_ = sel
 	res := graphql.MarshalTime(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
 }
@@ -29083,9 +24732,7 @@ func (ec *executionContext) marshalNDeliveryModeCount2ᚕgithubᚗcomᚋsignpost
 
 func (ec *executionContext) marshalNEligibility2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐEligibility(ctx context.Context, sel ast.SelectionSet, v *model.Eligibility) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Eligibility!")
 		return graphql.Null
 	}
 	return ec._Eligibility(ctx, sel, v)
@@ -29100,9 +24747,7 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	_ = sel
 	res := graphql.MarshalFloatContext(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
 }
@@ -29168,9 +24813,7 @@ func (ec *executionContext) marshalNGoal2ᚕgithubᚗcomᚋsignpostᚋsignpost�
 
 func (ec *executionContext) marshalNGoal2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐGoal(ctx context.Context, sel ast.SelectionSet, v *store.Goal) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Goal!")
 		return graphql.Null
 	}
 	return ec._Goal(ctx, sel, v)
@@ -29190,9 +24833,7 @@ func (ec *executionContext) marshalNGoalStatus2string(ctx context.Context, sel a
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "GoalStatus!")
 	}
 	return res
 }
@@ -29206,9 +24847,7 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	_ = sel
 	res := graphql.MarshalID(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
 }
@@ -29222,9 +24861,7 @@ func (ec *executionContext) marshalNInstrument2string(ctx context.Context, sel a
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Instrument!")
 	}
 	return res
 }
@@ -29238,9 +24875,7 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	_ = sel
 	res := graphql.MarshalInt(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
 }
@@ -29296,9 +24931,7 @@ func (ec *executionContext) marshalNKeyCount2ᚕgithubᚗcomᚋsignpostᚋsignpo
 
 func (ec *executionContext) marshalNLocation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐLocation(ctx context.Context, sel ast.SelectionSet, v *store.Location) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Location!")
 		return graphql.Null
 	}
 	return ec._Location(ctx, sel, v)
@@ -29368,9 +25001,7 @@ func (ec *executionContext) marshalNMeasureKind2string(ctx context.Context, sel 
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "MeasureKind!")
 	}
 	return res
 }
@@ -29437,9 +25068,7 @@ func (ec *executionContext) marshalNNeedReport2ᚕgithubᚗcomᚋsignpostᚋsign
 
 func (ec *executionContext) marshalNNewApiToken2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐNewAPIToken(ctx context.Context, sel ast.SelectionSet, v *model.NewAPIToken) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "NewApiToken!")
 		return graphql.Null
 	}
 	return ec._NewApiToken(ctx, sel, v)
@@ -29447,9 +25076,7 @@ func (ec *executionContext) marshalNNewApiToken2ᚖgithubᚗcomᚋsignpostᚋsig
 
 func (ec *executionContext) marshalNOrganisation2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *store.Organisation) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Organisation!")
 		return graphql.Null
 	}
 	return ec._Organisation(ctx, sel, v)
@@ -29457,9 +25084,7 @@ func (ec *executionContext) marshalNOrganisation2ᚖgithubᚗcomᚋsignpostᚋsi
 
 func (ec *executionContext) marshalNOrganisationConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐOrganisationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "OrganisationConnection!")
 		return graphql.Null
 	}
 	return ec._OrganisationConnection(ctx, sel, v)
@@ -29537,9 +25162,7 @@ func (ec *executionContext) marshalNOutcomeMeasure2ᚕgithubᚗcomᚋsignpostᚋ
 
 func (ec *executionContext) marshalNOutcomeMeasure2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐOutcomeMeasure(ctx context.Context, sel ast.SelectionSet, v *store.OutcomeMeasure) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "OutcomeMeasure!")
 		return graphql.Null
 	}
 	return ec._OutcomeMeasure(ctx, sel, v)
@@ -29547,9 +25170,7 @@ func (ec *executionContext) marshalNOutcomeMeasure2ᚖgithubᚗcomᚋsignpostᚋ
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
@@ -29577,9 +25198,7 @@ func (ec *executionContext) marshalNReferral2ᚕgithubᚗcomᚋsignpostᚋsignpo
 
 func (ec *executionContext) marshalNReferral2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐReferral(ctx context.Context, sel ast.SelectionSet, v *store.Referral) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Referral!")
 		return graphql.Null
 	}
 	return ec._Referral(ctx, sel, v)
@@ -29587,9 +25206,7 @@ func (ec *executionContext) marshalNReferral2ᚖgithubᚗcomᚋsignpostᚋsignpo
 
 func (ec *executionContext) marshalNReferralConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐReferralConnection(ctx context.Context, sel ast.SelectionSet, v *model.ReferralConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ReferralConnection!")
 		return graphql.Null
 	}
 	return ec._ReferralConnection(ctx, sel, v)
@@ -29649,9 +25266,7 @@ func (ec *executionContext) marshalNReferralSource2string(ctx context.Context, s
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReferralSource!")
 	}
 	return res
 }
@@ -29665,18 +25280,14 @@ func (ec *executionContext) marshalNReferralStatus2string(ctx context.Context, s
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReferralStatus!")
 	}
 	return res
 }
 
 func (ec *executionContext) marshalNReferredPerson2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋcaseworkᚐSharedClient(ctx context.Context, sel ast.SelectionSet, v *casework.SharedClient) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ReferredPerson!")
 		return graphql.Null
 	}
 	return ec._ReferredPerson(ctx, sel, v)
@@ -29733,9 +25344,7 @@ func (ec *executionContext) marshalNService2githubᚗcomᚋsignpostᚋsignpost�
 
 func (ec *executionContext) marshalNService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx context.Context, sel ast.SelectionSet, v *store.Service) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Service!")
 		return graphql.Null
 	}
 	return ec._Service(ctx, sel, v)
@@ -29743,9 +25352,7 @@ func (ec *executionContext) marshalNService2ᚖgithubᚗcomᚋsignpostᚋsignpos
 
 func (ec *executionContext) marshalNServiceConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceConnection(ctx context.Context, sel ast.SelectionSet, v *model.ServiceConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ServiceConnection!")
 		return graphql.Null
 	}
 	return ec._ServiceConnection(ctx, sel, v)
@@ -29773,9 +25380,7 @@ func (ec *executionContext) marshalNServiceEdge2ᚕgithubᚗcomᚋsignpostᚋsig
 
 func (ec *executionContext) marshalNServiceFacets2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceFacets(ctx context.Context, sel ast.SelectionSet, v *model.ServiceFacets) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ServiceFacets!")
 		return graphql.Null
 	}
 	return ec._ServiceFacets(ctx, sel, v)
@@ -29855,9 +25460,7 @@ func (ec *executionContext) marshalNSessionKind2string(ctx context.Context, sel 
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "SessionKind!")
 	}
 	return res
 }
@@ -29871,9 +25474,7 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
 }
@@ -29909,9 +25510,7 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 
 func (ec *executionContext) marshalNTaxonomy2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐTaxonomy(ctx context.Context, sel ast.SelectionSet, v *store.Taxonomy) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Taxonomy!")
 		return graphql.Null
 	}
 	return ec._Taxonomy(ctx, sel, v)
@@ -29919,9 +25518,7 @@ func (ec *executionContext) marshalNTaxonomy2ᚖgithubᚗcomᚋsignpostᚋsignpo
 
 func (ec *executionContext) marshalNTaxonomyConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTaxonomyConnection(ctx context.Context, sel ast.SelectionSet, v *model.TaxonomyConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "TaxonomyConnection!")
 		return graphql.Null
 	}
 	return ec._TaxonomyConnection(ctx, sel, v)
@@ -29969,9 +25566,7 @@ func (ec *executionContext) marshalNTaxonomyTerm2ᚕgithubᚗcomᚋsignpostᚋsi
 
 func (ec *executionContext) marshalNTaxonomyTerm2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐTaxonomyTerm(ctx context.Context, sel ast.SelectionSet, v *store.TaxonomyTerm) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "TaxonomyTerm!")
 		return graphql.Null
 	}
 	return ec._TaxonomyTerm(ctx, sel, v)
@@ -29979,9 +25574,7 @@ func (ec *executionContext) marshalNTaxonomyTerm2ᚖgithubᚗcomᚋsignpostᚋsi
 
 func (ec *executionContext) marshalNTaxonomyTermConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTaxonomyTermConnection(ctx context.Context, sel ast.SelectionSet, v *model.TaxonomyTermConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "TaxonomyTermConnection!")
 		return graphql.Null
 	}
 	return ec._TaxonomyTermConnection(ctx, sel, v)
@@ -30029,9 +25622,7 @@ func (ec *executionContext) marshalNTeam2ᚕgithubᚗcomᚋsignpostᚋsignpost�
 
 func (ec *executionContext) marshalNTeam2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐTeam(ctx context.Context, sel ast.SelectionSet, v *store.Team) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Team!")
 		return graphql.Null
 	}
 	return ec._Team(ctx, sel, v)
@@ -30059,9 +25650,7 @@ func (ec *executionContext) marshalNTermCount2ᚕgithubᚗcomᚋsignpostᚋsignp
 
 func (ec *executionContext) marshalNTotpEnrolment2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐTotpEnrolment(ctx context.Context, sel ast.SelectionSet, v *model.TotpEnrolment) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "TotpEnrolment!")
 		return graphql.Null
 	}
 	return ec._TotpEnrolment(ctx, sel, v)
@@ -30176,9 +25765,7 @@ func (ec *executionContext) marshalN__DirectiveLocation2string(ctx context.Conte
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "__DirectiveLocation!")
 	}
 	return res
 }
@@ -30241,6 +25828,14 @@ func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	return ret
 }
 
+func (ec *executionContext) marshalN__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx context.Context, sel ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "__Schema!")
+		return graphql.Null
+	}
+	return ec.___Schema(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v introspection.Type) graphql.Marshaler {
 	return ec.___Type(ctx, sel, &v)
 }
@@ -30263,9 +25858,7 @@ func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 
 func (ec *executionContext) marshalN__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx context.Context, sel ast.SelectionSet, v *introspection.Type) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "__Type!")
 		return graphql.Null
 	}
 	return ec.___Type(ctx, sel, v)
@@ -30280,9 +25873,7 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	_ = sel
 	res := graphql.MarshalString(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
 }
@@ -31042,13 +26633,6 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalO__Schema2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐSchema(ctx context.Context, sel ast.SelectionSet, v *introspection.Schema) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	return ec.___Schema(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {

@@ -16,6 +16,7 @@ import (
 	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/matching"
+	"github.com/signpost/signpost/store"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -27,10 +28,12 @@ const (
 
 // Options configure the GraphQL handler.
 type Options struct {
-	Directory     *directory.Directory
-	Matching      *matching.Service
-	Access        *access.Service
-	Casework      *casework.Casework
+	Directory *directory.Directory
+	Matching  *matching.Service
+	Access    *access.Service
+	Casework  *casework.Casework
+	// Store is what the per-request loaders batch their reads from.
+	Store         *store.Store
 	Introspection bool
 	Logger        *slog.Logger
 	// Metrics, when set, receives per-operation counts and latencies.
@@ -46,7 +49,8 @@ func NewHandler(opts Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Casework: opts.Casework}}
+	cfg := Config{Resolvers: &Resolver{Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access,
+		Casework: opts.Casework, reads: opts.Store}}
 	cfg.Directives.Policy = policyDirective(opts.Access)
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
@@ -70,9 +74,8 @@ func NewHandler(opts Options) http.Handler {
 	if opts.Metrics != nil {
 		srv.Use(newOperationMetrics(opts.Metrics))
 	}
-	st := opts.Directory.Store()
 	return overHTTP(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv.ServeHTTP(w, r.WithContext(withLoaders(r.Context(), st)))
+		srv.ServeHTTP(w, r.WithContext(withLoaders(r.Context(), opts.Store)))
 	}))
 }
 

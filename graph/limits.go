@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
@@ -99,6 +100,10 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 		var err error
 		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, ParserTokenLimit)
 		if err != nil {
+			if tooDeepToParse(p.Query) {
+				return refuse(limitDepth, MaxDepth, "the document nests more than %d deep; at most %d levels are allowed",
+					parser.MaxNestingDepth, MaxDepth)
+			}
 			return nil // gqlgen parses again and reports it
 		}
 	}
@@ -144,6 +149,30 @@ func valueCount(v any, most int) int {
 		}
 	}
 	return n
+}
+
+// tooDeepToParse reports whether src nests braces and brackets deeper than
+// the parser reads (gqlparser refuses such a document with a parse error
+// since v2.5.58). A document that deep breaks our depth limit too, and is
+// refused as such, as it was before the parser had a limit of its own.
+func tooDeepToParse(src string) bool {
+	lex := lexer.New(&ast.Source{Input: src})
+	depth := 0
+	for {
+		tok, err := lex.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			return false
+		}
+		switch tok.Kind {
+		case lexer.BraceL, lexer.BracketL:
+			depth++
+			if depth > parser.MaxNestingDepth {
+				return true
+			}
+		case lexer.BraceR, lexer.BracketR:
+			depth--
+		}
+	}
 }
 
 // checkDocument returns the first limit the document breaks, or nil.

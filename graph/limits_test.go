@@ -89,7 +89,9 @@ func TestDocumentLimits(t *testing.T) {
 
 		{"nesting at the limit", nested(MaxDepth), true, ""},
 		{"nesting too deep", nested(MaxDepth + 1), true, limitDepth},
-		{"nesting 5,000 deep", nested(5000), true, limitDepth},
+		// gqlparser (v2.5.58 on) refuses to parse deeper than
+		// parser.MaxNestingDepth; up to there the depth limit is ours.
+		{"nesting as deep as the parser reads", nested(parser.MaxNestingDepth), true, limitDepth},
 		{"depth through fragments", "{ a { ...F } } fragment F on A " + nested(MaxDepth), true, limitDepth},
 
 		{"fragment fan-out, depth 9", fanOut(9, 2), true, limitSelections},
@@ -146,6 +148,21 @@ func TestDocumentLimits(t *testing.T) {
 				t.Fatalf("code %v", got.Extensions["code"])
 			}
 		})
+	}
+}
+
+// Deeper than the parser reads, a document never reaches checkDocument:
+// the parser refuses it, and tooDeepToParse tells that refusal apart so it
+// is still reported as the depth limit.
+func TestNestingBeyondTheParser(t *testing.T) {
+	if _, err := parser.ParseQuery(&ast.Source{Input: nested(5000)}); err == nil {
+		t.Fatal("the parser read a document nested 5,000 deep")
+	}
+	if !tooDeepToParse(nested(5000)) {
+		t.Fatal("nesting 5,000 deep not seen as too deep to parse")
+	}
+	if tooDeepToParse(nested(parser.MaxNestingDepth)) || tooDeepToParse("{ a(b: [[1]]) }") {
+		t.Fatal("a document the parser reads seen as too deep")
 	}
 }
 

@@ -2,14 +2,12 @@ package graph
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
-	"github.com/signpost/signpost/store"
 )
 
 // Kinds of object behind global ids.
@@ -56,6 +54,18 @@ func idOf(field, kind, gid string) (uuid.UUID, error) {
 	return id, nil
 }
 
+// optionalIDOf decodes an optional global id argument of the given kind.
+func optionalIDOf(field, kind string, gid *string) (*uuid.UUID, error) {
+	if gid == nil {
+		return nil, nil
+	}
+	id, err := idOf(field, kind, *gid)
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
 func idsOf(field, kind string, gids []string) ([]uuid.UUID, error) {
 	var ps fault.Problems
 	out := make([]uuid.UUID, 0, len(gids))
@@ -70,33 +80,6 @@ func idsOf(field, kind string, gids []string) ([]uuid.UUID, error) {
 	return out, ps.Err()
 }
 
-type cursor struct {
-	N string    `json:"n"`
-	I uuid.UUID `json:"i"`
-}
-
-// encodeCursor makes the opaque cursor of a row in a (name, id) ordered list.
-func encodeCursor(name string, id uuid.UUID) string {
-	b, _ := json.Marshal(cursor{N: name, I: id})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(after *string) (*store.SortKey, error) {
-	if after == nil || *after == "" {
-		return nil, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(*after)
-	var c cursor
-	if err == nil {
-		err = json.Unmarshal(b, &c)
-	}
-	// The name was the row's, so it is text a field may hold.
-	if err != nil || c.I == uuid.Nil || storableText(c.N) != "" {
-		return nil, fault.InvalidField("after", "is not a cursor from this list")
-	}
-	return &store.SortKey{Name: c.N, ID: c.I}, nil
-}
-
 func pageInfo(after *string, first, last string, hasNext bool) *model.PageInfo {
 	pi := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: after != nil && *after != ""}
 	if first != "" {
@@ -109,6 +92,14 @@ func deref[T any](p *T) T {
 	var zero T
 	if p == nil {
 		return zero
+	}
+	return *p
+}
+
+// orDefault is *p, or def when p is nil: an argument the caller left out.
+func orDefault[T any](p *T, def T) T {
+	if p == nil {
+		return def
 	}
 	return *p
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/matching"
+	"github.com/signpost/signpost/store"
 )
 
 // Resolver is the root resolver. Resolvers authenticate (from the context),
@@ -14,4 +15,7 @@ type Resolver struct {
 	Matching  *matching.Service
 	Access    *access.Service
 	Casework  *casework.Casework
+	// reads is where the per-request loaders batch their reads from; no
+	// resolver reads the store itself.
+	reads *store.Store
 }

@@ -92,7 +92,7 @@ func (x *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) (
 	if err != nil {
 		return err
 	}
-	var after *store.SortKey
+	var after *store.CursorKey
 	done := 0
 	for {
 		rows, err := x.st.ServicesPage(ctx, store.ServiceFilter{}, after, loadBatch)
@@ -113,8 +113,8 @@ func (x *Indexer) Rebuild(ctx context.Context, progress func(done, total int)) (
 		if progress != nil {
 			progress(done, total)
 		}
-		last := rows[len(rows)-1]
-		after = &store.SortKey{Name: last.Name, ID: last.ID}
+		key := rows[len(rows)-1].CursorKey()
+		after = &key
 	}
 	x.advance(head, nil)
 	return nil

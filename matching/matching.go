@@ -18,8 +18,12 @@ import (
 	"github.com/signpost/signpost/store"
 )
 
-// MaxResults bounds matchServices' first.
-const MaxResults = 50
+// How many results a ranking returns: DefaultResults when the caller does
+// not say, never more than MaxResults.
+const (
+	DefaultResults = 10
+	MaxResults     = 50
+)
 
 // Service is the matching domain service.
 type Service struct {

@@ -39,7 +39,7 @@ func eachServicePage(ctx context.Context, st *store.Store, opts ExportOptions, f
 	if err != nil {
 		return 0, err
 	}
-	var after *store.SortKey
+	var after *store.CursorKey
 	done := 0
 	for {
 		rows, err := st.ServicesPage(ctx, f, after, exportBatch)
@@ -60,8 +60,8 @@ func eachServicePage(ctx context.Context, st *store.Store, opts ExportOptions, f
 		if opts.Progress != nil {
 			opts.Progress(Progress{Stage: "services", Done: done, Total: total})
 		}
-		last := rows[len(rows)-1]
-		after = &store.SortKey{Name: last.Name, ID: last.ID}
+		key := rows[len(rows)-1].CursorKey()
+		after = &key
 	}
 	return done, nil
 }

@@ -80,7 +80,7 @@ func NewHandlers(opts Options) Handlers {
 	httpMetrics := newHTTPMetrics(reg)
 
 	gql := graph.NewHandler(graph.Options{
-		Casework: opts.Casework, Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
+		Casework: opts.Casework, Store: opts.Store, Directory: opts.Directory, Matching: opts.Matching, Access: opts.Access, Introspection: opts.Introspection,
 		Logger: log, Metrics: reg,
 	})
 	edge := newEdge(opts)

@@ -163,8 +163,13 @@ type ClientFilter struct {
 	Status  string
 }
 
-// ClientsPage lists clients newest first, before a creation time and id.
-func (q Queries) ClientsPage(ctx context.Context, f ClientFilter, after *SortKey, limit int) (_ []Client, err error) {
+// CursorKey is the client's position in ClientsPage: ByName, the name
+// being "last first", as the ORDER BY there sorts.
+func (c *Client) CursorKey() CursorKey { return nameKey(c.LastName+" "+c.FirstName, c.ID) }
+
+// ClientsPage lists up to limit clients after the key, in name order
+// (Client.CursorKey).
+func (q Queries) ClientsPage(ctx context.Context, f ClientFilter, after *CursorKey, limit int) (_ []Client, err error) {
 	defer fault.Wrap(&err, "store.ClientsPage(%d)", limit)
 	var out []Client
 	sq := q.db.NewSelect().Model(&out).Where("c.team_id IN (?)", bun.List(f.TeamIDs)).Where("c.erased_at IS NULL")
@@ -172,7 +177,7 @@ func (q Queries) ClientsPage(ctx context.Context, f ClientFilter, after *SortKey
 		sq = sq.Where("c.status = ?", f.Status)
 	}
 	if after != nil {
-		sq = sq.Where("(lower(c.last_name || ' ' || c.first_name), c.id) > (lower(?), ?)", after.Name, after.ID)
+		sq = sq.Where("(lower(c.last_name || ' ' || c.first_name), c.id) > (lower(?), ?)", after.Value, after.ID)
 	}
 	err = sq.OrderExpr("lower(c.last_name || ' ' || c.first_name), c.id").Limit(int64(limit)).Scan(ctx)
 	return out, err
@@ -322,12 +327,8 @@ func (r *Referral) Received() bool { return r.SentAt != nil }
 // receivedSQL is Received as a condition on referrals aliased r.
 const receivedSQL = "r.sent_at IS NOT NULL"
 
-// ReferralKey is a position in a list of referrals, newest first: the
-// keyset that referral cursors encode.
-type ReferralKey struct {
-	CreatedAt time.Time
-	ID        uuid.UUID
-}
+// CursorKey is the referral's position in Referrals (ByNewest).
+func (r *Referral) CursorKey() CursorKey { return newestKey(r.CreatedAt, r.ID) }
 
 // ReferralFilter narrows a list of referrals.
 type ReferralFilter struct {
@@ -337,8 +338,8 @@ type ReferralFilter struct {
 	ReceivedBy *uuid.UUID
 	TeamIDs    []uuid.UUID
 	Statuses   []string
-	// Before continues a list after this key.
-	Before *ReferralKey
+	// Before continues a list after this key (ByNewest, so earlier).
+	Before *CursorKey
 }
 
 // Referrals lists referrals, newest first.
@@ -347,7 +348,7 @@ func (q Queries) Referrals(ctx context.Context, f ReferralFilter, limit int) (_ 
 	var out []Referral
 	sq := q.db.NewSelect().Model(&out).OrderExpr("r.created_at DESC, r.id DESC").Limit(int64(limit))
 	if f.Before != nil {
-		sq = sq.Where("(r.created_at, r.id) < (?, ?)", f.Before.CreatedAt, f.Before.ID)
+		sq = sq.Where("(r.created_at, r.id) < (CAST(? AS timestamptz), ?)", f.Before.Value, f.Before.ID)
 	}
 	if f.ClientID != nil {
 		sq = sq.Where("r.client_id = ?", *f.ClientID)

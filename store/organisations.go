@@ -43,12 +43,16 @@ func (q Queries) OrganisationsByIDs(ctx context.Context, ids []uuid.UUID) (_ []O
 	return out, err
 }
 
-// OrganisationsPage returns up to limit organisations after the key.
-func (q Queries) OrganisationsPage(ctx context.Context, f OrganisationFilter, after *SortKey, limit int) (_ []Organisation, err error) {
+// CursorKey is the organisation's position in OrganisationsPage (ByName).
+func (o *Organisation) CursorKey() CursorKey { return nameKey(o.Name, o.ID) }
+
+// OrganisationsPage returns up to limit organisations after the key, in
+// ByName order.
+func (q Queries) OrganisationsPage(ctx context.Context, f OrganisationFilter, after *CursorKey, limit int) (_ []Organisation, err error) {
 	defer fault.Wrap(&err, "store.OrganisationsPage(%d)", limit)
 	var out []Organisation
 	sq := q.db.NewSelect().Model(&out)
-	sq = orderByKey(afterKey(f.apply(sq), "o", after), "o").Limit(int64(limit))
+	sq = orderByName(afterName(f.apply(sq), "o", after), "o").Limit(int64(limit))
 	err = sq.Scan(ctx)
 	return out, err
 }
@@ -128,6 +132,6 @@ func (q Queries) CountOrganisationsFromSource(ctx context.Context, source string
 func (q Queries) OrganisationsAt(ctx context.Context, f OrganisationFilter, offset, limit int) (_ []Organisation, err error) {
 	defer fault.Wrap(&err, "store.OrganisationsAt(%d, %d)", offset, limit)
 	var out []Organisation
-	err = orderByKey(f.apply(q.db.NewSelect().Model(&out)), "o").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err = orderByName(f.apply(q.db.NewSelect().Model(&out)), "o").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, err
 }

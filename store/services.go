@@ -142,7 +142,7 @@ func (f ServiceFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 func (q Queries) ServicesAt(ctx context.Context, f ServiceFilter, offset, limit int) (_ []Service, err error) {
 	defer fault.Wrap(&err, "store.ServicesAt(%d, %d)", offset, limit)
 	var out []Service
-	err = orderByKey(f.apply(q.db.NewSelect().Model(&out)), "s").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err = orderByName(f.apply(q.db.NewSelect().Model(&out)), "s").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -210,12 +210,15 @@ func (q Queries) ServicesByIDs(ctx context.Context, ids []uuid.UUID) (_ []Servic
 	return out, err
 }
 
-// ServicesPage returns up to limit services after the key.
-func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *SortKey, limit int) (_ []Service, err error) {
+// CursorKey is the service's position in ServicesPage (ByName).
+func (s *Service) CursorKey() CursorKey { return nameKey(s.Name, s.ID) }
+
+// ServicesPage returns up to limit services after the key, in ByName order.
+func (q Queries) ServicesPage(ctx context.Context, f ServiceFilter, after *CursorKey, limit int) (_ []Service, err error) {
 	defer fault.Wrap(&err, "store.ServicesPage(%d)", limit)
 	var out []Service
 	sq := q.db.NewSelect().Model(&out)
-	sq = orderByKey(afterKey(f.apply(sq), "s", after), "s").Limit(int64(limit))
+	sq = orderByName(afterName(f.apply(sq), "s", after), "s").Limit(int64(limit))
 	err = sq.Scan(ctx)
 	return out, err
 }

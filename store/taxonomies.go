@@ -24,12 +24,16 @@ func (q Queries) TaxonomiesByIDs(ctx context.Context, ids []uuid.UUID) (_ []Taxo
 	return out, err
 }
 
-// TaxonomiesPage returns up to limit taxonomies after the key.
-func (q Queries) TaxonomiesPage(ctx context.Context, after *SortKey, limit int) (_ []Taxonomy, err error) {
+// CursorKey is the taxonomy's position in TaxonomiesPage (ByName).
+func (t *Taxonomy) CursorKey() CursorKey { return nameKey(t.Name, t.ID) }
+
+// TaxonomiesPage returns up to limit taxonomies after the key, in ByName
+// order.
+func (q Queries) TaxonomiesPage(ctx context.Context, after *CursorKey, limit int) (_ []Taxonomy, err error) {
 	defer fault.Wrap(&err, "store.TaxonomiesPage(%d)", limit)
 	var out []Taxonomy
 	sq := q.db.NewSelect().Model(&out)
-	err = orderByKey(afterKey(sq, "x", after), "x").Limit(int64(limit)).Scan(ctx)
+	err = orderByName(afterName(sq, "x", after), "x").Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -58,12 +62,15 @@ func (f TermFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	return q
 }
 
-// TermsPage returns up to limit terms after the key.
-func (q Queries) TermsPage(ctx context.Context, f TermFilter, after *SortKey, limit int) (_ []TaxonomyTerm, err error) {
+// CursorKey is the term's position in TermsPage (ByName).
+func (t *TaxonomyTerm) CursorKey() CursorKey { return nameKey(t.Name, t.ID) }
+
+// TermsPage returns up to limit terms after the key, in ByName order.
+func (q Queries) TermsPage(ctx context.Context, f TermFilter, after *CursorKey, limit int) (_ []TaxonomyTerm, err error) {
 	defer fault.Wrap(&err, "store.TermsPage(%d)", limit)
 	var out []TaxonomyTerm
 	sq := q.db.NewSelect().Model(&out)
-	err = orderByKey(afterKey(f.apply(sq), "t", after), "t").Limit(int64(limit)).Scan(ctx)
+	err = orderByName(afterName(f.apply(sq), "t", after), "t").Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -101,7 +108,7 @@ func (q Queries) NeedTerms(ctx context.Context) (_ []TaxonomyTerm, err error) {
 func (q Queries) TaxonomiesAt(ctx context.Context, offset, limit int) (_ []Taxonomy, err error) {
 	defer fault.Wrap(&err, "store.TaxonomiesAt(%d, %d)", offset, limit)
 	var out []Taxonomy
-	err = orderByKey(q.db.NewSelect().Model(&out), "x").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err = orderByName(q.db.NewSelect().Model(&out), "x").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, err
 }
 
@@ -118,6 +125,6 @@ func (q Queries) AllTermsAt(ctx context.Context, taxonomyID *uuid.UUID, offset, 
 	if err != nil {
 		return nil, 0, err
 	}
-	err = orderByKey(sq, "t").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
+	err = orderByName(sq, "t").Offset(int64(offset)).Limit(int64(limit)).Scan(ctx)
 	return out, int(total), err
 }

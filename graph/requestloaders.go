@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/casework"
+	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/store"
 )
 
@@ -136,6 +138,29 @@ func (l *loaders) hintReferrals(refs []store.Referral) {
 }
 
 // one loads a key that must exist.
+// maybe loads the row id names, if any: nil for a nil id or a missing row.
+func maybe[V any](ctx context.Context, l *loader[uuid.UUID, V], id *uuid.UUID) (*V, error) {
+	if id == nil {
+		return nil, nil
+	}
+	v, ok, err := l.load(ctx, *id)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// hintReport tells the loaders which services and organisations a report
+// names.
+func (l *loaders) hintReport(rep *casework.Report) {
+	var svcs, orgs []uuid.UUID
+	for _, s := range rep.Services {
+		svcs, orgs = append(svcs, s.ServiceID), append(orgs, s.OrganisationID)
+	}
+	l.service.hint(svcs)
+	l.organisation.hint(orgs)
+}
+
 func one[V any](ctx context.Context, l *loader[uuid.UUID, V], what string, id uuid.UUID) (*V, error) {
 	v, ok, err := l.load(ctx, id)
 	if err != nil {
@@ -157,7 +182,16 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
 		return l
 	}
-	return newLoaders(r.Directory.Store())
+	return newLoaders(r.reads)
+}
+
+// hintResults tells the loaders which services a ranking returned.
+func (l *loaders) hintResults(results []matching.Result) {
+	svcs := make([]store.Service, len(results))
+	for i := range results {
+		svcs[i] = results[i].Service
+	}
+	l.hintServices(svcs)
 }
 
 // hintServices tells the loaders which services share a page.
