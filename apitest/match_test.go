@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/signpost/signpost/openreferral"
+	"github.com/signpost/signpost/shareddata"
 )
 
 const matchQuery = `query($p: MatchProfileInput!, $first: Int) {
@@ -134,7 +135,7 @@ func TestMatchServicesBadInput(t *testing.T) {
 
 func TestMatchServicesOnImported211Data(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	ds, _, err := openreferral.Read("../../shared/data/hsds-miami-211/datapackage.zip")
+	ds, _, err := openreferral.Read(shareddata.Path(t, "hsds-miami-211", "datapackage.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}

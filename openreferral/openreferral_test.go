@@ -19,14 +19,16 @@ import (
 	"github.com/signpost/signpost/openreferral"
 	"github.com/signpost/signpost/pgtest"
 	"github.com/signpost/signpost/seed"
+	"github.com/signpost/signpost/shareddata"
 	"github.com/signpost/signpost/store"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-const shared = "../../shared/data"
-
-var miami = filepath.Join(shared, "hsds-miami-211", "datapackage.zip")
+// miami is the real 211 package most tests import.
+func miami(t *testing.T) string {
+	return shareddata.Path(t, "hsds-miami-211", "datapackage.zip")
+}
 
 func importPath(t *testing.T, st *store.Store, path, source string) *openreferral.Summary {
 	t.Helper()
@@ -52,7 +54,7 @@ func exportJSON(t *testing.T, st *store.Store) []byte {
 
 func TestMiamiImportsCompletelyAndAgainChangesNothing(t *testing.T) {
 	st := pgtest.NewStore(t)
-	sum := importPath(t, st, miami, "miami")
+	sum := importPath(t, st, miami(t), "miami")
 	if sum.Services.Created != 4089 || sum.Services.Skipped != 0 {
 		t.Fatalf("services %+v, want all 4089 created", sum.Services)
 	}
@@ -79,7 +81,7 @@ func TestMiamiImportsCompletelyAndAgainChangesNothing(t *testing.T) {
 	if kinds["eligibility row that points at no service"] != 2244 {
 		t.Errorf("problem kinds = %v", kinds)
 	}
-	again := importPath(t, st, miami, "miami")
+	again := importPath(t, st, miami(t), "miami")
 	if again.Services.Unchanged != 4089 || again.Services.Created+again.Services.Updated != 0 ||
 		again.Organisations.Created+again.Organisations.Updated != 0 || again.Locations.Created+again.Locations.Updated != 0 ||
 		again.Terms.Created+again.Terms.Updated != 0 {
@@ -238,7 +240,7 @@ func demoStore(t *testing.T) *store.Store {
 func TestRoundTripIsLossless(t *testing.T) {
 	demo := demoStore(t)
 	m := pgtest.NewStore(t)
-	importPath(t, m, miami, "miami")
+	importPath(t, m, miami(t), "miami")
 	for _, tc := range []struct {
 		name string
 		st   *store.Store
@@ -253,7 +255,7 @@ func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	abs, _ := filepath.Abs(filepath.Join(shared, "oruk-uk-profile-schema", name))
+	abs, _ := filepath.Abs(shareddata.Path(t, "oruk-uk-profile-schema", name))
 	s, err := c.Compile(abs)
 	if err != nil {
 		t.Fatalf("compiling %s: %v", name, err)
@@ -271,7 +273,7 @@ func TestExportValidatesAgainstTheORUKSchemas(t *testing.T) {
 		{"demo", demoStore},
 		{"miami", func(t *testing.T) *store.Store {
 			st := pgtest.NewStore(t)
-			importPath(t, st, miami, "miami")
+			importPath(t, st, miami(t), "miami")
 			return st
 		}},
 	} {
@@ -325,7 +327,7 @@ func TestTheSchemaCheckCanFail(t *testing.T) {
 func TestORUKExamplesImport(t *testing.T) {
 	st := pgtest.NewStore(t)
 	for _, f := range []string{"service_full.json", "service_list.json", "organization_full.json", "service_at_location_full.json"} {
-		sum := importPath(t, st, filepath.Join(shared, "oruk-uk-profile-examples", f), "oruk-examples")
+		sum := importPath(t, st, shareddata.Path(t, "oruk-uk-profile-examples", f), "oruk-examples")
 		if sum.Services.Created+sum.Services.Updated+sum.Services.Unchanged != 1 {
 			t.Errorf("%s: services %+v", f, sum.Services)
 		}
@@ -347,7 +349,7 @@ func TestORUKExamplesImport(t *testing.T) {
 
 func TestStrictImportWritesNothing(t *testing.T) {
 	st := pgtest.NewStore(t)
-	ds, _, err := openreferral.Read(miami)
+	ds, _, err := openreferral.Read(miami(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/pgtest"
 	"github.com/signpost/signpost/postcodes"
+	"github.com/signpost/signpost/shareddata"
 	"github.com/signpost/signpost/store"
 )
 
@@ -47,16 +48,14 @@ func load(t *testing.T, st *store.Store, path string) postcodes.Summary {
 	return sum
 }
 
-const dataDir = "../../shared/data/uk-postcodes/"
-
 func TestImportRealFilesAndLookUp(t *testing.T) {
 	ctx := context.Background()
 	st := pgtest.NewStore(t)
-	sum := load(t, st, dataDir+"NE.csv")
+	sum := load(t, st, shareddata.Path(t, "uk-postcodes", "NE.csv"))
 	if sum.Kind != "postcodes" || sum.Loaded < 46000 || sum.Skipped == 0 || len(sum.Problems) == 0 {
 		t.Fatalf("NE.csv: %+v", sum)
 	}
-	d := load(t, st, dataDir+"outcode-centroids.csv")
+	d := load(t, st, shareddata.Path(t, "uk-postcodes", "outcode-centroids.csv"))
 	if d.Kind != "districts" || d.Loaded < 3000 {
 		t.Fatalf("outcode-centroids.csv: %+v", d)
 	}
