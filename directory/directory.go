@@ -188,10 +188,7 @@ func (d *Directory) resolveNear(ctx context.Context, n Near) (*store.Near, error
 	hasPoint := n.Latitude != nil || n.Longitude != nil
 	switch {
 	case !bounds.CheckAddress(&ps, "filter.near.postcode", n.Postcode, bounds.Postcode):
-	case n.Postcode != "" && hasPoint:
-		ps.Add("filter.near.postcode", "give a postcode or coordinates, not both")
-	case n.Postcode == "" && !hasPoint:
-		ps.Add("filter.near.postcode", "give a postcode or coordinates")
+	case !postcodes.Either(&ps, "filter.near.postcode", n.Postcode, hasPoint, true):
 	case hasPoint && (n.Latitude == nil || n.Longitude == nil):
 		ps.Add("filter.near.latitude", "give both latitude and longitude")
 	case hasPoint && (*n.Latitude < -90 || *n.Latitude > 90):

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -22,17 +21,14 @@ func toMatchProfile(in model.MatchProfileInput) (matching.Profile, error) {
 		Age: in.Age, MaxDistanceKm: in.MaxDistanceKm, AcceptsRemote: in.AcceptsRemote, FreeOnly: deref(in.FreeOnly),
 		Languages: in.Languages, Accessibility: in.Accessibility}}
 	if l := in.Location; l != nil {
-		switch {
-		case l.Latitude != nil || l.Longitude != nil:
+		if l.Latitude != nil || l.Longitude != nil {
 			if l.Latitude == nil || l.Longitude == nil {
 				return p, invalid("profile.location", "give both latitude and longitude")
 			}
 			p.Location = &matcher.Point{Latitude: *l.Latitude, Longitude: *l.Longitude}
-			if l.Postcode != nil && strings.TrimSpace(*l.Postcode) != "" {
-				return p, invalid("profile.location", "give a postcode or coordinates, not both")
-			}
-		case l.Postcode != nil:
-			p.Postcode = *l.Postcode
+		}
+		if l.Postcode != nil {
+			p.Postcode = *l.Postcode // matching refuses a postcode beside coordinates
 		}
 	}
 	for _, a := range in.Availability {
