@@ -207,6 +207,18 @@ func TestServicesKeywordSearchAndFacets(t *testing.T) {
 	if all.Total != 155 || all.Free == 0 || all.Free >= 155 || len(all.Needs) != 20 || len(all.DeliveryModes) != 3 || len(all.Terms) == 0 {
 		t.Fatalf("facets over the whole directory: %+v", all)
 	}
+	// A need is labelled in the facets as the needs query labels it.
+	var vocabulary struct{ Needs []struct{ Code, Label string } }
+	e.ok(`{ needs { code label } }`, nil, &vocabulary)
+	labels := map[string]string{}
+	for _, n := range vocabulary.Needs {
+		labels[n.Code] = n.Label
+	}
+	for _, n := range all.Needs {
+		if n.Label == "" || n.Label != labels[n.Code] {
+			t.Errorf("facet %s is labelled %q, the needs query says %q", n.Code, n.Label, labels[n.Code])
+		}
+	}
 	// Facets follow the other filters too.
 	e.ok(q, map[string]any{"f": map[string]any{"freeOnly": true}}, &out)
 	if out.Services.Facets.Free != out.Services.TotalCount || out.Services.Facets.Total != out.Services.TotalCount {

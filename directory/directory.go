@@ -344,5 +344,16 @@ func (d *Directory) ServiceFacets(ctx context.Context, f store.ServiceFilter) (m
 	if err != nil {
 		return matcher.Facets{}, err
 	}
-	return d.search.Facets(ids), nil
+	// Needs are labelled as the needs query labels them: the vocabulary in
+	// the database is the one source of their names.
+	needs, err := d.st.NeedTerms(ctx)
+	if err != nil {
+		return matcher.Facets{}, err
+	}
+	facets := d.search.Facets(ids)
+	facets.NeedLabels = make(map[string]string, len(needs))
+	for _, t := range needs {
+		facets.NeedLabels[t.Code] = t.Name
+	}
+	return facets, nil
 }

@@ -41,7 +41,7 @@ func facetsOf(f matcher.Facets) *model.ServiceFacets {
 	out := &model.ServiceFacets{Total: f.Total, Free: f.Free, Needs: []model.NeedCount{}, Terms: []model.TermCount{},
 		DeliveryModes: []model.DeliveryModeCount{}}
 	for code, n := range f.Needs {
-		out.Needs = append(out.Needs, model.NeedCount{Code: code, Label: matcher.NeedLabels[code], Count: n})
+		out.Needs = append(out.Needs, model.NeedCount{Code: code, Label: f.NeedLabels[code], Count: n})
 	}
 	sort.Slice(out.Needs, func(i, j int) bool {
 		return out.Needs[i].Count > out.Needs[j].Count || out.Needs[i].Count == out.Needs[j].Count && out.Needs[i].Code < out.Needs[j].Code
