@@ -208,7 +208,9 @@ func TestServicesKeywordSearchAndFacets(t *testing.T) {
 		t.Fatalf("facets over the whole directory: %+v", all)
 	}
 	// A need is labelled in the facets as the needs query labels it.
-	var vocabulary struct{ Needs []struct{ Code, Label string } }
+	var vocabulary struct {
+		Needs []struct{ Code, Label string }
+	}
 	e.ok(`{ needs { code label } }`, nil, &vocabulary)
 	labels := map[string]string{}
 	for _, n := range vocabulary.Needs {
