@@ -108,67 +108,7 @@ func canonical(t *testing.T, export []byte) string {
 	}
 	var svcs []string
 	for _, s := range page.Contents {
-		locByID := map[string]string{}
-		var sals []string
-		for _, sal := range s.ServiceAtLocations {
-			l := *sal.Location
-			key := l.Name + "|" + fmt.Sprint(deref(l.Latitude), deref(l.Longitude))
-			locByID[sal.ID] = key
-			l.ID, l.OrganizationID = "", ""
-			for i := range l.Addresses {
-				l.Addresses[i].ID, l.Addresses[i].LocationID = "", ""
-			}
-			for i := range l.Accessibility {
-				l.Accessibility[i].ID, l.Accessibility[i].LocationID = "", ""
-			}
-			b, _ := json.Marshal(l)
-			sals = append(sals, sal.Description+"@"+string(b))
-		}
-		sort.Strings(sals)
-		var scheds []string
-		for _, sc := range s.Schedules {
-			where := locByID[sc.ServiceAtLocationID]
-			sc.ID, sc.ServiceID, sc.ServiceAtLocationID = "", "", ""
-			b, _ := json.Marshal(sc)
-			scheds = append(scheds, where+"@"+string(b))
-		}
-		sort.Strings(scheds)
-		var attrs []string
-		for _, a := range s.Attributes {
-			term := a.TaxonomyTerm
-			parent := codeOf[term.ParentID]
-			attrs = append(attrs, fmt.Sprintf("%s/%s=%s (%s; %s; parent %s)", term.Taxonomy, term.Code, a.Value, term.Name, term.Description, parent))
-		}
-		sort.Strings(attrs)
-		var other []string
-		for _, c := range s.CostOptions {
-			other = append(other, fmt.Sprintf("cost %s %v %s %s", c.Option, deref(c.Amount), c.Currency, c.AmountDescription))
-		}
-		for _, c := range s.Contacts {
-			var phones []string
-			for _, p := range c.Phones {
-				phones = append(phones, p.Number)
-			}
-			other = append(other, fmt.Sprintf("contact %s|%s|%s|%v", c.Name, c.Title, c.Email, phones))
-		}
-		for _, l := range s.Languages {
-			other = append(other, "language "+l.Name)
-		}
-		sort.Strings(other)
-		o := *s.Organization
-		o.ID = ""
-		for i := range o.OrganizationIdentifiers {
-			o.OrganizationIdentifiers[i].ID, o.OrganizationIdentifiers[i].OrganizationID = "", ""
-		}
-		for i := range o.Phones {
-			o.Phones[i].ID = ""
-		}
-		orgJSON, _ := json.Marshal(o)
-		s.ID, s.OrganizationID, s.LastModified, s.Organization = "", "", "", nil
-		s.ServiceAtLocations, s.Schedules, s.Attributes, s.CostOptions, s.Contacts, s.Languages = nil, nil, nil, nil, nil, nil
-		core, _ := json.Marshal(s)
-		svcs = append(svcs, strings.Join([]string{string(core), string(orgJSON), strings.Join(sals, "\n"),
-			strings.Join(scheds, "\n"), strings.Join(attrs, "\n"), strings.Join(other, "\n")}, "\n"))
+		svcs = append(svcs, canonicalService(s, codeOf))
 	}
 	sort.Strings(svcs)
 	var taxes []string
@@ -182,6 +122,72 @@ func canonical(t *testing.T, export []byte) string {
 	}
 	sort.Strings(taxes)
 	return strings.Join(svcs, "\n\n") + "\n\n" + strings.Join(taxes, "\n\n")
+}
+
+// canonicalService is one service of canonical, its parts sorted; codeOf
+// names terms by taxonomy and code.
+func canonicalService(s openreferral.ORService, codeOf map[string]string) string {
+	locByID := map[string]string{}
+	var sals []string
+	for _, sal := range s.ServiceAtLocations {
+		l := *sal.Location
+		key := l.Name + "|" + fmt.Sprint(deref(l.Latitude), deref(l.Longitude))
+		locByID[sal.ID] = key
+		l.ID, l.OrganizationID = "", ""
+		for i := range l.Addresses {
+			l.Addresses[i].ID, l.Addresses[i].LocationID = "", ""
+		}
+		for i := range l.Accessibility {
+			l.Accessibility[i].ID, l.Accessibility[i].LocationID = "", ""
+		}
+		b, _ := json.Marshal(l)
+		sals = append(sals, sal.Description+"@"+string(b))
+	}
+	sort.Strings(sals)
+	var scheds []string
+	for _, sc := range s.Schedules {
+		where := locByID[sc.ServiceAtLocationID]
+		sc.ID, sc.ServiceID, sc.ServiceAtLocationID = "", "", ""
+		b, _ := json.Marshal(sc)
+		scheds = append(scheds, where+"@"+string(b))
+	}
+	sort.Strings(scheds)
+	var attrs []string
+	for _, a := range s.Attributes {
+		term := a.TaxonomyTerm
+		parent := codeOf[term.ParentID]
+		attrs = append(attrs, fmt.Sprintf("%s/%s=%s (%s; %s; parent %s)", term.Taxonomy, term.Code, a.Value, term.Name, term.Description, parent))
+	}
+	sort.Strings(attrs)
+	var other []string
+	for _, c := range s.CostOptions {
+		other = append(other, fmt.Sprintf("cost %s %v %s %s", c.Option, deref(c.Amount), c.Currency, c.AmountDescription))
+	}
+	for _, c := range s.Contacts {
+		var phones []string
+		for _, p := range c.Phones {
+			phones = append(phones, p.Number)
+		}
+		other = append(other, fmt.Sprintf("contact %s|%s|%s|%v", c.Name, c.Title, c.Email, phones))
+	}
+	for _, l := range s.Languages {
+		other = append(other, "language "+l.Name)
+	}
+	sort.Strings(other)
+	o := *s.Organization
+	o.ID = ""
+	for i := range o.OrganizationIdentifiers {
+		o.OrganizationIdentifiers[i].ID, o.OrganizationIdentifiers[i].OrganizationID = "", ""
+	}
+	for i := range o.Phones {
+		o.Phones[i].ID = ""
+	}
+	orgJSON, _ := json.Marshal(o)
+	s.ID, s.OrganizationID, s.LastModified, s.Organization = "", "", "", nil
+	s.ServiceAtLocations, s.Schedules, s.Attributes, s.CostOptions, s.Contacts, s.Languages = nil, nil, nil, nil, nil, nil
+	core, _ := json.Marshal(s)
+	return strings.Join([]string{string(core), string(orgJSON), strings.Join(sals, "\n"),
+		strings.Join(scheds, "\n"), strings.Join(attrs, "\n"), strings.Join(other, "\n")}, "\n")
 }
 
 func deref[T any](p *T) any {
