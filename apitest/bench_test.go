@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/signpost/signpost/openreferral"
+	"github.com/signpost/signpost/shareddata"
 )
 
 // BenchmarkServicesPage100 times one HTTP request for a page of 100 demo
@@ -36,7 +37,7 @@ func BenchmarkServicesPage100(b *testing.B) {
 // the imported Miami 211 directory.
 func BenchmarkMatchServicesHTTP(b *testing.B) {
 	e := newEnv(b, envOptions{})
-	ds, _, err := openreferral.Read("../../shared/data/hsds-miami-211/datapackage.zip")
+	ds, _, err := openreferral.Read(shareddata.Path(b, "hsds-miami-211", "datapackage.zip"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/signpost/signpost/openreferral"
+	"github.com/signpost/signpost/shareddata"
 )
 
 const matchQuery = `query($p: MatchProfileInput!, $first: Int) {
@@ -134,7 +135,7 @@ func TestMatchServicesBadInput(t *testing.T) {
 
 func TestMatchServicesOnImported211Data(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	ds, _, err := openreferral.Read("../../shared/data/hsds-miami-211/datapackage.zip")
+	ds, _, err := openreferral.Read(shareddata.Path(t, "hsds-miami-211", "datapackage.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,6 +206,20 @@ func TestServicesKeywordSearchAndFacets(t *testing.T) {
 	all := out.Services.Facets
 	if all.Total != 155 || all.Free == 0 || all.Free >= 155 || len(all.Needs) != 20 || len(all.DeliveryModes) != 3 || len(all.Terms) == 0 {
 		t.Fatalf("facets over the whole directory: %+v", all)
+	}
+	// A need is labelled in the facets as the needs query labels it.
+	var vocabulary struct {
+		Needs []struct{ Code, Label string }
+	}
+	e.ok(`{ needs { code label } }`, nil, &vocabulary)
+	labels := map[string]string{}
+	for _, n := range vocabulary.Needs {
+		labels[n.Code] = n.Label
+	}
+	for _, n := range all.Needs {
+		if n.Label == "" || n.Label != labels[n.Code] {
+			t.Errorf("facet %s is labelled %q, the needs query says %q", n.Code, n.Label, labels[n.Code])
+		}
 	}
 	// Facets follow the other filters too.
 	e.ok(q, map[string]any{"f": map[string]any{"freeOnly": true}}, &out)

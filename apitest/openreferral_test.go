@@ -11,6 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/signpost/signpost/openreferral"
+	"github.com/signpost/signpost/shareddata"
 )
 
 type feedPage struct {
@@ -331,7 +332,7 @@ func TestFeedSingleRecords(t *testing.T) {
 	schema := func(name string) *jsonschema.Schema {
 		c := jsonschema.NewCompiler()
 		c.AssertFormat()
-		abs, _ := filepath.Abs(filepath.Join("..", "..", "shared", "data", "oruk-uk-profile-schema", name))
+		abs, _ := filepath.Abs(shareddata.Path(t, "oruk-uk-profile-schema", name))
 		sch, err := c.Compile(abs)
 		if err != nil {
 			t.Fatal(err)

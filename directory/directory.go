@@ -146,10 +146,7 @@ func (d *Directory) resolveNear(ctx context.Context, n Near) (*store.Near, error
 	hasPoint := n.Latitude != nil || n.Longitude != nil
 	switch {
 	case !bounds.CheckAddress(&ps, "filter.near.postcode", n.Postcode, bounds.Postcode):
-	case n.Postcode != "" && hasPoint:
-		ps.Add("filter.near.postcode", "give a postcode or coordinates, not both")
-	case n.Postcode == "" && !hasPoint:
-		ps.Add("filter.near.postcode", "give a postcode or coordinates")
+	case !postcodes.Either(&ps, "filter.near.postcode", n.Postcode, hasPoint, true):
 	case hasPoint && (n.Latitude == nil || n.Longitude == nil):
 		ps.Add("filter.near.latitude", "give both latitude and longitude")
 	case hasPoint && (*n.Latitude < -90 || *n.Latitude > 90):
@@ -305,5 +302,16 @@ func (d *Directory) ServiceFacets(ctx context.Context, f store.ServiceFilter) (m
 	if err != nil {
 		return matcher.Facets{}, err
 	}
-	return d.search.Facets(ids), nil
+	// Needs are labelled as the needs query labels them: the vocabulary in
+	// the database is the one source of their names.
+	needs, err := d.st.NeedTerms(ctx)
+	if err != nil {
+		return matcher.Facets{}, err
+	}
+	facets := d.search.Facets(ids)
+	facets.NeedLabels = make(map[string]string, len(needs))
+	for _, t := range needs {
+		facets.NeedLabels[t.Code] = t.Name
+	}
+	return facets, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/postcodes"
 	"github.com/signpost/signpost/store"
 )
 
@@ -171,23 +172,11 @@ type ContactInput struct {
 }
 
 var (
-	// UK postcodes, including the special GIR 0AA; the space is optional.
-	postcodeRE = regexp.MustCompile(`^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][ABD-HJLNP-UW-Z]{2})$`)
 	timeRE     = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	phoneRE    = regexp.MustCompile(`^\+?[0-9 ()\-.]{6,25}$`)
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
 )
-
-// NormalisePostcode upper-cases a UK postcode and puts the single space
-// before its inward code. It returns false when s is not a UK postcode.
-func NormalisePostcode(s string) (string, bool) {
-	p := strings.ToUpper(strings.Join(strings.Fields(s), ""))
-	if !postcodeRE.MatchString(p) || len(p) < 5 {
-		return s, false
-	}
-	return p[:len(p)-3] + " " + p[len(p)-3:], true
-}
 
 func checkName(ps *fault.Problems, field, v string, required bool) {
 	if required && v == "" {
@@ -339,8 +328,8 @@ func (l *LocationInput) normalise() {
 	if l.Country == "" {
 		l.Country = "GB"
 	}
-	if p, ok := NormalisePostcode(l.Postcode); ok {
-		l.Postcode = p
+	if c, _, ok := postcodes.Normalise(l.Postcode); ok {
+		l.Postcode = postcodes.Display(c)
 	} else {
 		l.Postcode = strings.TrimSpace(l.Postcode)
 	}
@@ -461,7 +450,7 @@ func (l *LocationInput) validate(prefix string) fault.Problems {
 		ps.Add(prefix+"name", "a location needs a name, an address or a postcode")
 	}
 	if bounds.CheckAddress(&ps, prefix+"postcode", l.Postcode, bounds.Postcode) && l.Postcode != "" && l.Country == "GB" {
-		if _, ok := NormalisePostcode(l.Postcode); !ok {
+		if _, _, ok := postcodes.Normalise(l.Postcode); !ok {
 			ps.Add(prefix+"postcode", "%q is not a UK postcode", l.Postcode)
 		}
 	}

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
@@ -22,17 +21,14 @@ func toMatchProfile(in model.MatchProfileInput) (matching.Profile, error) {
 		Age: in.Age, MaxDistanceKm: in.MaxDistanceKm, AcceptsRemote: in.AcceptsRemote, FreeOnly: deref(in.FreeOnly),
 		Languages: in.Languages, Accessibility: in.Accessibility}}
 	if l := in.Location; l != nil {
-		switch {
-		case l.Latitude != nil || l.Longitude != nil:
+		if l.Latitude != nil || l.Longitude != nil {
 			if l.Latitude == nil || l.Longitude == nil {
 				return p, invalid("profile.location", "give both latitude and longitude")
 			}
 			p.Location = &matcher.Point{Latitude: *l.Latitude, Longitude: *l.Longitude}
-			if l.Postcode != nil && strings.TrimSpace(*l.Postcode) != "" {
-				return p, invalid("profile.location", "give a postcode or coordinates, not both")
-			}
-		case l.Postcode != nil:
-			p.Postcode = *l.Postcode
+		}
+		if l.Postcode != nil {
+			p.Postcode = *l.Postcode // matching refuses a postcode beside coordinates
 		}
 	}
 	for _, a := range in.Availability {
@@ -45,7 +41,7 @@ func facetsOf(f matcher.Facets) *model.ServiceFacets {
 	out := &model.ServiceFacets{Total: f.Total, Free: f.Free, Needs: []model.NeedCount{}, Terms: []model.TermCount{},
 		DeliveryModes: []model.DeliveryModeCount{}}
 	for code, n := range f.Needs {
-		out.Needs = append(out.Needs, model.NeedCount{Code: code, Label: matcher.NeedLabels[code], Count: n})
+		out.Needs = append(out.Needs, model.NeedCount{Code: code, Label: f.NeedLabels[code], Count: n})
 	}
 	sort.Slice(out.Needs, func(i, j int) bool {
 		return out.Needs[i].Count > out.Needs[j].Count || out.Needs[i].Count == out.Needs[j].Count && out.Needs[i].Code < out.Needs[j].Code

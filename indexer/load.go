@@ -48,66 +48,87 @@ func build(ctx context.Context, q store.Queries, svcs []store.Service) ([]matche
 		return nil, nil
 	}
 	ids := make([]uuid.UUID, len(svcs))
-	var orgIDs []uuid.UUID
 	for i, s := range svcs {
 		ids[i] = s.ID
-		orgIDs = append(orgIDs, s.OrganisationID)
 	}
-	orgs, err := q.OrganisationsByIDs(ctx, orgIDs)
-	if err != nil {
+	b := &builder{q: q, ids: ids}
+	if err := b.services(ctx, svcs); err != nil {
 		return nil, err
+	}
+	for _, add := range []func(context.Context) error{b.locations, b.schedules, b.terms, b.costs, b.history} {
+		if err := add(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return b.out, nil
+}
+
+// builder builds the documents of one batch of services, one method per
+// kind of part.
+type builder struct {
+	q       store.Queries
+	ids     []uuid.UUID
+	out     []matcher.Document
+	docs    map[uuid.UUID]*matcher.Document // into out, by service
+	locName map[uuid.UUID]string            // location names, for sessions
+}
+
+// services starts a document per service, with its organisation's name.
+func (b *builder) services(ctx context.Context, svcs []store.Service) error {
+	orgIDs := make([]uuid.UUID, len(svcs))
+	for i, s := range svcs {
+		orgIDs[i] = s.OrganisationID
+	}
+	orgs, err := b.q.OrganisationsByIDs(ctx, orgIDs)
+	if err != nil {
+		return err
 	}
 	orgName := map[uuid.UUID]string{}
 	for _, o := range orgs {
 		orgName[o.ID] = o.Name
 	}
-	locs, err := q.LocationsOfServices(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	scheds, err := q.SchedulesOfServices(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	terms, err := q.TermsOfServices(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	costs, err := q.CostOptionsOfServices(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	taxes, err := q.AllTaxonomies(ctx)
-	if err != nil {
-		return nil, err
-	}
-	taxName := map[uuid.UUID]string{}
-	for _, t := range taxes {
-		taxName[t.ID] = t.Name
-	}
-	docs := make(map[uuid.UUID]*matcher.Document, len(svcs))
-	out := make([]matcher.Document, len(svcs))
+	b.docs = make(map[uuid.UUID]*matcher.Document, len(svcs))
+	b.out = make([]matcher.Document, len(svcs))
 	for i := range svcs {
 		s := &svcs[i]
-		out[i] = matcher.Document{ID: s.ID.String(), Name: s.Name, Description: s.Description,
+		b.out[i] = matcher.Document{ID: s.ID.String(), Name: s.Name, Description: s.Description,
 			OrganisationID: s.OrganisationID.String(), OrganisationName: orgName[s.OrganisationID], Status: s.Status,
 			MinimumAge: s.MinimumAge, MaximumAge: s.MaximumAge, Free: s.Free, DeliveryModes: s.DeliveryModes,
 			AccessRoutes: s.AccessRoutes, AcceptingRefs: s.AcceptingReferrals, Languages: s.Languages,
 			Accessibility: append([]string(nil), s.Accessibility...), AssuredDate: s.AssuredDate}
-		docs[s.ID] = &out[i]
+		b.docs[s.ID] = &b.out[i]
 	}
-	locName := map[uuid.UUID]string{}
+	return nil
+}
+
+// locations adds the places with coordinates and the locations'
+// accessibility.
+func (b *builder) locations(ctx context.Context) error {
+	locs, err := b.q.LocationsOfServices(ctx, b.ids)
+	if err != nil {
+		return err
+	}
+	b.locName = map[uuid.UUID]string{}
 	for _, l := range locs {
-		d := docs[l.ServiceID]
-		locName[l.ID] = l.Name
+		d := b.docs[l.ServiceID]
+		b.locName[l.ID] = l.Name
 		d.Accessibility = append(d.Accessibility, l.Accessibility...)
 		if l.Latitude != nil && l.Longitude != nil {
 			d.Locations = append(d.Locations, matcher.Location{Name: l.Name, Postcode: l.Postcode,
 				Latitude: *l.Latitude, Longitude: *l.Longitude})
 		}
 	}
+	return nil
+}
+
+// schedules adds the sessions.
+func (b *builder) schedules(ctx context.Context) error {
+	scheds, err := b.q.SchedulesOfServices(ctx, b.ids)
+	if err != nil {
+		return err
+	}
 	for _, sc := range scheds {
-		d := docs[sc.ServiceID]
+		d := b.docs[sc.ServiceID]
 		ses := matcher.Session{Days: sc.ByDay, Monthly: sc.Freq == "MONTHLY", Note: sc.Description}
 		if sc.OpensAt != nil {
 			ses.Opens = clock(*sc.OpensAt)
@@ -116,26 +137,42 @@ func build(ctx context.Context, q store.Queries, svcs []store.Service) ([]matche
 			ses.Closes = clock(*sc.ClosesAt)
 		}
 		if sc.LocationID != nil {
-			ses.Location = locName[*sc.LocationID]
+			ses.Location = b.locName[*sc.LocationID]
 		}
 		d.Sessions = append(d.Sessions, ses)
 	}
+	return nil
+}
+
+// terms adds the taxonomy terms, named with their taxonomies.
+func (b *builder) terms(ctx context.Context) error {
+	terms, err := b.q.TermsOfServices(ctx, b.ids)
+	if err != nil {
+		return err
+	}
+	taxes, err := b.q.AllTaxonomies(ctx)
+	if err != nil {
+		return err
+	}
+	taxName := map[uuid.UUID]string{}
+	for _, t := range taxes {
+		taxName[t.ID] = t.Name
+	}
 	for _, t := range terms {
-		d := docs[t.ServiceID]
+		d := b.docs[t.ServiceID]
 		d.Terms = append(d.Terms, matcher.Term{ID: t.ID.String(), Taxonomy: taxName[t.TaxonomyID], Code: t.Code, Label: t.Name})
 	}
-	// Referral history: acceptance and attendance feed the ranking.
-	hist, err := q.ReferralHistory(ctx, ids)
+	return nil
+}
+
+// costs gives a service that is not free the words of its first cost.
+func (b *builder) costs(ctx context.Context) error {
+	costs, err := b.q.CostOptionsOfServices(ctx, b.ids)
 	if err != nil {
-		return nil, err
-	}
-	for _, h := range hist {
-		if d := docs[h.ServiceID]; d != nil {
-			d.History = matcher.History{Sent: h.Sent, Accepted: h.Accepted, Attended: h.Attended}
-		}
+		return err
 	}
 	for _, c := range costs {
-		d := docs[c.ServiceID]
+		d := b.docs[c.ServiceID]
 		if d.CostText != "" || d.Free {
 			continue
 		}
@@ -147,7 +184,22 @@ func build(ctx context.Context, q store.Queries, svcs []store.Service) ([]matche
 		}
 		d.CostText = strings.TrimSpace(d.CostText)
 	}
-	return out, nil
+	return nil
+}
+
+// history adds the referral history: acceptance and attendance feed the
+// ranking.
+func (b *builder) history(ctx context.Context) error {
+	hist, err := b.q.ReferralHistory(ctx, b.ids)
+	if err != nil {
+		return err
+	}
+	for _, h := range hist {
+		if d := b.docs[h.ServiceID]; d != nil {
+			d.History = matcher.History{Sent: h.Sent, Accepted: h.Accepted, Attended: h.Attended}
+		}
+	}
+	return nil
 }
 
 func clock(t string) string {

@@ -10,25 +10,19 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
-var (
-	analyzerOnce sync.Once
-	enAnalyzer   analysis.Analyzer
-	phrases      *phraseMatcher
-)
+// english returns Bleve's English analyzer, the one the index uses, built
+// on first use.
+var english = sync.OnceValue(func() analysis.Analyzer {
+	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
+	if err != nil {
+		panic(err) // the analyzer is compiled in: only a broken build lacks it
+	}
+	return a
+})
 
-// english returns Bleve's English analyzer, the one the index uses.
-func english() analysis.Analyzer {
-	analyzerOnce.Do(func() {
-		a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
-		if err != nil {
-			panic(err)
-		}
-		enAnalyzer = a
-		phrases = newPhraseMatcher(relatedWords)
-		audienceMatcher = newPhraseMatcher(audienceWords)
-	})
-	return enAnalyzer
-}
+// needMatcher finds the needs' related words in analysed text. It is built
+// on first use, as building it analyses every phrase.
+var needMatcher = sync.OnceValue(func() *phraseMatcher { return newPhraseMatcher(relatedWords) })
 
 // stems analyses text into its terms, in order.
 func stems(text string) []string {
@@ -73,8 +67,7 @@ func newPhraseMatcher(words map[string][]string) *phraseMatcher {
 	seen := map[string]bool{}
 	for need, list := range words {
 		for _, w := range list {
-			// Analyse without the global (analyzerOnce is running).
-			ts := enAnalyzer.Analyze([]byte(w))
+			ts := english().Analyze([]byte(w))
 			if len(ts) == 0 {
 				continue
 			}
@@ -143,7 +136,7 @@ type NeedEvidence struct {
 
 // needEvidence works out which needs a document addresses.
 func needEvidence(d *Document) map[string]*NeedEvidence {
-	english()
+	phrases := needMatcher()
 	ev := map[string]*NeedEvidence{}
 	get := func(n string) *NeedEvidence {
 		e := ev[n]
@@ -215,16 +208,16 @@ func contains(list []string, s string) bool {
 
 // fillerWords are common in how people describe what they want but say
 // nothing about which service fits: they are left out of goal matching.
-var fillerWords = map[string]bool{}
-
-func init() {
+var fillerWords = func() map[string]bool {
+	m := map[string]bool{}
 	for _, w := range strings.Fields(`want wants wanted wanting like likes would love loves need needs help helps
 		get gets getting go going more much really also try trying able things thing something bit lot just
 		feel feeling felt think day days week weeks time times make making way good better well again back
 		people person someone somebody everyone lot lots little kind sort maybe perhaps please could can`) {
-		fillerWords[w] = true
+		m[w] = true
 	}
-}
+	return m
+}()
 
 // ContentWords is the client's words without filler ("want", "really"…).
 func ContentWords(text string) string { return goalQuery(text) }

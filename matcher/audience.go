@@ -1,5 +1,7 @@
 package matcher
 
+import "sync"
+
 // Age groups a service may name as its audience.
 const (
 	groupChild = "child"
@@ -18,15 +20,17 @@ var audienceWords = map[string][]string{
 		"retired", "retirees", "aged"},
 }
 
-var audienceMatcher *phraseMatcher
+// audienceMatcher finds the audience words in analysed text, built on
+// first use.
+var audienceMatcher = sync.OnceValue(func() *phraseMatcher { return newPhraseMatcher(audienceWords) })
 
 func audienceOf(d *Document) map[string]bool {
-	english()
+	m := audienceMatcher()
 	out := map[string]bool{}
 	mark := func(group, _ string) { out[group] = true }
-	audienceMatcher.match(tokens(d.Name), mark)
+	m.match(tokens(d.Name), mark)
 	for _, t := range d.Terms {
-		audienceMatcher.match(tokens(t.Label), mark)
+		m.match(tokens(t.Label), mark)
 	}
 	return out
 }

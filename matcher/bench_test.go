@@ -11,12 +11,13 @@ import (
 
 	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/openreferral"
+	"github.com/signpost/signpost/shareddata"
 )
 
 // miamiDocs turns the real 211 package into documents, without Postgres.
 func miamiDocs(tb testing.TB) []matcher.Document {
 	tb.Helper()
-	ds, _, err := openreferral.Read("../../shared/data/hsds-miami-211/datapackage.zip")
+	ds, _, err := openreferral.Read(shareddata.Path(tb, "hsds-miami-211", "datapackage.zip"))
 	if err != nil {
 		tb.Fatal(err)
 	}

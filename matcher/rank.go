@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -11,147 +10,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 )
-
-// Profile describes the person services are ranked for.
-type Profile struct {
-	Needs         []string // codes from the built-in vocabulary
-	Goals         []string // free text, as the client said it
-	Interests     []string
-	Age           *int
-	Location      *Point
-	MaxDistanceKm *float64
-	// AcceptsRemote says whether online or telephone services will do; nil
-	// means yes.
-	AcceptsRemote *bool
-	Availability  []Availability
-	FreeOnly      bool
-	Languages     []string
-	Accessibility []string
-}
-
-// Point is a place on the map.
-type Point struct{ Latitude, Longitude float64 }
-
-// Availability is when the client is free: a day (MO … SU) and, when
-// given, a time range (HH:MM).
-type Availability struct {
-	Day      string
-	From, To string
-}
-
-// Options tune a ranking.
-type Options struct {
-	Limit   int
-	Now     time.Time
-	Weights *Weights
-}
-
-// ReasonKind classifies a reason.
-type ReasonKind string
-
-// Reason kinds.
-const (
-	ReasonNeed     ReasonKind = "NEED"
-	ReasonGoal     ReasonKind = "GOAL"
-	ReasonDistance ReasonKind = "DISTANCE"
-	ReasonRemote   ReasonKind = "REMOTE"
-	ReasonSession  ReasonKind = "SESSION"
-	ReasonCost     ReasonKind = "COST"
-	ReasonVerified ReasonKind = "VERIFIED"
-	ReasonHistory  ReasonKind = "HISTORY"
-)
-
-// Reason is one reason for a match, with a sentence a link worker can say.
-type Reason struct {
-	Kind ReasonKind
-	Text string
-}
-
-// Match is a ranked service.
-type Match struct {
-	ServiceID    string
-	Score        float64
-	DistanceKm   *float64
-	Location     *Location // the nearest location, when known
-	Session      *Session  // the session that fits, when known
-	NeedsCovered []string
-	Reasons      []Reason
-	// Signals are the parts of the score, for explanation and tuning.
-	Signals map[string]float64
-}
-
-// ProfileError names a field of the profile that cannot be used.
-type ProfileError struct {
-	Field   string
-	Message string
-}
-
-func (e *ProfileError) Error() string { return e.Field + ": " + e.Message }
-
-// ProfileErrors are all the problems with a profile.
-type ProfileErrors []*ProfileError
-
-func (es ProfileErrors) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "; ")
-}
-
-var dayCodes = map[string]bool{"MO": true, "TU": true, "WE": true, "TH": true, "FR": true, "SA": true, "SU": true}
-
-// Validate checks a profile.
-func (p *Profile) Validate() error {
-	var es ProfileErrors
-	add := func(field, format string, args ...any) {
-		es = append(es, &ProfileError{Field: field, Message: fmt.Sprintf(format, args...)})
-	}
-	for i, n := range p.Needs {
-		if !IsNeed(n) {
-			add(fmt.Sprintf("needs[%d]", i), "%q is not a known need code", n)
-		}
-	}
-	if len(p.Needs) == 0 && strings.TrimSpace(strings.Join(p.Goals, "")+strings.Join(p.Interests, "")) == "" {
-		add("needs", "give at least one need, goal or interest")
-	}
-	if p.Age != nil && (*p.Age < 0 || *p.Age > 130) {
-		add("age", "must be between 0 and 130")
-	}
-	if l := p.Location; l != nil && (l.Latitude < -90 || l.Latitude > 90 || l.Longitude < -180 || l.Longitude > 180) {
-		add("location", "coordinates must be within -90..90 and -180..180")
-	}
-	if d := p.MaxDistanceKm; d != nil {
-		if *d <= 0 || *d > 1000 {
-			add("maxDistanceKm", "must be above 0 and at most 1000")
-		} else if p.Location == nil {
-			add("maxDistanceKm", "needs a location to measure from")
-		}
-	}
-	for i, a := range p.Availability {
-		f := fmt.Sprintf("availability[%d]", i)
-		if !dayCodes[a.Day] {
-			add(f+".day", "%q is not a day (MO … SU)", a.Day)
-		}
-		if (a.From != "" && !isClock(a.From)) || (a.To != "" && !isClock(a.To)) {
-			add(f+".from", "times must be HH:MM")
-		} else if a.From != "" && a.To != "" && a.From >= a.To {
-			add(f+".from", "must be before to")
-		}
-	}
-	if len(es) > 0 {
-		return es
-	}
-	return nil
-}
-
-func isClock(s string) bool {
-	if len(s) != 5 || s[2] != ':' {
-		return false
-	}
-	h, m := (s[0]-'0')*10+(s[1]-'0'), (s[3]-'0')*10+(s[4]-'0')
-	return s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' && s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9' && h < 24 && m < 60
-}
 
 type candidate struct {
 	e       *entry
@@ -165,16 +23,6 @@ type candidate struct {
 	covered []string
 }
 
-// signals are the parts of a score.
-type signals struct {
-	need, text, distance, schedule, cost, freshness, history, age, focus float64
-}
-
-func (s signals) asMap() map[string]float64 {
-	return map[string]float64{"need": s.need, "text": s.text, "distance": s.distance, "schedule": s.schedule,
-		"cost": s.cost, "freshness": s.freshness, "history": s.history, "age": s.age, "focus": s.focus}
-}
-
 // Rank returns the services that suit the profile, best first.
 func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error) {
 	if err := p.Validate(); err != nil {
@@ -183,6 +31,55 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	r := newRanking(ix, p, o)
+	r.wantNeeds()
+	if err := r.scoreText(ctx); err != nil {
+		return nil, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	buf := getBuffers(len(ix.all))
+	defer putBuffers(buf)
+	r.useBuffers(buf)
+	r.considerTextHits()
+	if err := r.walkNeedLists(ctx); err != nil {
+		return nil, err
+	}
+	r.markCovered()
+	return r.matches(), nil
+}
+
+// ranking is one call of Rank: the profile and options with their
+// defaults, and what its phases hand on to one another.
+type ranking struct {
+	ix       *Index
+	p        Profile
+	o        Options
+	w        Weights
+	goalText string // goals and interests, as one text
+
+	wanted    []want
+	shareOf   map[string]float64 // each wanted need's share, by code
+	totalWant float64
+
+	textHits  map[string]float64 // text relevance by service id
+	textByIdx []float64          // the same by entry index; nil without text hits
+	seen      []bool             // by entry index
+
+	pool   []candidate // the best so far, best first
+	lowest float64     // the lowest score in a full pool
+}
+
+// want is a need the ranking looks for, with its share of the need signal.
+type want struct {
+	need  string
+	share float64
+	idx   int
+}
+
+// newRanking fills in the options' defaults. Without needs, the client's
+// words carry half the need signal's weight.
+func newRanking(ix *Index, p Profile, o Options) *ranking {
 	w := DefaultWeights
 	if o.Weights != nil {
 		w = *o.Weights
@@ -198,165 +95,198 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 		o.Now = time.Now()
 	}
 	goalText := strings.TrimSpace(strings.Join(append(append([]string{}, p.Goals...), p.Interests...), " "))
+	return &ranking{ix: ix, p: p, o: o, w: w, goalText: goalText, shareOf: map[string]float64{}}
+}
 
-	// Needs asked for, and needs the client's own words point at.
-	type want struct {
-		need  string
-		share float64
-		idx   int
-	}
-	var wanted []want
-	shareOf := map[string]float64{}
-	for _, n := range p.Needs {
-		if shareOf[n] == 0 {
-			shareOf[n] = 1
-			wanted = append(wanted, want{n, 1, needIndex[n]})
+// wantNeeds lists the needs asked for, and the needs the client's own
+// words point at (with a smaller share).
+func (r *ranking) wantNeeds() {
+	for _, n := range r.p.Needs {
+		if r.shareOf[n] == 0 {
+			r.shareOf[n] = 1
+			r.wanted = append(r.wanted, want{n, 1, needIndex[n]})
 		}
 	}
-	if goalText != "" {
-		english()
-		phrases.match(tokens(goalText), func(need, _ string) {
-			if shareOf[need] == 0 {
-				shareOf[need] = goalNeedShare
-				wanted = append(wanted, want{need, goalNeedShare, needIndex[need]})
+	if r.goalText != "" {
+		needMatcher().match(tokens(r.goalText), func(need, _ string) {
+			if r.shareOf[need] == 0 {
+				r.shareOf[need] = goalNeedShare
+				r.wanted = append(r.wanted, want{need, goalNeedShare, needIndex[need]})
 			}
 		})
 	}
-	totalWant := 0.0
-	for _, x := range wanted {
-		totalWant += x.share
+	for _, x := range r.wanted {
+		r.totalWant += x.share
 	}
+}
 
-	// Text relevance of goals and interests from Bleve.
-	textHits := map[string]float64{}
-	if q := goalQuery(goalText); q != "" {
+// scoreText finds the text relevance of goals and interests from Bleve.
+func (r *ranking) scoreText(ctx context.Context) error {
+	r.textHits = map[string]float64{}
+	if q := goalQuery(r.goalText); q != "" {
 		var err error
-		if textHits, err = ix.textScores(ctx, q, 400); err != nil {
-			return nil, err
+		if r.textHits, err = r.ix.textScores(ctx, q, 400); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	buf := getBuffers(len(ix.all))
-	defer putBuffers(buf)
-	seen := buf.seen
-	var textByIdx []float64
-	if len(textHits) > 0 {
-		textByIdx = buf.text
-		for id, s := range textHits {
-			if e := ix.entries[id]; e != nil {
-				textByIdx[e.idx] = s
+// useBuffers takes the scratch space, under the index's read lock, and
+// the pool, and spreads the text hits by entry index.
+func (r *ranking) useBuffers(buf *buffers) {
+	r.seen = buf.seen
+	if len(r.textHits) > 0 {
+		r.textByIdx = buf.text
+		for id, s := range r.textHits {
+			if e := r.ix.entries[id]; e != nil {
+				r.textByIdx[e.idx] = s
 			}
 		}
 	}
-	textOf := func(e *entry) float64 {
-		if textByIdx == nil {
-			return 0
-		}
-		return textByIdx[e.idx]
+	r.pool = make([]candidate, 0, r.o.Limit*poolFactor+1)
+}
+
+func (r *ranking) textOf(e *entry) float64 {
+	if r.textByIdx == nil {
+		return 0
 	}
-	pool := make([]candidate, 0, o.Limit*poolFactor+1)
-	var lowest float64 // the lowest score in a full pool
-	consider := func(e *entry, text float64) {
-		if seen[e.idx] {
-			return
-		}
-		seen[e.idx] = true
-		c := candidate{e: e, text: text}
-		if !ix.passes(&c, &p) {
-			return
-		}
-		var need, onTopic float64
-		for _, x := range wanted {
-			if st := e.strength[x.idx]; st > 0 {
-				need += x.share * st
-				if st >= minStrength {
-					onTopic += st
-				}
-			}
-		}
-		if totalWant > 0 {
-			need /= totalWant
-		}
-		focus := 0.0
-		if e.evidence > 0 {
-			focus = onTopic / e.evidence
-		}
-		need *= 1 - focusShare + focusShare*focus
-		c.sig = signals{need: need, text: text, focus: focus, distance: distanceSignal(&c, &p),
-			schedule: scheduleSignal(&c, &p), cost: costSignal(e), freshness: freshness(e.doc.AssuredDate, o.Now),
-			history: historySignal(e.doc.History), age: ageSignal(e, p.Age)}
-		c.score = w.Need*c.sig.need + w.Text*c.sig.text + w.Distance*c.sig.distance + w.Schedule*c.sig.schedule +
-			w.Cost*c.sig.cost + w.Freshness*c.sig.freshness + w.History*c.sig.history + w.Age*c.sig.age
-		// Keep only the best poolFactor*limit: diversification reorders
-		// the head of the list, and nothing below it can reach the top.
-		if len(pool) == cap(pool)-1 {
-			if c.score <= lowest {
-				return
-			}
-			pool = pool[:len(pool)-1]
-		}
-		i := sort.Search(len(pool), func(i int) bool { return better(&c, &pool[i]) })
-		pool = append(pool, candidate{})
-		copy(pool[i+1:], pool[i:])
-		pool[i] = c
-		lowest = pool[len(pool)-1].score
-	}
-	// Text hits first: after them no unseen service has any text score.
-	for id, s := range textHits {
-		if e := ix.entries[id]; e != nil {
-			consider(e, s)
+	return r.textByIdx[e.idx]
+}
+
+// considerTextHits considers the text hits first: after them no unseen
+// service has any text score.
+func (r *ranking) considerTextHits() {
+	for id, s := range r.textHits {
+		if e := r.ix.entries[id]; e != nil {
+			r.consider(e, s)
 		}
 	}
-	// Then the need lists, strongest first, in step (Fagin's threshold
-	// algorithm): a service not yet seen has, in each list, at most the
-	// strength at the current depth, so once that bound plus the most the
-	// other signals can add cannot beat the weakest result kept, stop.
+}
+
+// walkNeedLists goes down the need lists, strongest first, in step
+// (Fagin's threshold algorithm): a service not yet seen has, in each list,
+// at most the strength at the current depth, so once that bound plus the
+// most the other signals can add cannot beat the weakest result kept, it
+// stops.
+func (r *ranking) walkNeedLists(ctx context.Context) error {
+	w, p := &r.w, &r.p
 	rest := w.Distance*maxIf(p.Location != nil, 1, 0.5) + w.Schedule*maxIf(len(p.Availability) > 0, 1, 0.5) +
 		w.Cost + w.Freshness + w.History + w.Age*maxIf(p.Age != nil, 1, 0)
-	lists := make([][]*entry, len(wanted))
-	for i, x := range wanted {
-		lists[i] = ix.needList(x.need)
+	lists := make([][]*entry, len(r.wanted))
+	for i, x := range r.wanted {
+		lists[i] = r.ix.needList(x.need)
 	}
 	for depth := 0; ; depth++ {
 		// A request that has ended (the client went away, the server is
 		// stopping) stops ranking.
 		if depth%ctxCheckEvery == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		more, bound := false, 0.0
 		for i, l := range lists {
 			if depth < len(l) {
 				more = true
 				e := l[depth]
-				consider(e, textOf(e))
-				bound += wanted[i].share * e.strength[wanted[i].idx]
+				r.consider(e, r.textOf(e))
+				bound += r.wanted[i].share * e.strength[r.wanted[i].idx]
 			}
 		}
-		if !more || len(pool) == cap(pool)-1 && totalWant > 0 && w.Need*bound/totalWant+rest < lowest {
-			break
+		if !more || len(r.pool) == cap(r.pool)-1 && r.totalWant > 0 && w.Need*bound/r.totalWant+rest < r.lowest {
+			return nil
 		}
 	}
-	for i := range pool {
-		c := &pool[i]
-		for _, x := range wanted {
+}
+
+// consider scores a service not seen before that passes the hard filters
+// and keeps it if it is among the best so far.
+func (r *ranking) consider(e *entry, text float64) {
+	if r.seen[e.idx] {
+		return
+	}
+	r.seen[e.idx] = true
+	c := candidate{e: e, text: text}
+	if !r.ix.passes(&c, &r.p) {
+		return
+	}
+	c.sig = r.signalsOf(&c)
+	w := &r.w
+	c.score = w.Need*c.sig.need + w.Text*c.sig.text + w.Distance*c.sig.distance + w.Schedule*c.sig.schedule +
+		w.Cost*c.sig.cost + w.Freshness*c.sig.freshness + w.History*c.sig.history + w.Age*c.sig.age
+	r.keep(c)
+}
+
+// signalsOf works out the parts of a candidate's score. The need signal is
+// the wanted needs' strengths, weighed by their shares and by how much of
+// the service is about them (its focus).
+func (r *ranking) signalsOf(c *candidate) signals {
+	e := c.e
+	var need, onTopic float64
+	for _, x := range r.wanted {
+		if st := e.strength[x.idx]; st > 0 {
+			need += x.share * st
+			if st >= minStrength {
+				onTopic += st
+			}
+		}
+	}
+	if r.totalWant > 0 {
+		need /= r.totalWant
+	}
+	focus := 0.0
+	if e.evidence > 0 {
+		focus = onTopic / e.evidence
+	}
+	need *= 1 - focusShare + focusShare*focus
+	return signals{need: need, text: c.text, focus: focus, distance: distanceSignal(c, &r.p),
+		schedule: scheduleSignal(c, &r.p), cost: costSignal(e), freshness: freshness(e.doc.AssuredDate, r.o.Now),
+		history: historySignal(e.doc.History), age: ageSignal(e, r.p.Age)}
+}
+
+// keep inserts a candidate into the pool in order. Only the best
+// poolFactor*limit are kept: diversification reorders the head of the
+// list, and nothing below it can reach the top.
+func (r *ranking) keep(c candidate) {
+	if len(r.pool) == cap(r.pool)-1 {
+		if c.score <= r.lowest {
+			return
+		}
+		r.pool = r.pool[:len(r.pool)-1]
+	}
+	i := sort.Search(len(r.pool), func(i int) bool { return better(&c, &r.pool[i]) })
+	r.pool = append(r.pool, candidate{})
+	copy(r.pool[i+1:], r.pool[i:])
+	r.pool[i] = c
+	r.lowest = r.pool[len(r.pool)-1].score
+}
+
+// markCovered records, for each kept candidate, the needs asked for that
+// it meets.
+func (r *ranking) markCovered() {
+	for i := range r.pool {
+		c := &r.pool[i]
+		for _, x := range r.wanted {
 			if ev := c.e.needs[x.need]; ev != nil && ev.Strength >= minStrength && x.share == 1 {
 				c.covered = append(c.covered, x.need)
 			}
 		}
 		sort.Strings(c.covered)
 	}
-	words := clientWords(goalText)
-	ptrs := make([]*candidate, len(pool))
-	for i := range pool {
-		ptrs[i] = &pool[i]
+}
+
+// matches diversifies the pool and turns the chosen into matches with
+// their reasons.
+func (r *ranking) matches() []Match {
+	words := clientWords(r.goalText)
+	ptrs := make([]*candidate, len(r.pool))
+	for i := range r.pool {
+		ptrs[i] = &r.pool[i]
 	}
-	picked := diversify(ptrs, p.Needs, o.Limit, w)
+	picked := diversify(ptrs, r.p.Needs, r.o.Limit, r.w)
 	out := make([]Match, len(picked))
 	for i, c := range picked {
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
-			Signals: c.sig.asMap(), Reasons: reasons(c, &p, shareOf, words, o.Now)}
+			Signals: c.sig.asMap(), Reasons: reasons(c, &r.p, r.shareOf, words, r.o.Now)}
 		if c.hasDist {
 			d := c.dist
 			m.DistanceKm = &d
@@ -371,7 +301,7 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 		}
 		out[i] = m
 	}
-	return out, nil
+	return out
 }
 
 // poolFactor: diversification chooses among the best limit*poolFactor.
@@ -474,127 +404,6 @@ func (ix *Index) passes(c *candidate, p *Profile) bool {
 		}
 	}
 	return true
-}
-
-func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
-	r := math.Pi / 180
-	a := math.Pow(math.Sin((lat2-lat1)*r/2), 2) + math.Cos(lat1*r)*math.Cos(lat2*r)*math.Pow(math.Sin((lon2-lon1)*r/2), 2)
-	return 2 * 6371.0088 * math.Asin(math.Sqrt(a))
-}
-
-func distanceSignal(c *candidate, p *Profile) float64 {
-	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote
-	switch {
-	case p.Location == nil:
-		return 0.5
-	case c.hasDist && c.e.inPerson:
-		near := 1 / (1 + (c.dist/distanceScaleKm)*(c.dist/distanceScaleKm))
-		if c.e.remote && remoteOK {
-			return math.Max(near, 0.6)
-		}
-		return near
-	case c.e.remote && remoteOK:
-		return 0.6
-	default:
-		return 0.3
-	}
-}
-
-// scheduleSignal scores how well sessions fit the availability and
-// records the best-fitting session.
-func scheduleSignal(c *candidate, p *Profile) float64 {
-	sessions := c.e.doc.Sessions
-	if len(p.Availability) == 0 {
-		if len(sessions) > 0 {
-			c.session = &sessions[0]
-		}
-		return 0.5
-	}
-	if len(sessions) == 0 {
-		return 0.3
-	}
-	best := 0.0
-	for i := range sessions {
-		s := &sessions[i]
-		for _, a := range p.Availability {
-			if !contains(s.Days, a.Day) {
-				continue
-			}
-			fit := 0.6
-			if s.Opens != "" && s.Closes != "" && (a.From == "" || s.Opens >= a.From) && (a.To == "" || s.Closes <= a.To) {
-				fit = 1
-			} else if s.Opens != "" && a.To != "" && s.Opens >= a.To || s.Closes != "" && a.From != "" && s.Closes <= a.From {
-				continue // the session is wholly outside the client's time
-			}
-			if fit > best {
-				best = fit
-				c.session = s
-			}
-		}
-	}
-	return best
-}
-
-func costSignal(e *entry) float64 {
-	switch {
-	case e.doc.Free:
-		return 1
-	case e.doc.CostText == "":
-		return 0.6
-	default:
-		return 0.3
-	}
-}
-
-func freshness(assured *time.Time, now time.Time) float64 {
-	if assured == nil {
-		return 0.3
-	}
-	days := now.Sub(*assured).Hours() / 24
-	switch {
-	case days <= freshFullDays:
-		return 1
-	case days >= freshZeroDays:
-		return 0
-	}
-	return 1 - (days-freshFullDays)/(freshZeroDays-freshFullDays)
-}
-
-// ageSignal is how targeted a service's age range is at the client.
-func ageSignal(e *entry, age *int) float64 {
-	d := &e.doc
-	if age == nil {
-		return 0
-	}
-	if d.MinimumAge == nil && d.MaximumAge == nil {
-		if len(e.audience) == 0 {
-			return 0
-		}
-		for _, g := range ageGroups(*age) {
-			if e.audience[g] {
-				return 0.5
-			}
-		}
-		return -0.5
-	}
-	lo, hi := 0, 100
-	if d.MinimumAge != nil {
-		lo = *d.MinimumAge
-	}
-	if d.MaximumAge != nil {
-		hi = min(*d.MaximumAge, 100)
-	}
-	return math.Max(0, 1-float64(hi-lo)/100)
-}
-
-func historySignal(h History) float64 {
-	if h.Sent == 0 {
-		return 0.5
-	}
-	// Beta(1,1) smoothing of accepted and attended shares.
-	acc := float64(h.Accepted+1) / float64(h.Sent+2)
-	att := float64(h.Attended+1) / float64(h.Accepted+2)
-	return (acc + att) / 2
 }
 
 // diversify picks results in order, favouring a service that covers a need

@@ -6,8 +6,11 @@ import (
 	"time"
 )
 
-// NeedLabels are the labels of the built-in needs, for sentences.
-var NeedLabels = map[string]string{
+// needPhrases name the built-in needs inside a reason's sentence ("Helps
+// with being more active"). They are wording, not labels: a need's label
+// is its name in the needs vocabulary (the database), which reads as a
+// heading ("Physical activity").
+var needPhrases = map[string]string{
 	"loneliness": "loneliness and isolation", "mental-wellbeing": "mental wellbeing",
 	"physical-activity": "being more active", "money-and-benefits": "money and benefits", "debt": "debt",
 	"housing": "housing", "employment": "work and employment", "carers": "caring for someone",
@@ -35,7 +38,7 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, words []client
 		case len(ev.Words) > 0:
 			why = "it mentions " + quoteList(ev.Words, 3)
 		}
-		text := "Helps with " + NeedLabels[n]
+		text := "Helps with " + needPhrases[n]
 		if why != "" {
 			text += ": " + why
 		}

@@ -25,9 +25,12 @@ func (ix *Index) SearchIDs(ctx context.Context, text string, limit int) ([]strin
 // Facets counts, over the given services, the needs they address, the
 // taxonomy terms they carry, how they are delivered and how many are free.
 type Facets struct {
-	Needs         map[string]int
-	Terms         map[string]int
-	TermLabels    map[string]string
+	Needs      map[string]int
+	Terms      map[string]int
+	TermLabels map[string]string
+	// NeedLabels name the needs counted; the index knows only their codes,
+	// so the directory fills them in from the needs vocabulary.
+	NeedLabels    map[string]string
 	DeliveryModes map[string]int
 	Free          int
 	Total         int

@@ -13,6 +13,7 @@ import (
 	"github.com/signpost/signpost/matching"
 	"github.com/signpost/signpost/openreferral"
 	"github.com/signpost/signpost/pgtest"
+	"github.com/signpost/signpost/shareddata"
 	"github.com/signpost/signpost/store"
 )
 
@@ -21,7 +22,7 @@ import (
 func scaledDirectory(b *testing.B, copies int) *store.Store {
 	st := pgtest.NewStore(b)
 	for k := 0; k < copies; k++ {
-		ds, _, err := openreferral.Read("../../shared/data/hsds-miami-211/datapackage.zip")
+		ds, _, err := openreferral.Read(shareddata.Path(b, "hsds-miami-211", "datapackage.zip"))
 		if err != nil {
 			b.Fatal(err)
 		}

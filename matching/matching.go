@@ -65,9 +65,7 @@ func (m *Service) Match(ctx context.Context, p Profile, first int) ([]Result, er
 		return nil, ps.Err()
 	}
 	if pc := strings.TrimSpace(p.Postcode); pc != "" {
-		if p.Location != nil {
-			ps.Add("profile.location", "give a postcode or coordinates, not both")
-		} else {
+		if postcodes.Either(&ps, "profile.location", pc, p.Location != nil, false) {
 			pt, err := postcodes.Lookup(ctx, m.st.Queries, "profile.location.postcode", pc)
 			var inv *fault.Invalid
 			switch {

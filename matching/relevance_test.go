@@ -15,6 +15,7 @@ import (
 	"github.com/signpost/signpost/openreferral"
 	"github.com/signpost/signpost/pgtest"
 	"github.com/signpost/signpost/seed"
+	"github.com/signpost/signpost/shareddata"
 	"github.com/signpost/signpost/store"
 )
 
@@ -246,7 +247,7 @@ func TestRelevanceMiami211(t *testing.T) {
 func importMiami(t testing.TB) *store.Store {
 	t.Helper()
 	st := pgtest.NewStore(t)
-	ds, _, err := openreferral.Read("../../shared/data/hsds-miami-211/datapackage.zip")
+	ds, _, err := openreferral.Read(shareddata.Path(t, "hsds-miami-211", "datapackage.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}

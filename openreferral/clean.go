@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/signpost/signpost/directory"
+	"github.com/signpost/signpost/postcodes"
 	"github.com/signpost/signpost/store"
 )
 
@@ -181,11 +181,11 @@ func (ds *Dataset) setAddress(l *Location, line1, line2, city, region, postcode,
 	if a, ok := countryAliases[c]; ok {
 		c = a
 	}
-	pc, isUK := directory.NormalisePostcode(postcode)
+	compact, _, isUK := postcodes.Normalise(postcode)
 	switch {
 	case postcode == "":
 	case isUK && (c == "" || c == "GB"):
-		postcode, c = pc, "GB"
+		postcode, c = postcodes.Display(compact), "GB"
 	case c == "GB":
 		ds.warn(l.Origin, "bad postcode", "postal_code", "%q is not a UK postcode; dropped", postcode)
 		postcode = ""

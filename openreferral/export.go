@@ -146,22 +146,7 @@ func (e *Exporter) service(s *store.Service, org *store.Organisation, locs []sto
 		o.ServiceAtLocations = append(o.ServiceAtLocations, ORServiceAtLocation{ID: l.SALID.String(), ServiceID: sid,
 			LocationID: l.ID.String(), Description: l.SALDescription, Location: location(&loc)})
 	}
-	for _, sc := range scheds {
-		x := ORSchedule{ID: sc.ID.String(), ServiceID: sid, Freq: sc.Freq, Byday: strings.Join(sc.ByDay, ","),
-			Description: sc.Description, OpensAt: clock(sc.OpensAt), ClosesAt: clock(sc.ClosesAt)}
-		interval := sc.Interval
-		x.Interval = &interval
-		if sc.LocationID != nil {
-			x.ServiceAtLocationID = salOf[*sc.LocationID]
-		}
-		if sc.ValidFrom != nil {
-			x.ValidFrom = sc.ValidFrom.Format("2006-01-02")
-		}
-		if sc.ValidTo != nil {
-			x.ValidTo = sc.ValidTo.Format("2006-01-02")
-		}
-		o.Schedules = append(o.Schedules, x)
-	}
+	o.Schedules = schedulesJSON(sid, scheds, salOf)
 	for _, lang := range s.Languages {
 		o.Languages = append(o.Languages, ORLanguage{ID: synthID("language", sid, lang), ServiceID: sid, Name: lang})
 	}
@@ -185,12 +170,45 @@ func (e *Exporter) service(s *store.Service, org *store.Organisation, locs []sto
 		o.Attributes = append(o.Attributes, ORAttribute{ID: synthID("attribute", sid, t.ID.String()), LinkID: sid,
 			LinkType: "service", TaxonomyTermID: t.ID.String(), TaxonomyTerm: &term})
 	}
+	o.Attributes = append(o.Attributes, facetAttributes(s)...)
+	return o
+}
+
+// schedulesJSON turns a service's sessions into HSDS 3 schedules, linked
+// to the service at a location by the location's id.
+func schedulesJSON(sid string, scheds []store.Schedule, salOf map[uuid.UUID]string) []ORSchedule {
+	var out []ORSchedule
+	for _, sc := range scheds {
+		x := ORSchedule{ID: sc.ID.String(), ServiceID: sid, Freq: sc.Freq, Byday: strings.Join(sc.ByDay, ","),
+			Description: sc.Description, OpensAt: clock(sc.OpensAt), ClosesAt: clock(sc.ClosesAt)}
+		interval := sc.Interval
+		x.Interval = &interval
+		if sc.LocationID != nil {
+			x.ServiceAtLocationID = salOf[*sc.LocationID]
+		}
+		if sc.ValidFrom != nil {
+			x.ValidFrom = sc.ValidFrom.Format("2006-01-02")
+		}
+		if sc.ValidTo != nil {
+			x.ValidTo = sc.ValidTo.Format("2006-01-02")
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// facetAttributes are the attributes for what Signpost keeps as fields
+// (delivery modes, access routes, accessibility, referrals), each a term
+// of a synthetic taxonomy.
+func facetAttributes(s *store.Service) []ORAttribute {
+	sid := s.ID.String()
+	var out []ORAttribute
 	facet := func(tax, code, name, value string) {
 		if name == "" {
 			name = facetLabels[tax][code]
 		}
 		tid := synthID("facet", tax, code)
-		o.Attributes = append(o.Attributes, ORAttribute{ID: synthID("attribute", sid, tid), LinkID: sid, LinkType: "service",
+		out = append(out, ORAttribute{ID: synthID("attribute", sid, tid), LinkID: sid, LinkType: "service",
 			TaxonomyTermID: tid, Value: value, TaxonomyTerm: &ORTerm{ID: tid, Code: code, Name: name,
 				Description: facetDescriptions[tax], Taxonomy: tax, TaxonomyID: synthID("taxonomy", tax)}})
 	}
@@ -209,7 +227,7 @@ func (e *Exporter) service(s *store.Service, org *store.Organisation, locs []sto
 	if s.Spaces != nil {
 		facet(taxReferrals, termSpaces, "", strconv.Itoa(*s.Spaces))
 	}
-	return o
+	return out
 }
 
 // Term turns a stored term into HSDS 3 JSON.

@@ -88,127 +88,166 @@ func (q FeedQuery) offset() int { return (q.Page - 1) * q.PerPage }
 // any bad one is a fault.Invalid naming it.
 func (f *Feed) ParseFeedQuery(ctx context.Context, v url.Values) (FeedQuery, error) {
 	q := FeedQuery{Page: 1, PerPage: DefaultPerPage}
-	var ps fault.Problems
-	v = maps.Clone(v)
+	p := &paramParser{v: maps.Clone(v)}
 	for _, name := range feedParams {
-		if !checkText(&ps, name, v.Get(name)) {
-			v.Del(name) // checked once; the parsers below see it as absent
+		if !checkText(&p.ps, name, p.v.Get(name)) {
+			p.v.Del(name) // checked once; the parsers below see it as absent
 		}
 	}
-	intParam := func(name string, min, max int, dst *int) {
-		s := strings.TrimSpace(v.Get(name))
-		if s == "" {
-			return
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < min || n > max {
-			ps.Add(name, "%q must be a whole number from %d to %d", s, min, max)
-			return
-		}
-		*dst = n
+	p.number("page", 1, maxPage, &q.Page)
+	p.number("per_page", 1, MaxPerPage, &q.PerPage)
+	fl := &q.Filter
+	fl.Text = p.get("search")
+	if id := p.id("taxonomy_term_id"); id != nil {
+		fl.TermIDs = []uuid.UUID{*id}
 	}
-	intParam("page", 1, maxPage, &q.Page)
-	intParam("per_page", 1, MaxPerPage, &q.PerPage)
-	f2 := &q.Filter
-	f2.Text = strings.TrimSpace(v.Get("search"))
-	idParam := func(name string) *uuid.UUID {
-		s := strings.TrimSpace(v.Get(name))
-		if s == "" {
-			return nil
-		}
-		id, err := uuid.Parse(s)
-		if err != nil {
-			ps.Add(name, "%q is not a UUID", s)
-			return nil
-		}
-		return &id
+	fl.TaxonomyID = p.id("taxonomy_id")
+	fl.OrganisationID = p.id("organization_id")
+	fl.ModifiedSince = p.modifiedAfter()
+	fl.MinimumAgeAtLeast = p.age("minimum_age")
+	fl.MaximumAgeAtMost = p.age("maximum_age")
+	fl.Session = p.session()
+	near, err := p.near(ctx, f.st.Queries)
+	if err != nil {
+		return q, err
 	}
-	if id := idParam("taxonomy_term_id"); id != nil {
-		f2.TermIDs = []uuid.UUID{*id}
+	fl.Near = near
+	return q, p.ps.Err()
+}
+
+// paramParser reads a feed request's parameters, one method per kind,
+// collecting problems. An absent or empty parameter leaves its default.
+type paramParser struct {
+	v  url.Values
+	ps fault.Problems
+}
+
+// get returns a parameter without surrounding spaces.
+func (p *paramParser) get(name string) string { return strings.TrimSpace(p.v.Get(name)) }
+
+// number reads a whole number from min to max.
+func (p *paramParser) number(name string, min, max int, dst *int) {
+	s := p.get(name)
+	if s == "" {
+		return
 	}
-	f2.TaxonomyID = idParam("taxonomy_id")
-	f2.OrganisationID = idParam("organization_id")
-	if s := strings.TrimSpace(v.Get("modified_after")); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			t, err = time.Parse("2006-01-02", s)
-		}
-		switch {
-		case err != nil:
-			ps.Add("modified_after", "%q is not a date (YYYY-MM-DD) or date-time (RFC 3339)", s)
-		case t.Before(earliestModified) || t.After(latestModified):
-			ps.Add("modified_after", "%q must be between 0001-01-01 and 9999-12-31", s)
-		default:
-			t = t.UTC()
-			f2.ModifiedSince = &t
-		}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min || n > max {
+		p.ps.Add(name, "%q must be a whole number from %d to %d", s, min, max)
+		return
 	}
-	ageParam := func(name string) *int {
-		s := strings.TrimSpace(v.Get(name))
-		if s == "" {
-			return nil
-		}
-		n, err := strconv.ParseFloat(s, 64)
-		// Written so that NaN fails too.
-		if err != nil || !(n >= 0 && n <= maxAge) {
-			ps.Add(name, "%q is not an age from 0 to %d", s, maxAge)
-			return nil
-		}
-		a := int(n)
-		return &a
+	*dst = n
+}
+
+func (p *paramParser) id(name string) *uuid.UUID {
+	s := p.get(name)
+	if s == "" {
+		return nil
 	}
-	f2.MinimumAgeAtLeast = ageParam("minimum_age")
-	f2.MaximumAgeAtMost = ageParam("maximum_age")
+	id, err := uuid.Parse(s)
+	if err != nil {
+		p.ps.Add(name, "%q is not a UUID", s)
+		return nil
+	}
+	return &id
+}
+
+// modifiedAfter reads a date or a date-time.
+func (p *paramParser) modifiedAfter() *time.Time {
+	s := p.get("modified_after")
+	if s == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.Parse("2006-01-02", s)
+	}
+	switch {
+	case err != nil:
+		p.ps.Add("modified_after", "%q is not a date (YYYY-MM-DD) or date-time (RFC 3339)", s)
+	case t.Before(earliestModified) || t.After(latestModified):
+		p.ps.Add("modified_after", "%q must be between 0001-01-01 and 9999-12-31", s)
+	default:
+		t = t.UTC()
+		return &t
+	}
+	return nil
+}
+
+func (p *paramParser) age(name string) *int {
+	s := p.get(name)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	// Written so that NaN fails too.
+	if err != nil || !(n >= 0 && n <= maxAge) {
+		p.ps.Add(name, "%q is not an age from 0 to %d", s, maxAge)
+		return nil
+	}
+	a := int(n)
+	return &a
+}
+
+// session reads the day and times of a session; nil when none is given.
+func (p *paramParser) session() *store.SessionFilter {
 	var sess store.SessionFilter
-	if s := strings.TrimSpace(v.Get("day")); s != "" {
+	if s := p.get("day"); s != "" {
 		if d, ok := parseWeekday(s); ok {
 			sess.Day = d
 		} else {
-			ps.Add("day", "%q is not a day of the week (e.g. Monday or MO)", s)
+			p.ps.Add("day", "%q is not a day of the week (e.g. Monday or MO)", s)
 		}
 	}
-	for _, p := range []struct {
+	for _, c := range []struct {
 		name string
 		dst  *string
 	}{{"start_time", &sess.OpensFrom}, {"end_time", &sess.ClosesByAt}} {
-		if s := strings.TrimSpace(v.Get(p.name)); s != "" {
+		if s := p.get(c.name); s != "" {
 			t, err := parseClock(s)
 			if err != nil {
-				ps.Add(p.name, "%q is not a time of day (HH:MM)", s)
+				p.ps.Add(c.name, "%q is not a time of day (HH:MM)", s)
 				continue
 			}
-			*p.dst = t
+			*c.dst = t
 		}
 	}
-	if sess != (store.SessionFilter{}) {
-		f2.Session = &sess
+	if sess == (store.SessionFilter{}) {
+		return nil
 	}
-	pc, prox := strings.TrimSpace(v.Get("postcode")), strings.TrimSpace(v.Get("proximity"))
+	return &sess
+}
+
+// near reads a postcode and a proximity in metres, looking the postcode
+// up; nil when no postcode is given. Only a failed lookup is an error:
+// bad values are problems.
+func (p *paramParser) near(ctx context.Context, q store.Queries) (*store.Near, error) {
+	pc, prox := p.get("postcode"), p.get("proximity")
 	metres := DefaultProximity
 	if prox != "" {
 		m, err := strconv.ParseFloat(prox, 64)
 		switch {
 		case err != nil || !(m > 0 && m <= maxProximity): // NaN fails too
-			ps.Add("proximity", "%q must be a distance in metres above 0 and at most %.0f", prox, maxProximity)
+			p.ps.Add("proximity", "%q must be a distance in metres above 0 and at most %.0f", prox, maxProximity)
 		case pc == "":
-			ps.Add("proximity", "needs a postcode to measure from")
+			p.ps.Add("proximity", "needs a postcode to measure from")
 		default:
 			metres = m
 		}
 	}
-	if pc != "" {
-		pt, err := postcodes.Lookup(ctx, f.st.Queries, "postcode", pc)
-		var inv *fault.Invalid
-		switch {
-		case errors.As(err, &inv):
-			ps = append(ps, inv.Problems...)
-		case err != nil:
-			return q, err
-		default:
-			f2.Near = &store.Near{Latitude: pt.Latitude, Longitude: pt.Longitude, Metres: metres}
-		}
+	if pc == "" {
+		return nil, nil
 	}
-	return q, ps.Err()
+	pt, err := postcodes.Lookup(ctx, q, "postcode", pc)
+	var inv *fault.Invalid
+	switch {
+	case errors.As(err, &inv):
+		p.ps = append(p.ps, inv.Problems...)
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return &store.Near{Latitude: pt.Latitude, Longitude: pt.Longitude, Metres: metres}, nil
 }
 
 func newPage[T any](items []T, total int, q FeedQuery) Page[T] {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -144,146 +143,6 @@ func hashOf(v any) string {
 	b, _ := json.Marshal(v)
 	h := sha256.Sum256(append([]byte(hashVersion), b...))
 	return hex.EncodeToString(h[:16])
-}
-
-func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
-
-// taxonomies creates or updates taxonomies and their terms. The built-in
-// needs vocabulary is never changed; imported terms that name it link to it.
-func (im *importer) taxonomies(ctx context.Context) error {
-	return im.st.InTx(ctx, func(ctx context.Context, q store.Queries) error {
-		existing, err := q.AllTaxonomies(ctx)
-		if err != nil {
-			return err
-		}
-		byName := map[string]*store.Taxonomy{}
-		for i := range existing {
-			byName[existing[i].Name] = &existing[i]
-		}
-		for _, t := range im.ds.Taxonomies {
-			if isFacetTaxonomy(t.Name) {
-				continue
-			}
-			cur := byName[t.Name]
-			switch {
-			case cur == nil:
-				row := &store.Taxonomy{ID: newID(), Name: t.Name, Description: t.Description, URI: t.URI, Version: t.Version}
-				if err := q.InsertTaxonomy(ctx, row); err != nil {
-					return fmt.Errorf("taxonomy %q: %w", t.Name, err)
-				}
-				byName[t.Name] = row
-			case cur.BuiltIn:
-			case cur.Description != t.Description || cur.URI != t.URI || cur.Version != t.Version:
-				cur.Description, cur.URI, cur.Version = t.Description, t.URI, t.Version
-				if err := q.UpdateTaxonomy(ctx, cur); err != nil {
-					return err
-				}
-			}
-		}
-		ids := make([]uuid.UUID, 0, len(byName))
-		for _, t := range byName {
-			ids = append(ids, t.ID)
-		}
-		stored, err := q.TermsOfTaxonomies(ctx, ids)
-		if err != nil {
-			return err
-		}
-		taxName := map[uuid.UUID]string{}
-		for name, t := range byName {
-			taxName[t.ID] = name
-		}
-		current := map[TermRef]*store.TaxonomyTerm{}
-		for i := range stored {
-			ref := TermRef{Taxonomy: taxName[stored[i].TaxonomyID], Code: stored[i].Code}
-			current[ref] = &stored[i]
-			im.terms[ref] = stored[i].ID
-		}
-		// Give new terms ids first so that parents can be linked on insert.
-		var fresh []*Term
-		for _, t := range im.ds.Terms {
-			ref := TermRef{Taxonomy: t.Taxonomy, Code: t.Code}
-			if isFacetTaxonomy(t.Taxonomy) {
-				continue
-			}
-			if byName[t.Taxonomy].BuiltIn {
-				if _, ok := current[ref]; !ok {
-					im.ds.warn(t.Origin, "unknown need code", "code", "%q is not in Signpost's needs vocabulary; links to it are dropped", t.Code)
-					im.sum.Terms.Skipped++
-				}
-				continue
-			}
-			if _, ok := current[ref]; !ok {
-				im.terms[ref] = newID()
-				fresh = append(fresh, t)
-			}
-		}
-		parentOf := func(t *Term) *uuid.UUID {
-			if t.ParentCode == "" {
-				return nil
-			}
-			if id, ok := im.terms[TermRef{Taxonomy: t.Taxonomy, Code: t.ParentCode}]; ok {
-				return &id
-			}
-			return nil
-		}
-		depth := map[*Term]int{}
-		byRef := map[TermRef]*Term{}
-		for _, t := range fresh {
-			byRef[TermRef{t.Taxonomy, t.Code}] = t
-		}
-		var depthOf func(t *Term, seen int) int
-		depthOf = func(t *Term, seen int) int {
-			if d, ok := depth[t]; ok {
-				return d
-			}
-			p := byRef[TermRef{t.Taxonomy, t.ParentCode}]
-			d := 0
-			if p != nil && p != t && seen < 50 {
-				d = depthOf(p, seen+1) + 1
-			}
-			depth[t] = d
-			return d
-		}
-		for _, t := range fresh {
-			depthOf(t, 0)
-		}
-		sort.SliceStable(fresh, func(i, j int) bool { return depth[fresh[i]] < depth[fresh[j]] })
-		rows := make([]store.TaxonomyTerm, 0, len(fresh))
-		for _, t := range fresh {
-			ref := TermRef{t.Taxonomy, t.Code}
-			rows = append(rows, store.TaxonomyTerm{ID: im.terms[ref], TaxonomyID: byName[t.Taxonomy].ID, Code: t.Code,
-				Name: t.Name, Description: t.Description, ParentID: parentOf(t), SourceID: t.SourceID})
-		}
-		if err := q.InsertTerms(ctx, rows); err != nil {
-			return fmt.Errorf("adding taxonomy terms: %w", err)
-		}
-		im.sum.Terms.Created += len(rows)
-		for _, t := range im.ds.Terms {
-			cur := current[TermRef{t.Taxonomy, t.Code}]
-			if cur == nil || isFacetTaxonomy(t.Taxonomy) || byName[t.Taxonomy].BuiltIn {
-				continue
-			}
-			parent := parentOf(t)
-			if cur.Name == t.Name && cur.Description == t.Description && equalIDs(cur.ParentID, parent) && cur.SourceID == t.SourceID {
-				im.sum.Terms.Unchanged++
-				continue
-			}
-			cur.Name, cur.Description, cur.ParentID, cur.SourceID = t.Name, t.Description, parent, t.SourceID
-			if err := q.UpdateTerm(ctx, cur); err != nil {
-				return err
-			}
-			im.sum.Terms.Updated++
-		}
-		im.progress("taxonomy terms", len(im.ds.Terms), len(im.ds.Terms))
-		return nil
-	})
-}
-
-func equalIDs(a, b *uuid.UUID) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
 }
 
 func (im *importer) organisations(ctx context.Context) error {
@@ -568,3 +427,5 @@ func (im *importer) archiveMissing(ctx context.Context) error {
 		return q.AddToOutbox(ctx, store.EntityOrganisation, ids...)
 	})
 }
+
+func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }

@@ -303,6 +303,17 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 	default:
 		s.OrgSourceID = parentOrg
 	}
+	r.serviceDetails(s, o, origin)
+	r.serviceLocations(s, o, p)
+	r.serviceLanguagesAndCosts(s, o, p)
+	r.serviceContacts(s, o, p)
+	r.serviceAttributes(s, o, p)
+	r.svcs[o.ID] = s
+	r.ds.Services = append(r.ds.Services, s)
+}
+
+// serviceDetails reads a service's own fields.
+func (r *jsonReader) serviceDetails(s *Service, o ORService, origin Origin) {
 	s.URL = r.ds.cleanURL(origin, "service", "url", o.URL)
 	s.Email = r.ds.cleanEmail(origin, "service", "email", o.Email)
 	s.Status = r.ds.status(origin, o.Status)
@@ -323,8 +334,11 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 		}
 	}
 	s.Assurer = r.ds.cleanEmail(origin, "service", "assurer_email", o.AssurerEmail)
+}
 
-	// Locations, remembering which service-at-location id leads where.
+// serviceLocations reads a service's locations and sessions, remembering
+// which service-at-location id leads where.
+func (r *jsonReader) serviceLocations(s *Service, o ORService, p string) {
 	salLocation := map[string]string{}
 	for i, sal := range o.ServiceAtLocations {
 		sp := fmt.Sprintf("%s.service_at_locations[%d]", p, i)
@@ -353,6 +367,9 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 		}
 		r.addSchedule(s, sc, fmt.Sprintf("%s.schedules[%d]", p, i), lid)
 	}
+}
+
+func (r *jsonReader) serviceLanguagesAndCosts(s *Service, o ORService, p string) {
 	for _, l := range o.Languages {
 		name := strings.TrimSpace(l.Name)
 		if name == "" {
@@ -371,6 +388,12 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 		costs = append(costs, Cost{Option: c.Option, Amount: c.Amount, Currency: c.Currency, AmountDescription: c.AmountDescription})
 	}
 	applyCosts(s, costs)
+}
+
+// serviceContacts reads contacts: a contact's first phone is its own, the
+// others become contacts of their own; the service's phones are contacts
+// too.
+func (r *jsonReader) serviceContacts(s *Service, o ORService, p string) {
 	for i, c := range o.Contacts {
 		ct := Contact{Name: strings.TrimSpace(c.Name), Title: strings.TrimSpace(c.Title),
 			Email: r.ds.cleanEmail(r.origin(fmt.Sprintf("%s.contacts[%d]", p, i)), "contact", "email", c.Email)}
@@ -390,6 +413,11 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 			s.Contacts = append(s.Contacts, Contact{Title: joinNonEmpty(", ", ph.Description, ph.Type), Phone: n})
 		}
 	}
+}
+
+// serviceAttributes links a service to the terms its attributes name; a
+// term given by id alone is linked once every term is read.
+func (r *jsonReader) serviceAttributes(s *Service, o ORService, p string) {
 	for i, a := range o.Attributes {
 		ap := fmt.Sprintf("%s.attributes[%d]", p, i)
 		if lt := strings.ToLower(a.LinkType); lt != "" && lt != "service" && lt != "link_type" {
@@ -403,8 +431,6 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 		}
 		r.pending = append(r.pending, pendingLink{origin: r.origin(ap), svc: s, termID: a.TaxonomyTermID, value: a.Value})
 	}
-	r.svcs[o.ID] = s
-	r.ds.Services = append(r.ds.Services, s)
 }
 
 func (r *jsonReader) addSchedule(s *Service, sc ORSchedule, p, lid string) {

@@ -19,14 +19,16 @@ import (
 	"github.com/signpost/signpost/openreferral"
 	"github.com/signpost/signpost/pgtest"
 	"github.com/signpost/signpost/seed"
+	"github.com/signpost/signpost/shareddata"
 	"github.com/signpost/signpost/store"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-const shared = "../../shared/data"
-
-var miami = filepath.Join(shared, "hsds-miami-211", "datapackage.zip")
+// miami is the real 211 package most tests import.
+func miami(t *testing.T) string {
+	return shareddata.Path(t, "hsds-miami-211", "datapackage.zip")
+}
 
 func importPath(t *testing.T, st *store.Store, path, source string) *openreferral.Summary {
 	t.Helper()
@@ -52,7 +54,7 @@ func exportJSON(t *testing.T, st *store.Store) []byte {
 
 func TestMiamiImportsCompletelyAndAgainChangesNothing(t *testing.T) {
 	st := pgtest.NewStore(t)
-	sum := importPath(t, st, miami, "miami")
+	sum := importPath(t, st, miami(t), "miami")
 	if sum.Services.Created != 4089 || sum.Services.Skipped != 0 {
 		t.Fatalf("services %+v, want all 4089 created", sum.Services)
 	}
@@ -79,7 +81,7 @@ func TestMiamiImportsCompletelyAndAgainChangesNothing(t *testing.T) {
 	if kinds["eligibility row that points at no service"] != 2244 {
 		t.Errorf("problem kinds = %v", kinds)
 	}
-	again := importPath(t, st, miami, "miami")
+	again := importPath(t, st, miami(t), "miami")
 	if again.Services.Unchanged != 4089 || again.Services.Created+again.Services.Updated != 0 ||
 		again.Organisations.Created+again.Organisations.Updated != 0 || again.Locations.Created+again.Locations.Updated != 0 ||
 		again.Terms.Created+again.Terms.Updated != 0 {
@@ -106,67 +108,7 @@ func canonical(t *testing.T, export []byte) string {
 	}
 	var svcs []string
 	for _, s := range page.Contents {
-		locByID := map[string]string{}
-		var sals []string
-		for _, sal := range s.ServiceAtLocations {
-			l := *sal.Location
-			key := l.Name + "|" + fmt.Sprint(deref(l.Latitude), deref(l.Longitude))
-			locByID[sal.ID] = key
-			l.ID, l.OrganizationID = "", ""
-			for i := range l.Addresses {
-				l.Addresses[i].ID, l.Addresses[i].LocationID = "", ""
-			}
-			for i := range l.Accessibility {
-				l.Accessibility[i].ID, l.Accessibility[i].LocationID = "", ""
-			}
-			b, _ := json.Marshal(l)
-			sals = append(sals, sal.Description+"@"+string(b))
-		}
-		sort.Strings(sals)
-		var scheds []string
-		for _, sc := range s.Schedules {
-			where := locByID[sc.ServiceAtLocationID]
-			sc.ID, sc.ServiceID, sc.ServiceAtLocationID = "", "", ""
-			b, _ := json.Marshal(sc)
-			scheds = append(scheds, where+"@"+string(b))
-		}
-		sort.Strings(scheds)
-		var attrs []string
-		for _, a := range s.Attributes {
-			term := a.TaxonomyTerm
-			parent := codeOf[term.ParentID]
-			attrs = append(attrs, fmt.Sprintf("%s/%s=%s (%s; %s; parent %s)", term.Taxonomy, term.Code, a.Value, term.Name, term.Description, parent))
-		}
-		sort.Strings(attrs)
-		var other []string
-		for _, c := range s.CostOptions {
-			other = append(other, fmt.Sprintf("cost %s %v %s %s", c.Option, deref(c.Amount), c.Currency, c.AmountDescription))
-		}
-		for _, c := range s.Contacts {
-			var phones []string
-			for _, p := range c.Phones {
-				phones = append(phones, p.Number)
-			}
-			other = append(other, fmt.Sprintf("contact %s|%s|%s|%v", c.Name, c.Title, c.Email, phones))
-		}
-		for _, l := range s.Languages {
-			other = append(other, "language "+l.Name)
-		}
-		sort.Strings(other)
-		o := *s.Organization
-		o.ID = ""
-		for i := range o.OrganizationIdentifiers {
-			o.OrganizationIdentifiers[i].ID, o.OrganizationIdentifiers[i].OrganizationID = "", ""
-		}
-		for i := range o.Phones {
-			o.Phones[i].ID = ""
-		}
-		orgJSON, _ := json.Marshal(o)
-		s.ID, s.OrganizationID, s.LastModified, s.Organization = "", "", "", nil
-		s.ServiceAtLocations, s.Schedules, s.Attributes, s.CostOptions, s.Contacts, s.Languages = nil, nil, nil, nil, nil, nil
-		core, _ := json.Marshal(s)
-		svcs = append(svcs, strings.Join([]string{string(core), string(orgJSON), strings.Join(sals, "\n"),
-			strings.Join(scheds, "\n"), strings.Join(attrs, "\n"), strings.Join(other, "\n")}, "\n"))
+		svcs = append(svcs, canonicalService(s, codeOf))
 	}
 	sort.Strings(svcs)
 	var taxes []string
@@ -180,6 +122,72 @@ func canonical(t *testing.T, export []byte) string {
 	}
 	sort.Strings(taxes)
 	return strings.Join(svcs, "\n\n") + "\n\n" + strings.Join(taxes, "\n\n")
+}
+
+// canonicalService is one service of canonical, its parts sorted; codeOf
+// names terms by taxonomy and code.
+func canonicalService(s openreferral.ORService, codeOf map[string]string) string {
+	locByID := map[string]string{}
+	var sals []string
+	for _, sal := range s.ServiceAtLocations {
+		l := *sal.Location
+		key := l.Name + "|" + fmt.Sprint(deref(l.Latitude), deref(l.Longitude))
+		locByID[sal.ID] = key
+		l.ID, l.OrganizationID = "", ""
+		for i := range l.Addresses {
+			l.Addresses[i].ID, l.Addresses[i].LocationID = "", ""
+		}
+		for i := range l.Accessibility {
+			l.Accessibility[i].ID, l.Accessibility[i].LocationID = "", ""
+		}
+		b, _ := json.Marshal(l)
+		sals = append(sals, sal.Description+"@"+string(b))
+	}
+	sort.Strings(sals)
+	var scheds []string
+	for _, sc := range s.Schedules {
+		where := locByID[sc.ServiceAtLocationID]
+		sc.ID, sc.ServiceID, sc.ServiceAtLocationID = "", "", ""
+		b, _ := json.Marshal(sc)
+		scheds = append(scheds, where+"@"+string(b))
+	}
+	sort.Strings(scheds)
+	var attrs []string
+	for _, a := range s.Attributes {
+		term := a.TaxonomyTerm
+		parent := codeOf[term.ParentID]
+		attrs = append(attrs, fmt.Sprintf("%s/%s=%s (%s; %s; parent %s)", term.Taxonomy, term.Code, a.Value, term.Name, term.Description, parent))
+	}
+	sort.Strings(attrs)
+	var other []string
+	for _, c := range s.CostOptions {
+		other = append(other, fmt.Sprintf("cost %s %v %s %s", c.Option, deref(c.Amount), c.Currency, c.AmountDescription))
+	}
+	for _, c := range s.Contacts {
+		var phones []string
+		for _, p := range c.Phones {
+			phones = append(phones, p.Number)
+		}
+		other = append(other, fmt.Sprintf("contact %s|%s|%s|%v", c.Name, c.Title, c.Email, phones))
+	}
+	for _, l := range s.Languages {
+		other = append(other, "language "+l.Name)
+	}
+	sort.Strings(other)
+	o := *s.Organization
+	o.ID = ""
+	for i := range o.OrganizationIdentifiers {
+		o.OrganizationIdentifiers[i].ID, o.OrganizationIdentifiers[i].OrganizationID = "", ""
+	}
+	for i := range o.Phones {
+		o.Phones[i].ID = ""
+	}
+	orgJSON, _ := json.Marshal(o)
+	s.ID, s.OrganizationID, s.LastModified, s.Organization = "", "", "", nil
+	s.ServiceAtLocations, s.Schedules, s.Attributes, s.CostOptions, s.Contacts, s.Languages = nil, nil, nil, nil, nil, nil
+	core, _ := json.Marshal(s)
+	return strings.Join([]string{string(core), string(orgJSON), strings.Join(sals, "\n"),
+		strings.Join(scheds, "\n"), strings.Join(attrs, "\n"), strings.Join(other, "\n")}, "\n")
 }
 
 func deref[T any](p *T) any {
@@ -238,7 +246,7 @@ func demoStore(t *testing.T) *store.Store {
 func TestRoundTripIsLossless(t *testing.T) {
 	demo := demoStore(t)
 	m := pgtest.NewStore(t)
-	importPath(t, m, miami, "miami")
+	importPath(t, m, miami(t), "miami")
 	for _, tc := range []struct {
 		name string
 		st   *store.Store
@@ -253,7 +261,7 @@ func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	abs, _ := filepath.Abs(filepath.Join(shared, "oruk-uk-profile-schema", name))
+	abs, _ := filepath.Abs(shareddata.Path(t, "oruk-uk-profile-schema", name))
 	s, err := c.Compile(abs)
 	if err != nil {
 		t.Fatalf("compiling %s: %v", name, err)
@@ -271,7 +279,7 @@ func TestExportValidatesAgainstTheORUKSchemas(t *testing.T) {
 		{"demo", demoStore},
 		{"miami", func(t *testing.T) *store.Store {
 			st := pgtest.NewStore(t)
-			importPath(t, st, miami, "miami")
+			importPath(t, st, miami(t), "miami")
 			return st
 		}},
 	} {
@@ -325,7 +333,7 @@ func TestTheSchemaCheckCanFail(t *testing.T) {
 func TestORUKExamplesImport(t *testing.T) {
 	st := pgtest.NewStore(t)
 	for _, f := range []string{"service_full.json", "service_list.json", "organization_full.json", "service_at_location_full.json"} {
-		sum := importPath(t, st, filepath.Join(shared, "oruk-uk-profile-examples", f), "oruk-examples")
+		sum := importPath(t, st, shareddata.Path(t, "oruk-uk-profile-examples", f), "oruk-examples")
 		if sum.Services.Created+sum.Services.Updated+sum.Services.Unchanged != 1 {
 			t.Errorf("%s: services %+v", f, sum.Services)
 		}
@@ -347,7 +355,7 @@ func TestORUKExamplesImport(t *testing.T) {
 
 func TestStrictImportWritesNothing(t *testing.T) {
 	st := pgtest.NewStore(t)
-	ds, _, err := openreferral.Read(miami)
+	ds, _, err := openreferral.Read(miami(t))
 	if err != nil {
 		t.Fatal(err)
 	}

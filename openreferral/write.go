@@ -305,7 +305,20 @@ type resource struct {
 	Schema  map[string]any `json:"schema"`
 }
 
-func writePackageFiles(out string, rs *rowSet) (err error) {
+func writePackageFiles(out string, rs *rowSet) error {
+	files, names, err := packageFiles(rs)
+	if err != nil {
+		return err
+	}
+	if strings.HasSuffix(strings.ToLower(out), ".zip") {
+		return writeZip(out, files, names)
+	}
+	return writeFolder(out, files, names)
+}
+
+// packageFiles renders the tables as CSV files and describes them in
+// datapackage.json, returning the files and their names in order.
+func packageFiles(rs *rowSet) (map[string][]byte, []string, error) {
 	files := map[string][]byte{}
 	desc := map[string]any{"name": "signpost-directory", "title": "Signpost directory export",
 		"profile": "tabular-data-package", "description": "An Open Referral HSDS 3 tabular data package exported by Signpost."}
@@ -317,7 +330,7 @@ func writePackageFiles(out string, rs *rowSet) (err error) {
 		rows := rs.rows[t.name]
 		w.WriteAll(rows)
 		if err := w.Error(); err != nil {
-			return err
+			return nil, nil, err
 		}
 		path := t.name + ".csv"
 		files[path] = []byte(buf.String())
@@ -331,7 +344,7 @@ func writePackageFiles(out string, rs *rowSet) (err error) {
 	desc["resources"] = resources
 	b, err := json.MarshalIndent(desc, "", "  ")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	files["datapackage.json"] = b
 	names := make([]string, 0, len(files))
@@ -339,39 +352,47 @@ func writePackageFiles(out string, rs *rowSet) (err error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	return files, names, nil
+}
 
-	if strings.HasSuffix(strings.ToLower(out), ".zip") {
-		tmp := out + ".partial"
-		f, err := os.Create(tmp)
+// writeZip writes the files to a zip archive, in place only once
+// complete.
+func writeZip(out string, files map[string][]byte, names []string) (err error) {
+	tmp := out + ".partial"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer func() {
 		if err != nil {
-			return err
+			os.Remove(tmp)
 		}
-		defer func() {
-			if err != nil {
-				os.Remove(tmp)
-			}
-		}()
-		zw := zip.NewWriter(f)
-		for _, n := range names {
-			w, err := zw.Create(n)
-			if err != nil {
-				f.Close()
-				return err
-			}
-			if _, err := w.Write(files[n]); err != nil {
-				f.Close()
-				return err
-			}
-		}
-		if err := zw.Close(); err != nil {
+	}()
+	zw := zip.NewWriter(f)
+	for _, n := range names {
+		w, err := zw.Create(n)
+		if err != nil {
 			f.Close()
 			return err
 		}
-		if err := f.Close(); err != nil {
+		if _, err := w.Write(files[n]); err != nil {
+			f.Close()
 			return err
 		}
-		return os.Rename(tmp, out)
 	}
+	if err := zw.Close(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, out)
+}
+
+// writeFolder writes the files to a new or empty folder, in place only
+// once complete.
+func writeFolder(out string, files map[string][]byte, names []string) (err error) {
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		return fmt.Errorf("%s exists and is not empty; choose a new folder or a .zip file", out)
 	}

@@ -10,42 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
-
-var (
-	fullRE     = regexp.MustCompile(`^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$`)
-	outcodeRE  = regexp.MustCompile(`^[A-Z]{1,2}[0-9][0-9A-Z]?$`)
-	girRE      = regexp.MustCompile(`^GIR0AA$`)
-	spacesRepl = strings.NewReplacer(" ", "", "\t", "", "\u00a0", "")
-)
-
-// Normalise returns a full postcode in compact form (NE461BG) and its
-// outward code (NE46).
-func Normalise(s string) (compact, outcode string, ok bool) {
-	c := strings.ToUpper(spacesRepl.Replace(strings.TrimSpace(s)))
-	if girRE.MatchString(c) {
-		return c, "GIR", true
-	}
-	m := fullRE.FindStringSubmatch(c)
-	if m == nil {
-		return "", "", false
-	}
-	return c, m[1], true
-}
-
-// Display formats a compact postcode with its space (NE46 1BG).
-func Display(compact string) string {
-	if len(compact) < 5 {
-		return compact
-	}
-	return compact[:len(compact)-3] + " " + compact[len(compact)-3:]
-}
 
 // Precision says how exact a looked-up point is.
 type Precision string
@@ -70,7 +40,7 @@ type Point struct {
 func Lookup(ctx context.Context, q store.Queries, field, s string) (Point, error) {
 	compact, outcode, ok := Normalise(s)
 	if !ok {
-		oc := strings.ToUpper(spacesRepl.Replace(strings.TrimSpace(s)))
+		oc := upperNoSpaces(s)
 		if !outcodeRE.MatchString(oc) {
 			return Point{}, fault.InvalidField(field, "%q is not a UK postcode", s)
 		}
@@ -126,7 +96,7 @@ func ImportCSV(ctx context.Context, st *store.Store, r io.Reader, progress func(
 	return sum, err
 }
 
-func importCSV(ctx context.Context, st store.Queries, r io.Reader, progress func(done int)) (Summary, error) {
+func importCSV(ctx context.Context, q store.Queries, r io.Reader, progress func(done int)) (Summary, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -134,6 +104,31 @@ func importCSV(ctx context.Context, st store.Queries, r io.Reader, progress func
 	if err != nil {
 		return Summary{}, fmt.Errorf("reading the header: %w", err)
 	}
+	cols, err := findColumns(header)
+	if err != nil {
+		return Summary{}, err
+	}
+	l := &loader{q: q, progress: progress, cols: cols}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return l.sum, err // a csv.ParseError names the line
+		}
+		line, _ := cr.FieldPos(0)
+		if err := l.add(ctx, line, rec); err != nil {
+			return l.sum, err
+		}
+	}
+	return l.sum, l.flush(ctx)
+}
+
+// columns are the positions of the columns a postcode file needs.
+type columns struct{ postcode, lat, lon int }
+
+func findColumns(header []string) (columns, error) {
 	col := func(names []string) int {
 		for _, n := range names {
 			for i, h := range header {
@@ -144,76 +139,85 @@ func importCSV(ctx context.Context, st store.Queries, r io.Reader, progress func
 		}
 		return -1
 	}
-	pc, la, lo := col(postcodeCols), col(latCols), col(lonCols)
-	if pc < 0 || la < 0 || lo < 0 {
-		return Summary{}, fmt.Errorf("the header %q needs a postcode column (one of %s), a latitude column (%s) and a longitude column (%s)",
+	c := columns{postcode: col(postcodeCols), lat: col(latCols), lon: col(lonCols)}
+	if c.postcode < 0 || c.lat < 0 || c.lon < 0 {
+		return c, fmt.Errorf("the header %q needs a postcode column (one of %s), a latitude column (%s) and a longitude column (%s)",
 			strings.Join(header, ","), strings.Join(postcodeCols, ", "), strings.Join(latCols, ", "), strings.Join(lonCols, ", "))
 	}
-	var sum Summary
-	var points []store.PostcodePoint
-	skip := func(line int, format string, args ...any) {
-		sum.Skipped++
-		if len(sum.Problems) < 5 {
-			sum.Problems = append(sum.Problems, fmt.Sprintf("line %d: %s", line, fmt.Sprintf(format, args...)))
-		}
+	return c, nil
+}
+
+// batchSize is how many points go to the database at once.
+const batchSize = 5000
+
+// loader loads the rows of one file, in batches, keeping its summary.
+type loader struct {
+	q        store.Queries
+	progress func(done int)
+	cols     columns
+	sum      Summary
+	points   []store.PostcodePoint
+}
+
+// add loads one row, or skips it with a reason. The first usable row
+// decides whether the file holds postcodes or districts.
+func (l *loader) add(ctx context.Context, line int, rec []string) error {
+	c := l.cols
+	if max(c.postcode, c.lat, c.lon) >= len(rec) {
+		l.skip(line, "too few columns")
+		return nil
 	}
-	flush := func() error {
-		if len(points) == 0 {
+	code := upperNoSpaces(rec[c.postcode])
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(rec[c.lat]), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(rec[c.lon]), 64)
+	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 || lat == noLocation {
+		l.skip(line, "%s has no usable coordinates (%q, %q)", code, rec[c.lat], rec[c.lon])
+		return nil
+	}
+	kind := "postcodes"
+	if _, _, ok := Normalise(code); !ok {
+		if !outcodeRE.MatchString(code) {
+			l.skip(line, "%q is not a postcode or district", rec[c.postcode])
 			return nil
 		}
-		var err error
-		if sum.Kind == "districts" {
-			err = st.UpsertDistricts(ctx, points)
-		} else {
-			err = st.UpsertPostcodes(ctx, points)
-		}
-		sum.Loaded += len(points)
-		points = points[:0]
-		if progress != nil {
-			progress(sum.Loaded)
-		}
-		return err
+		kind = "districts"
 	}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return sum, err // a csv.ParseError names the line
-		}
-		line, _ := cr.FieldPos(0)
-		if max(pc, la, lo) >= len(rec) {
-			skip(line, "too few columns")
-			continue
-		}
-		code := strings.ToUpper(spacesRepl.Replace(rec[pc]))
-		lat, err1 := strconv.ParseFloat(strings.TrimSpace(rec[la]), 64)
-		lon, err2 := strconv.ParseFloat(strings.TrimSpace(rec[lo]), 64)
-		if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 || lat == noLocation {
-			skip(line, "%s has no usable coordinates (%q, %q)", code, rec[la], rec[lo])
-			continue
-		}
-		kind := "postcodes"
-		if _, _, ok := Normalise(code); !ok {
-			if !outcodeRE.MatchString(code) {
-				skip(line, "%q is not a postcode or district", rec[pc])
-				continue
-			}
-			kind = "districts"
-		}
-		if sum.Kind == "" {
-			sum.Kind = kind
-		} else if sum.Kind != kind {
-			skip(line, "%q is a %s entry in a file of %s", code, strings.TrimSuffix(kind, "s"), sum.Kind)
-			continue
-		}
-		points = append(points, store.PostcodePoint{Code: code, Latitude: lat, Longitude: lon})
-		if len(points) == 5000 {
-			if err := flush(); err != nil {
-				return sum, err
-			}
-		}
+	if l.sum.Kind == "" {
+		l.sum.Kind = kind
+	} else if l.sum.Kind != kind {
+		l.skip(line, "%q is a %s entry in a file of %s", code, strings.TrimSuffix(kind, "s"), l.sum.Kind)
+		return nil
 	}
-	return sum, flush()
+	l.points = append(l.points, store.PostcodePoint{Code: code, Latitude: lat, Longitude: lon})
+	if len(l.points) == batchSize {
+		return l.flush(ctx)
+	}
+	return nil
+}
+
+// skip counts a skipped row, keeping the first few reasons.
+func (l *loader) skip(line int, format string, args ...any) {
+	l.sum.Skipped++
+	if len(l.sum.Problems) < 5 {
+		l.sum.Problems = append(l.sum.Problems, fmt.Sprintf("line %d: %s", line, fmt.Sprintf(format, args...)))
+	}
+}
+
+// flush writes the batch and reports progress.
+func (l *loader) flush(ctx context.Context) error {
+	if len(l.points) == 0 {
+		return nil
+	}
+	var err error
+	if l.sum.Kind == "districts" {
+		err = l.q.UpsertDistricts(ctx, l.points)
+	} else {
+		err = l.q.UpsertPostcodes(ctx, l.points)
+	}
+	l.sum.Loaded += len(l.points)
+	l.points = l.points[:0]
+	if l.progress != nil {
+		l.progress(l.sum.Loaded)
+	}
+	return err
 }

@@ -10,25 +10,82 @@ import (
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/pgtest"
 	"github.com/signpost/signpost/postcodes"
+	"github.com/signpost/signpost/shareddata"
 	"github.com/signpost/signpost/store"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 func TestNormalise(t *testing.T) {
-	cases := []struct{ in, compact, outcode string }{
-		{"NE46 1BG", "NE461BG", "NE46"}, {"ne461bg", "NE461BG", "NE46"}, {" ne46  1bg ", "NE461BG", "NE46"},
-		{"SW1A 1AA", "SW1A1AA", "SW1A"}, {"M1 1AE", "M11AE", "M1"}, {"B33 8TH", "B338TH", "B33"}, {"GIR 0AA", "GIR0AA", "GIR"},
+	cases := []struct {
+		in, compact, outcode string
+		ok                   bool
+	}{
+		{"NE46 1BG", "NE461BG", "NE46", true},
+		{"ne461bg", "NE461BG", "NE46", true},
+		{" ne46  1bg ", "NE461BG", "NE46", true},
+		{"NE46\t1BG", "NE461BG", "NE46", true},
+		{"NE46\u00a01BG", "NE461BG", "NE46", true},
+		{"SW1A 1AA", "SW1A1AA", "SW1A", true},
+		{"M1 1AE", "M11AE", "M1", true},
+		{"B33 8TH", "B338TH", "B33", true},
+		{"EC1A 1BB", "EC1A1BB", "EC1A", true},
+		{"GIR 0AA", "GIR0AA", "GIR", true},
+		{"gir0aa", "GIR0AA", "GIR", true},
+		// The inward code's letters are never C, I, K, M, O or V.
+		{"NE46 1CA", "", "", false},
+		{"NE46 1AI", "", "", false},
+		{"NE46 1KB", "", "", false},
+		{"NE46 1BM", "", "", false},
+		{"NE46 1OB", "", "", false},
+		{"NE46 1VB", "", "", false},
+		{"", "", "", false},
+		{"NE46", "", "", false}, // a district, not a postcode
+		{"12345", "", "", false},
+		{"NE46 1B", "", "", false},
+		{"NE46 1BGX", "", "", false},
+		{"NOTAPOSTCODE", "", "", false},
+		{"N E 4 6", "", "", false},
+		{"1NE 1BG", "", "", false},
+		{"NEW46 1BG", "", "", false},
 	}
 	for _, c := range cases {
 		compact, outcode, ok := postcodes.Normalise(c.in)
-		if !ok || compact != c.compact || outcode != c.outcode {
-			t.Errorf("Normalise(%q) = %q, %q, %v", c.in, compact, outcode, ok)
+		if ok != c.ok || compact != c.compact || outcode != c.outcode {
+			t.Errorf("Normalise(%q) = %q, %q, %v; want %q, %q, %v", c.in, compact, outcode, ok, c.compact, c.outcode, c.ok)
 		}
 	}
-	for _, bad := range []string{"", "NE46", "12345", "NE46 1B", "NOTAPOSTCODE", "N E 4 6"} {
-		if _, _, ok := postcodes.Normalise(bad); ok {
-			t.Errorf("Normalise(%q) accepted", bad)
+}
+
+func TestDisplay(t *testing.T) {
+	for in, want := range map[string]string{"NE461BG": "NE46 1BG", "M11AE": "M1 1AE", "GIR0AA": "GIR 0AA", "NE46": "NE46"} {
+		if got := postcodes.Display(in); got != want {
+			t.Errorf("Display(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEither(t *testing.T) {
+	cases := []struct {
+		postcode          string
+		hasPoint, require bool
+		problem           string
+	}{
+		{"NE46 1BG", false, true, ""},
+		{"", true, true, ""},
+		{"", false, false, ""},
+		{"NE46 1BG", true, false, "give a postcode or coordinates, not both"},
+		{"NE46 1BG", true, true, "give a postcode or coordinates, not both"},
+		{"", false, true, "give a postcode or coordinates"},
+	}
+	for _, c := range cases {
+		var ps fault.Problems
+		ok := postcodes.Either(&ps, "near.postcode", c.postcode, c.hasPoint, c.require)
+		switch {
+		case c.problem == "" && (!ok || len(ps) > 0):
+			t.Errorf("%+v: problems %v", c, ps)
+		case c.problem != "" && (ok || len(ps) != 1 || ps[0].Field != "near.postcode" || ps[0].Message != c.problem):
+			t.Errorf("%+v: %v, problems %+v", c, ok, ps)
 		}
 	}
 }
@@ -47,16 +104,14 @@ func load(t *testing.T, st *store.Store, path string) postcodes.Summary {
 	return sum
 }
 
-const dataDir = "../../shared/data/uk-postcodes/"
-
 func TestImportRealFilesAndLookUp(t *testing.T) {
 	ctx := context.Background()
 	st := pgtest.NewStore(t)
-	sum := load(t, st, dataDir+"NE.csv")
+	sum := load(t, st, shareddata.Path(t, "uk-postcodes", "NE.csv"))
 	if sum.Kind != "postcodes" || sum.Loaded < 46000 || sum.Skipped == 0 || len(sum.Problems) == 0 {
 		t.Fatalf("NE.csv: %+v", sum)
 	}
-	d := load(t, st, dataDir+"outcode-centroids.csv")
+	d := load(t, st, shareddata.Path(t, "uk-postcodes", "outcode-centroids.csv"))
 	if d.Kind != "districts" || d.Loaded < 3000 {
 		t.Fatalf("outcode-centroids.csv: %+v", d)
 	}

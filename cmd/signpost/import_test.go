@@ -6,13 +6,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/signpost/signpost/shareddata"
 )
 
-const miamiPackage = "../../../shared/data/hsds-miami-211/datapackage.zip"
+// miamiPackage is the real 211 package the import tests read.
+func miamiPackage(t *testing.T) string {
+	return shareddata.Path(t, "hsds-miami-211", "datapackage.zip")
+}
 
 func TestImportExportCommands(t *testing.T) {
 	env := []string{"SIGNPOST_DATA_DIR=" + dataDir(t)}
-	out, errOut, code := signpost(t, env, "import", miamiPackage)
+	out, errOut, code := signpost(t, env, "import", miamiPackage(t))
 	if code != 0 {
 		t.Fatalf("import: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -26,7 +31,7 @@ func TestImportExportCommands(t *testing.T) {
 	if !strings.Contains(errOut, "services: 4089/4089 (100%)") {
 		t.Errorf("no plain progress lines on stderr:\n%s", errOut)
 	}
-	out, _, code = signpost(t, env, "import", "--quiet", miamiPackage)
+	out, _, code = signpost(t, env, "import", "--quiet", miamiPackage(t))
 	if code != 0 || !strings.Contains(out, "services               0        0       4089        0") {
 		t.Fatalf("second import: exit %d\n%s", code, out)
 	}
@@ -80,7 +85,7 @@ func TestImportRefusesBadInputAndStrictWritesNothing(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "not valid JSON") {
 		t.Errorf("bad JSON: exit %d, %q", code, errOut)
 	}
-	out, errOut, code := signpost(t, env, "import", "--strict", "--quiet", miamiPackage)
+	out, errOut, code := signpost(t, env, "import", "--strict", "--quiet", miamiPackage(t))
 	if code != 1 || !strings.Contains(errOut, "--strict") || !strings.Contains(out, "eligibility row") {
 		t.Errorf("strict: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -100,7 +105,7 @@ func TestImportRefusesBadInputAndStrictWritesNothing(t *testing.T) {
 
 func TestImportPostcodesCommand(t *testing.T) {
 	env := []string{"SIGNPOST_DATA_DIR=" + dataDir(t)}
-	out, _, code := signpost(t, env, "import", "postcodes", "../../../shared/data/uk-postcodes/outcode-centroids.csv")
+	out, _, code := signpost(t, env, "import", "postcodes", shareddata.Path(t, "uk-postcodes", "outcode-centroids.csv"))
 	if code != 0 || !strings.Contains(out, "loaded 3076 districts") {
 		t.Fatalf("postcodes: exit %d, %q", code, out)
 	}

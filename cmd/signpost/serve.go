@@ -46,25 +46,8 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 	accounts := access.NewService(db.Store, policy)
 	dir := directory.New(db.Store, policy)
 	if demo {
-		// Loading the demo is the server's own doing, not a caller's.
-		res, err := seed.DemoIfEmpty(ctx, directory.New(db.Store, access.Open{}), db.Store)
-		if err != nil {
-			return fmt.Errorf("loading demo data: %w", err)
-		}
-		if res.Loaded {
-			log.Info("demo directory loaded", "organisations", res.Organisations, "services", res.Services)
-		}
-		creds, err := seed.DemoAccounts(ctx, db.Store, accounts)
-		if err != nil {
-			return fmt.Errorf("demo accounts: %w", err)
-		}
-		demoCreds = creds
-		n, err := seed.DemoCasework(ctx, db.Store)
-		if err != nil {
-			return fmt.Errorf("demo casework: %w", err)
-		}
-		if n > 0 {
-			log.Info("demo caseload loaded", "clients", n)
+		if demoCreds, err = loadDemo(ctx, db, accounts, log); err != nil {
+			return err
 		}
 	}
 
@@ -94,26 +77,56 @@ func serve(ctx context.Context, cfg config.Config, db *database, log *slog.Logge
 		Casework: casework.New(db.Store, policy), Introspection: cfg.Introspection, Logger: log,
 		TrustedProxies: cfg.TrustedProxies, ClientIPHeader: cfg.ClientIPHeader, CookieSecure: cfg.CookieSecure,
 		PublicURL: cfg.PublicURL, MetricsToken: cfg.MetricsToken, SeparateMetrics: cfg.MetricsListen != ""})
-	url := "http://" + l.Addr().String()
+	printReady(stdout, log, "http://"+l.Addr().String(), cfg.Introspection, demoCreds)
+	if err := serveAll(ctx, cfg, l, hs, log); err != nil {
+		return err
+	}
+	log.Info("server stopped")
+	return nil
+}
+
+// loadDemo loads the demo directory, accounts and caseload where they are
+// missing, returning the demo sign-ins.
+func loadDemo(ctx context.Context, db *database, accounts *access.Service, log *slog.Logger) ([]seed.Credential, error) {
+	// Loading the demo is the server's own doing, not a caller's.
+	res, err := seed.DemoIfEmpty(ctx, directory.New(db.Store, access.Open{}), db.Store)
+	if err != nil {
+		return nil, fmt.Errorf("loading demo data: %w", err)
+	}
+	if res.Loaded {
+		log.Info("demo directory loaded", "organisations", res.Organisations, "services", res.Services)
+	}
+	creds, err := seed.DemoAccounts(ctx, db.Store, accounts)
+	if err != nil {
+		return nil, fmt.Errorf("demo accounts: %w", err)
+	}
+	n, err := seed.DemoCasework(ctx, db.Store)
+	if err != nil {
+		return nil, fmt.Errorf("demo casework: %w", err)
+	}
+	if n > 0 {
+		log.Info("demo caseload loaded", "clients", n)
+	}
+	return creds, nil
+}
+
+// printReady tells the person who started the server where it is and,
+// in demo mode, how to sign in.
+func printReady(stdout io.Writer, log *slog.Logger, url string, introspection bool, creds []seed.Credential) {
 	log.Info("Signpost is ready", "graphql", url+"/graphql")
-	if len(demoCreds) > 0 {
+	if len(creds) > 0 {
 		fmt.Fprintf(stdout, "\nDemo sign-ins (new passwords on every demo start; demo mode only):\n")
-		for _, c := range demoCreds {
+		for _, c := range creds {
 			fmt.Fprintf(stdout, "  %-12s %-36s %s   (%s)\n", c.Role, c.Email, c.Password, c.What)
 		}
 		fmt.Fprintf(stdout, "Sign in with the login mutation; then send the %s header with every POST (GraphiQL: Headers tab, {\"%s\": \"1\"}).\n\n",
 			server.CSRFHeader, server.CSRFHeader)
 	}
 	graphiql := ""
-	if cfg.Introspection {
+	if introspection {
 		graphiql = ", GraphiQL at " + url + "/graphiql"
 	}
 	fmt.Fprintf(stdout, "Signpost is ready: open %s/ (API at %s/graphql%s). Ctrl-C stops it.\n", url, url, graphiql)
-	if err := serveAll(ctx, cfg, l, hs, log); err != nil {
-		return err
-	}
-	log.Info("server stopped")
-	return nil
 }
 
 // serveAll serves the application on l and, when SIGNPOST_METRICS_LISTEN
