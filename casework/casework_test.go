@@ -313,7 +313,6 @@ func TestSessionLimit(t *testing.T) {
 	}
 }
 
-// reach builds a referral in the given state through allowed moves.
 func TestOutcomeScoringAndChange(t *testing.T) {
 	for _, c := range []struct {
 		inst    string

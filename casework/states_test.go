@@ -13,7 +13,7 @@ import (
 	"github.com/signpost/signpost/store"
 )
 
-// reach makes a referral and moves it to state by the allowed path.
+// reach builds a referral in the given state through allowed moves.
 func (w *world) reach(t *testing.T, state string) *store.Referral {
 	t.Helper()
 	c := w.client(t, nil)
