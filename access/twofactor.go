@@ -33,12 +33,21 @@ func (s *Service) me(ctx context.Context) (*store.Account, error) {
 	return a, store.Fault(err, "account", id.AccountID)
 }
 
-// EnrolTOTP starts two-factor sign-in for the signed-in administrator: it
-// stores a new secret, which takes effect only once ConfirmTOTP is given a
-// code from it. Enrolling again before confirming replaces the secret.
-func (s *Service) EnrolTOTP(ctx context.Context) (*TOTPEnrolment, error) {
+// EnrolTOTP starts two-factor sign-in for the signed-in administrator,
+// given their password (so that a borrowed session cannot put its own
+// authenticator on the account): it stores a new secret, which takes
+// effect only once ConfirmTOTP is given a code from it. Enrolling again
+// before confirming replaces the secret. The password check is throttled
+// like a sign-in.
+func (s *Service) EnrolTOTP(ctx context.Context, password string) (*TOTPEnrolment, error) {
 	a, err := s.me(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if a.TOTPEnabledAt != nil {
+		return nil, errTOTPOn
+	}
+	if _, err := s.checkCredentials(ctx, ManageTwoFactor, a.Email, password, ""); err != nil {
 		return nil, err
 	}
 	key, err := newTOTPKey()

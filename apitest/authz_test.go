@@ -182,10 +182,10 @@ func matrix() map[string]op {
 		// code that cannot be right, and disabling while it is off, get
 		// past the gate to the domain's answer.
 		"enrolTotp": {func(f *fixture) (string, map[string]any) {
-			return `mutation { enrolTotp { secret uri } }`, nil
+			return `mutation { enrolTotp(password: "a long test password 42") { secret uri } }`, nil
 		}, adminOnly},
 		"confirmTotp": {func(f *fixture) (string, map[string]any) {
-			f.e.ok(`mutation { enrolTotp { secret } }`, nil, nil)
+			f.e.ok(`mutation { enrolTotp(password: "a long test password 42") { secret } }`, nil, nil)
 			return `mutation { confirmTotp(code: "not a code") { id } }`, nil
 		}, withAdmin(adminOnly, "BAD_USER_INPUT")},
 		"disableTotp": {func(f *fixture) (string, map[string]any) {

@@ -226,8 +226,14 @@ func TestTwoFactorSignInForAdministrators(t *testing.T) {
 		return c
 	}
 	e.cookie = e.login(testAdmin, testPassword) // under the fixed clock
+	// A borrowed session alone cannot enrol: the password is asked for.
+	e.fails(`mutation { enrolTotp(password: "not the password 42") { secret } }`, nil, "UNAUTHENTICATED")
+	var pending int
+	if err := e.st.DB.NewRaw("SELECT count(*) FROM accounts WHERE totp_secret IS NOT NULL").Scan(context.Background(), &pending); err != nil || pending != 0 {
+		t.Fatalf("a refused enrolment stored %d secrets (%v)", pending, err)
+	}
 	var enrol struct{ EnrolTotp struct{ Secret, URI string } }
-	e.ok(`mutation { enrolTotp { secret uri } }`, nil, &enrol)
+	e.ok(`mutation($p: String!) { enrolTotp(password: $p) { secret uri } }`, map[string]any{"p": testPassword}, &enrol)
 	secret := enrol.EnrolTotp.Secret
 	if len(secret) < 32 || !strings.HasPrefix(enrol.EnrolTotp.URI, "otpauth://totp/Signpost:") ||
 		!strings.Contains(enrol.EnrolTotp.URI, "secret="+secret) {
@@ -244,7 +250,7 @@ func TestTwoFactorSignInForAdministrators(t *testing.T) {
 	if !confirmed.ConfirmTotp.TotpEnabled {
 		t.Fatal("two-factor sign-in is not on after confirming")
 	}
-	e.fails(`mutation { enrolTotp { secret } }`, nil, "CONFLICT")
+	e.fails(`mutation($p: String!) { enrolTotp(password: $p) { secret } }`, map[string]any{"p": testPassword}, "CONFLICT")
 
 	// Signing in now needs the code: a missing or wrong one is the same
 	// answer as a wrong password.

@@ -110,8 +110,8 @@ func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (bool, error) {
 }
 
 // EnrolTotp is the resolver for the enrolTotp field.
-func (r *mutationResolver) EnrolTotp(ctx context.Context) (*model.TotpEnrolment, error) {
-	e, err := r.Access.EnrolTOTP(ctx)
+func (r *mutationResolver) EnrolTotp(ctx context.Context, password string) (*model.TotpEnrolment, error) {
+	e, err := r.Access.EnrolTOTP(ctx, password)
 	if err != nil {
 		return nil, err
 	}

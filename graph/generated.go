@@ -303,7 +303,7 @@ type ComplexityRoot struct {
 		CreateTeam          func(childComplexity int, name string) int
 		DisableAccount      func(childComplexity int, id string, version int) int
 		DisableTotp         func(childComplexity int, password string, code string) int
-		EnrolTotp           func(childComplexity int) int
+		EnrolTotp           func(childComplexity int, password string) int
 		EraseClient         func(childComplexity int, id string, reason string) int
 		Login               func(childComplexity int, email string, password string, code *string) int
 		Logout              func(childComplexity int) int
@@ -692,7 +692,7 @@ type MutationResolver interface {
 	Login(ctx context.Context, email string, password string, code *string) (*store.Account, error)
 	Logout(ctx context.Context) (bool, error)
 	LogoutEverywhere(ctx context.Context) (bool, error)
-	EnrolTotp(ctx context.Context) (*model.TotpEnrolment, error)
+	EnrolTotp(ctx context.Context, password string) (*model.TotpEnrolment, error)
 	ConfirmTotp(ctx context.Context, code string) (*store.Account, error)
 	DisableTotp(ctx context.Context, password string, code string) (*store.Account, error)
 	CreateAccount(ctx context.Context, input model.AccountInput) (*store.Account, error)
@@ -1937,7 +1937,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Mutation.EnrolTotp(childComplexity), true
+		args, err := ec.field_Mutation_enrolTotp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EnrolTotp(childComplexity, args["password"].(string)), true
 	case "Mutation.eraseClient":
 		if e.ComplexityRoot.Mutation.EraseClient == nil {
 			break
@@ -4935,6 +4940,20 @@ func (ec *executionContext) field_Mutation_disableTotp_args(ctx context.Context,
 		return nil, err
 	}
 	args["code"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_enrolTotp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg0
 	return args, nil
 }
 
@@ -10208,7 +10227,8 @@ func (ec *executionContext) _Mutation_enrolTotp(ctx context.Context, field graph
 			return ec.fieldContext_Mutation_enrolTotp(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Mutation().EnrolTotp(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EnrolTotp(ctx, fc.Args["password"].(string))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10236,7 +10256,7 @@ func (ec *executionContext) _Mutation_enrolTotp(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Mutation_enrolTotp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Mutation_enrolTotp(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
@@ -10245,6 +10265,17 @@ func (ec *executionContext) fieldContext_Mutation_enrolTotp(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TotpEnrolment(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_enrolTotp_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
