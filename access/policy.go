@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/store"
 )
@@ -134,15 +134,11 @@ func CheckReason(reason string) error {
 		return fault.InvalidField("reason", "say why you need this record, in at least %d characters", MinReasonLength)
 	case n > MaxReasonLength:
 		return fault.InvalidField("reason", "must be at most %d characters", MaxReasonLength)
-	case strings.IndexFunc(r, invisible) >= 0:
+	case strings.IndexFunc(r, func(c rune) bool { return bounds.Control(c) || bounds.Invisible(c) }) >= 0:
 		return fault.InvalidField("reason", "must not contain control or invisible formatting characters")
 	}
 	return nil
 }
-
-// invisible reports control characters and invisible formatting ones
-// (zero-width, bidirectional overrides).
-func invisible(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }
 
 func truncate(s string, n int) string {
 	if len(s) > n {

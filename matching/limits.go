@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/matcher"
 )
@@ -32,15 +33,14 @@ const (
 // million items costs one problem.
 func checkBounds(p Profile) fault.Problems {
 	var ps fault.Problems
+	// The client's words are lines of text under the project's own rules
+	// (lengths, no control characters, valid UTF-8).
 	texts := func(field string, items []string, most, length int) {
-		if len(items) > most {
-			ps.Add("profile."+field, "at most %d items", most)
+		if !bounds.CheckCount(&ps, "profile."+field, len(items), most) {
 			return
 		}
 		for i, s := range items {
-			if utf8.RuneCountInString(s) > length {
-				ps.Add(fmt.Sprintf("profile.%s[%d]", field, i), "at most %d characters", length)
-			}
+			bounds.CheckLine(&ps, fmt.Sprintf("profile.%s[%d]", field, i), s, length)
 		}
 	}
 	texts("needs", p.Needs, MaxNeeds, MaxTermLength)
@@ -57,9 +57,7 @@ func checkBounds(p Profile) fault.Problems {
 	if l := p.Location; l != nil && !(finite(l.Latitude) && finite(l.Longitude)) {
 		ps.Add("profile.location", "coordinates must be numbers")
 	}
-	if utf8.RuneCountInString(p.Postcode) > MaxPostcode {
-		ps.Add("profile.location.postcode", "at most %d characters", MaxPostcode)
-	}
+	bounds.CheckAddress(&ps, "profile.location.postcode", p.Postcode, MaxPostcode)
 	return ps
 }
 

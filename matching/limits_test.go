@@ -36,6 +36,8 @@ func TestProfileBounds(t *testing.T) {
 		{"a long goal", matcher.Profile{Goals: []string{"walking", "choir", "cards", long}}, "", "profile.goals[3]", "at most 300 characters"},
 		{"100,000 words of goals", matcher.Profile{Goals: []string{strings.Repeat("word ", 100000)}}, "", "profile.goals[0]", "at most 300 characters"},
 		{"too many interests", matcher.Profile{Interests: repeat("cards", matching.MaxInterests+1)}, "", "profile.interests", "at most 10 items"},
+		{"a goal with a terminal escape", matcher.Profile{Goals: []string{"walking\x1b[2J"}}, "", "profile.goals[0]", "control characters"},
+		{"a postcode with a zero-width space", matcher.Profile{Needs: []string{"debt"}}, "NE46\u200b1BG", "profile.location.postcode", "invisible"},
 		{"a long interest", matcher.Profile{Interests: []string{long}}, "", "profile.interests[0]", "at most 300 characters"},
 		{"too many needs", matcher.Profile{Needs: repeat("debt", matching.MaxNeeds+1)}, "", "profile.needs", "at most 20 items"},
 		{"a long need", matcher.Profile{Needs: []string{strings.Repeat("x", 101)}}, "", "profile.needs[0]", "at most 100 characters"},
