@@ -280,7 +280,7 @@ func TestLimitsHoldOverGETAndNameTheField(t *testing.T) {
 	goals := []string{"walking", "choir", "cards", strings.Repeat("x", 301)}
 	err := e.fails(`query($p: MatchProfileInput!) { matchServices(profile: $p) { score } }`,
 		map[string]any{"p": map[string]any{"goals": goals}}, "BAD_USER_INPUT")
-	if err.Extensions["field"] != "profile.goals[3]" || err.Message != "profile.goals[3]: at most 300 characters" {
+	if err.Extensions["field"] != "profile.goals[3]" || err.Message != "profile.goals[3]: must be at most 300 characters" {
 		t.Fatalf("long goal: %+v", err)
 	}
 }
