@@ -24,6 +24,11 @@ type Document struct {
 	Status           string // active, inactive, defunct, temporarily closed
 	MinimumAge       *int
 	MaximumAge       *int
+	// Eligibility is the service's eligibility in words, as published.
+	Eligibility string
+	// ConfirmedAudience is whom the organisation says the service is for;
+	// when set it replaces what DeriveAudience would find.
+	ConfirmedAudience *Audience
 	Free             bool
 	CostText         string   // the first price, in words, when charged
 	DeliveryModes    []string // in_person, online, telephone

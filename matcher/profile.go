@@ -12,6 +12,12 @@ type Profile struct {
 	Goals         []string // free text, as the client said it
 	Interests     []string
 	Age           *int
+	// Gender is PersonWoman, PersonMan, PersonNonBinary, or empty when
+	// not given.
+	Gender string
+	// Circumstances are codes from CircumstanceCodes the person says apply
+	// to them (e.g. "carer", "dementia").
+	Circumstances []string
 	Location      *Point
 	MaxDistanceKm *float64
 	// AcceptsRemote says whether online or telephone services will do; nil
@@ -108,6 +114,16 @@ func (p *Profile) Validate() error {
 	}
 	if len(p.Needs) == 0 && strings.TrimSpace(strings.Join(p.Goals, "")+strings.Join(p.Interests, "")) == "" {
 		add("needs", "give at least one need, goal or interest")
+	}
+	switch p.Gender {
+	case "", PersonWoman, PersonMan, PersonNonBinary:
+	default:
+		add("gender", "%q is not one of woman, man, non-binary", p.Gender)
+	}
+	for i, c := range p.Circumstances {
+		if !IsCircumstance(c) {
+			add(fmt.Sprintf("circumstances[%d]", i), "%q is not a known circumstance code", c)
+		}
 	}
 	if p.Age != nil && (*p.Age < 0 || *p.Age > 130) {
 		add("age", "must be between 0 and 130")
