@@ -29,18 +29,18 @@ type Document struct {
 	// ConfirmedAudience is whom the organisation says the service is for;
 	// when set it replaces what DeriveAudience would find.
 	ConfirmedAudience *Audience
-	Free             bool
-	CostText         string   // the first price, in words, when charged
-	DeliveryModes    []string // in_person, online, telephone
-	AccessRoutes     []string
-	AcceptingRefs    bool
-	Languages        []string
-	Accessibility    []string // of the service and its locations
-	Terms            []Term
-	Locations        []Location
-	Sessions         []Session
-	AssuredDate      *time.Time
-	History          History
+	Free              bool
+	CostText          string   // the first price, in words, when charged
+	DeliveryModes     []string // in_person, online, telephone
+	AccessRoutes      []string
+	AcceptingRefs     bool
+	Languages         []string
+	Accessibility     []string // of the service and its locations
+	Terms             []Term
+	Locations         []Location
+	Sessions          []Session
+	AssuredDate       *time.Time
+	History           History
 }
 
 // Term is a taxonomy term a service is tagged with.

@@ -8,10 +8,10 @@ import (
 
 // Profile describes the person services are ranked for.
 type Profile struct {
-	Needs         []string // codes from the built-in vocabulary
-	Goals         []string // free text, as the client said it
-	Interests     []string
-	Age           *int
+	Needs     []string // codes from the built-in vocabulary
+	Goals     []string // free text, as the client said it
+	Interests []string
+	Age       *int
 	// Gender is PersonWoman, PersonMan, PersonNonBinary, or empty when
 	// not given.
 	Gender string
