@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
 )
 
 // ProfilesPerBatch is about how many profiles one judging batch holds.
