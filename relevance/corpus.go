@@ -20,6 +20,10 @@ type Corpus struct {
 	Docs  []matcher.Document // in key order of loading
 	byKey map[string]int     // into Docs
 	keyOf map[string]string  // service id to key
+	// Published lines the store does not keep, shown to judges by key
+	// (e.g. North Lincolnshire's pc_targetAudience, which the import
+	// drops today).
+	Extra map[string][]string
 }
 
 // NewCorpus loads every listed service of st. A key shared by two services

@@ -96,7 +96,7 @@ func timeRange(from, to string) string {
 
 // describeService is what the judge reads of a service: what it publishes,
 // not what the matcher infers from it.
-func describeService(d *matcher.Document, place *matcher.Point) string {
+func describeService(d *matcher.Document, place *matcher.Point, extra []string) string {
 	var b strings.Builder
 	line := func(label, v string) {
 		if v = strings.TrimSpace(v); v != "" {
@@ -113,6 +113,9 @@ func describeService(d *matcher.Document, place *matcher.Point) string {
 		terms = append(terms, t.Label)
 	}
 	line("Categories and audience", strings.Join(terms, "; "))
+	for _, x := range extra {
+		line("From the feed", x)
+	}
 	line("Delivered", strings.Join(d.DeliveryModes, ", "))
 	line("Cost", cost(d))
 	line("Nearest location", nearest(d, place))

@@ -2,9 +2,11 @@ package relevance
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -31,20 +33,29 @@ var fillers = map[string]func(context.Context, testing.TB, *store.Store) error{
 		return err
 	},
 	"miami": func(ctx context.Context, t testing.TB, st *store.Store) error {
-		return importFile(ctx, st, shareddata.Path(t, "hsds-miami-211", "datapackage.zip"), "miami")
+		return importFile(ctx, t, st, shareddata.Path(t, "hsds-miami-211", "datapackage.zip"), "miami")
 	},
 	"north-lincolnshire": func(ctx context.Context, t testing.TB, st *store.Store) error {
-		return importFile(ctx, st, shareddata.Path(t, "oruk-north-lincolnshire", "services.json"), "north-lincolnshire")
+		return importFile(ctx, t, st, shareddata.Path(t, "oruk-north-lincolnshire", "services.json"), "north-lincolnshire")
 	},
 }
 
-func importFile(ctx context.Context, st *store.Store, path, source string) error {
+// importFile imports an Open Referral file, logging what it skipped (a
+// set's figures mean little if much of its directory is missing).
+func importFile(ctx context.Context, t testing.TB, st *store.Store, path, source string) error {
 	ds, _, err := openreferral.Read(path)
 	if err != nil {
 		return err
 	}
-	_, err = openreferral.Import(ctx, st, ds, openreferral.Options{Source: source})
-	return err
+	sum, err := openreferral.Import(ctx, st, ds, openreferral.Options{Source: source})
+	if err != nil {
+		return err
+	}
+	t.Logf("%s: %d services imported, %d skipped", source, sum.Services.Created, sum.Services.Skipped)
+	for _, g := range openreferral.GroupProblems(sum.Problems, 1) {
+		t.Logf("%s: %d× %s (skipped: %v), e.g. %+v", source, g.Count, g.Kind, g.Skipped, g.Examples)
+	}
+	return nil
 }
 
 // setsDir is where the judged sets are: SIGNPOST_EVAL_SETS, else sets/.
@@ -130,6 +141,11 @@ func newJudgedSet(t *testing.T, name string) (*judgedSet, error) {
 	if err != nil {
 		return nil, err
 	}
+	if name == "north-lincolnshire" {
+		if c.Extra, err = orukAudiences(shareddata.Path(t, "oruk-north-lincolnshire", "services.json")); err != nil {
+			return nil, err
+		}
+	}
 	b, err := NewBM25(c)
 	if err != nil {
 		return nil, err
@@ -147,4 +163,36 @@ func loadCentroids(ctx context.Context, t testing.TB, st *store.Store) error {
 	defer f.Close()
 	_, err = postcodes.ImportCSV(ctx, st, f, nil)
 	return err
+}
+
+// orukAudiences reads the target audiences (pc_targetAudience) of an ORUK
+// services list by service id, for the judges: whom a group is for decides
+// eligibility, and the import does not keep them yet.
+func orukAudiences(path string) (map[string][]string, error) {
+	data, err := readBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	var svcs []struct {
+		ID       string `json:"id"`
+		Audience []struct {
+			AudienceType string `json:"audienceType"`
+		} `json:"pc_targetAudience"`
+	}
+	if err := json.Unmarshal(data, &svcs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out := map[string][]string{}
+	for _, s := range svcs {
+		var as []string
+		for _, a := range s.Audience {
+			if t := strings.TrimSpace(a.AudienceType); t != "" {
+				as = append(as, t)
+			}
+		}
+		if len(as) > 0 {
+			out[s.ID] = []string{"target audience " + strings.Join(as, "; ")}
+		}
+	}
+	return out, nil
 }

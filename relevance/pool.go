@@ -101,7 +101,7 @@ func writeBatch(ctx context.Context, c *Corpus, batch []Entry, cands map[string]
 			if !ok {
 				return fmt.Errorf("%s: unknown service key %q", e.ID, k)
 			}
-			fmt.Fprintf(&md, "\n### %s.%d  key: `%s`\n\n%s", e.ID, i+1, k, describeService(d, place))
+			fmt.Fprintf(&md, "\n### %s.%d  key: `%s`\n\n%s", e.ID, i+1, k, describeService(d, place, c.Extra[k]))
 			if err := enc.Encode(map[string]string{"profile": e.ID, "service": k}); err != nil {
 				return err
 			}
