@@ -8,12 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 )
-
-var gradedFile = regexp.MustCompile(`^batch-\d+\.jsonl$`)
 
 // Merge validates the graded batches in dir (batch-NN.jsonl next to its
 // batch-NN.todo.jsonl) against the corpus and the profiles, and appends
