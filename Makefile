@@ -3,7 +3,7 @@ GO    ?= go
 BIN   := bin/signpost
 AUDIT := apitest/graphqlhttp
 
-.PHONY: run build test check-format vet lint test-deps generate bench clean
+.PHONY: run build test check-format vet lint test-deps generate bench eval clean
 
 ## run: build and serve at http://127.0.0.1:8080 with the demo town (private PostgreSQL under ./.data)
 run: build
@@ -41,6 +41,10 @@ generate:
 ## bench: benchmarks (API end to end over a real PostgreSQL)
 bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+## eval: relevance on the judged sets: per set and half, nDCG@10, P@5 and judged@10 of the matcher, plain BM25 and PostgreSQL full text
+eval:
+	$(GO) test -count=1 -run '^TestEval$$' -v ./relevance
 
 clean:
 	rm -rf bin

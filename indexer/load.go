@@ -208,3 +208,10 @@ func clock(t string) string {
 	}
 	return t
 }
+
+// Documents returns the matcher documents of the given services, as the
+// index holds them; the relevance harness shows judges what the matcher
+// sees.
+func Documents(ctx context.Context, q store.Queries, svcs []store.Service) ([]matcher.Document, error) {
+	return build(ctx, q, svcs)
+}

@@ -53,6 +53,12 @@ type Result struct {
 // Match ranks services for a profile. Invalid profiles are a fault.Invalid
 // naming the field under "profile.".
 func (m *Service) Match(ctx context.Context, p Profile, first int) ([]Result, error) {
+	return m.MatchWith(ctx, p, first, nil)
+}
+
+// MatchWith is Match with other ranking weights (nil for the defaults), for
+// evaluating and fitting weights.
+func (m *Service) MatchWith(ctx context.Context, p Profile, first int, w *matcher.Weights) ([]Result, error) {
 	if err := m.policy.Authorize(ctx, access.MatchServices, access.Resource{Kind: "service"}); err != nil {
 		return nil, err
 	}
@@ -89,7 +95,7 @@ func (m *Service) Match(ctx context.Context, p Profile, first int) ([]Result, er
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
-	matches, err := m.ix.Rank(ctx, p.Profile, matcher.Options{Limit: first})
+	matches, err := m.ix.Rank(ctx, p.Profile, matcher.Options{Limit: first, Weights: w})
 	if err != nil {
 		return nil, err
 	}

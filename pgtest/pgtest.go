@@ -37,6 +37,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	root = dir
 	// The server may run as the postgres user, which must reach its data.
 	if err := os.Chmod(dir, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, "pgtest:", err)
@@ -77,6 +78,19 @@ func prepareTemplate(ctx context.Context) error {
 
 // Server returns the running cluster (nil outside Main).
 func Server() *pgserver.Server { return server }
+
+// root is the cluster's temporary directory, removed when it stops.
+var root string
+
+// ScratchDir returns a new directory that is removed when the cluster
+// stops, for state that the tests of one process share (a test's own
+// t.TempDir goes when that test ends).
+func ScratchDir() (string, error) {
+	if root == "" {
+		return "", fmt.Errorf("pgtest: call pgtest.Main from TestMain")
+	}
+	return os.MkdirTemp(root, "scratch-")
+}
 
 // NewDatabase creates a fresh, migrated database and returns its URL for
 // the application's role. When empty is true the database has no
