@@ -46,5 +46,9 @@ bench: test-deps
 eval:
 	$(GO) test -count=1 -run '^TestEval$$' -v ./relevance
 
+## eval: relevance on the judged sets: per set and half, nDCG@10, P@5 and judged@10 of the matcher, plain BM25 and PostgreSQL full text
+eval:
+	$(GO) test -count=1 -run '^TestEval$$' -v ./relevance
+
 clean:
 	rm -rf bin
