@@ -231,12 +231,13 @@ func GroupProblems(ps []Problem, examples int) []ProblemGroup {
 	return out
 }
 
-// cleanText repairs text exported with escaped newlines and stray
-// section markers (###MON###), and trims it.
+// cleanText turns HTML into plain text, repairs text exported with
+// escaped newlines and stray section markers (###MON###), and trims it.
 func cleanText(s string) string {
 	if s == "" {
 		return ""
 	}
+	s = htmlToText(s)
 	s = strings.ReplaceAll(s, `\r\n`, "\n")
 	s = strings.ReplaceAll(s, `\n`, "\n")
 	s = strings.ReplaceAll(s, `\t`, " ")
