@@ -209,7 +209,8 @@ func (r *jsonReader) organisation(o *OROrganization, p string) bool {
 	if existing := r.orgs[o.ID]; existing != nil {
 		return true // organisations repeat inside every service that embeds them
 	}
-	org := &Organisation{SourceID: o.ID, Name: strings.TrimSpace(o.Name), Description: cleanText(o.Description), Origin: r.origin(p)}
+	org := &Organisation{SourceID: o.ID, Name: strings.TrimSpace(o.Name), Origin: r.origin(p)}
+	org.Description, org.DescriptionSource = sourceText(o.Description)
 	if !r.ds.keep(org.Origin, "organisation", o.ID, org.Name, false) {
 		return false
 	}
@@ -248,8 +249,8 @@ func (r *jsonReader) location(l *ORLocation, p, orgID string) *Location {
 	if existing := r.locs[l.ID]; existing != nil {
 		return existing
 	}
-	loc := &Location{SourceID: l.ID, OrgSourceID: orgID, Name: strings.TrimSpace(l.Name), Description: cleanText(l.Description),
-		Origin: r.origin(p)}
+	loc := &Location{SourceID: l.ID, OrgSourceID: orgID, Name: strings.TrimSpace(l.Name), Origin: r.origin(p)}
+	loc.Description, loc.DescriptionSource = sourceText(l.Description)
 	if l.ID == "" {
 		r.ds.skip(loc.Origin, "location without an id", "a location has no id")
 		return nil
@@ -285,8 +286,8 @@ func (r *jsonReader) location(l *ORLocation, p, orgID string) *Location {
 
 func (r *jsonReader) service(o ORService, p, parentOrg string) {
 	origin := r.origin(p)
-	s := &Service{SourceID: o.ID, Name: strings.TrimSpace(o.Name), Description: cleanText(o.Description),
-		AcceptingReferrals: true, Origin: origin}
+	s := &Service{SourceID: o.ID, Name: strings.TrimSpace(o.Name), AcceptingReferrals: true, Origin: origin}
+	s.Description, s.DescriptionSource = sourceText(o.Description)
 	if !r.ds.keep(origin, "service", o.ID, s.Name, r.svcs[o.ID] != nil) {
 		return
 	}
@@ -318,7 +319,7 @@ func (r *jsonReader) serviceDetails(s *Service, o ORService, origin Origin) {
 	s.Email = r.ds.cleanEmail(origin, "service", "email", o.Email)
 	s.Status = r.ds.status(origin, o.Status)
 	s.CostDescription = cleanText(joinNonEmpty(" ", o.Fees, o.FeesDescription))
-	s.EligibilityDescription = cleanText(o.EligibilityDescription)
+	s.EligibilityDescription, s.EligibilityDescriptionSource = sourceText(o.EligibilityDescription)
 	ageStr := func(f *float64) string {
 		if f == nil {
 			return ""
