@@ -129,7 +129,7 @@ func (e *Exporter) service(s *store.Service, org *store.Organisation, locs []sto
 	// The publisher's original text, when kept, goes back out so that a
 	// round trip loses nothing.
 	o := ORService{ID: sid, OrganizationID: org.ID.String(), Name: s.Name, Description: cmp.Or(s.DescriptionSource, s.Description),
-		URL: s.URL, Email: s.Email, Status: s.Status, Fees: s.CostDescription,
+		URL: exportURI(s.URL), Email: s.Email, Status: s.Status, Fees: s.CostDescription,
 		EligibilityDescription: cmp.Or(s.EligibilityDescriptionSource, s.EligibilityDescription),
 		AssurerEmail:           s.Assurer, LastModified: s.UpdatedAt.UTC().Format(time.RFC3339), Organization: OrganisationJSON(org)}
 	if s.MinimumAge != nil {
@@ -254,7 +254,7 @@ func TaxonomyJSON(t *store.Taxonomy) ORTaxonomy {
 func OrganisationJSON(o *store.Organisation) *OROrganization {
 	id := o.ID.String()
 	x := &OROrganization{ID: id, Name: o.Name, Description: cmp.Or(o.DescriptionSource, o.Description), Email: o.Email,
-		Website: o.Website}
+		Website: exportURI(o.Website)}
 	if o.CharityNumber != "" {
 		x.OrganizationIdentifiers = append(x.OrganizationIdentifiers, ORIdentifier{ID: synthID("charity", id),
 			OrganizationID: id, IdentifierScheme: "GB-CHC", IdentifierType: "Charity number", Identifier: o.CharityNumber})

@@ -266,7 +266,7 @@ func serviceSummary(s *store.Service, org *store.Organisation) ORService {
 	full := (&Exporter{}).service(s, org, nil, nil, nil, nil, nil)
 	full.Schedules, full.Languages, full.CostOptions, full.Contacts, full.Attributes = nil, nil, nil, nil, nil
 	full.Organization = &OROrganization{ID: org.ID.String(), Name: org.Name, Description: cmp.Or(org.DescriptionSource, org.Description),
-		Email: org.Email, Website: org.Website}
+		Email: org.Email, Website: exportURI(org.Website)}
 	return full
 }
 

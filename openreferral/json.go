@@ -21,6 +21,8 @@ type jsonReader struct {
 	pending  []pendingLink
 	file     string
 	parentOf map[*Term]string // term → parent term id
+	// audiences are the pc_targetAudience terms, by code.
+	audiences map[string]*Term
 }
 
 type pendingLink struct {
@@ -33,7 +35,7 @@ type pendingLink struct {
 func readJSONFiles(fsys fs.FS, files []string) (*Dataset, error) {
 	r := &jsonReader{ds: &Dataset{Rows: map[string]int{}}, orgs: map[string]*Organisation{},
 		locs: map[string]*Location{}, svcs: map[string]*Service{}, terms: map[string]*Term{},
-		taxByID: map[string]string{}, parentOf: map[*Term]string{}}
+		taxByID: map[string]string{}, parentOf: map[*Term]string{}, audiences: map[string]*Term{}}
 	for _, f := range files {
 		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
@@ -309,6 +311,7 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 	r.serviceLanguagesAndCosts(s, o, p)
 	r.serviceContacts(s, o, p)
 	r.serviceAttributes(s, o, p)
+	r.serviceAudiences(s, o.TargetAudience, p)
 	r.svcs[o.ID] = s
 	r.ds.Services = append(r.ds.Services, s)
 }
