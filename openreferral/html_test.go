@@ -50,3 +50,19 @@ func TestSourceTextKeepsOnlyHTMLOriginals(t *testing.T) {
 		}
 	}
 }
+
+// Both addresses are from North Lincolnshire's feed.
+func TestCleanEmailRepairsAddressesCopiedFromPages(t *testing.T) {
+	for in, want := range map[string]string{
+		"\u200binfo@r-evolution.org.uk":  "info@r-evolution.org.uk",
+		"young.voice@northlincs.gov.uk.": "young.voice@northlincs.gov.uk",
+		"victorhouse@northlincs.gov.uk":  "victorhouse@northlincs.gov.uk",
+	} {
+		if got, err := cleanEmail(in); got != want || err != nil {
+			t.Errorf("cleanEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := cleanEmail("not an address"); err == nil {
+		t.Error("a non-address was accepted")
+	}
+}
