@@ -9,10 +9,11 @@ import (
 )
 
 var (
-	// htmlRE finds markup: a tag (opening, closing or self-closing) or a
+	// tagRE finds a tag (opening, closing or self-closing) and entityRE a
 	// named or numeric character reference. "ages <18" and "Fish & Chips"
 	// are not markup.
-	htmlRE = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>|&(#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});`)
+	tagRE    = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>`)
+	entityRE = regexp.MustCompile(`&(#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});`)
 	// Line breaks, rows and definition items start a new line; block
 	// elements start and end a paragraph; list items start a bulleted line.
 	lineBreakRE  = regexp.MustCompile(`(?i)<(br|hr|tr|dt|dd)\b[^>]*>`)
@@ -32,16 +33,22 @@ var stripper = bluemonday.StrictPolicy()
 const bullet = "• "
 
 // looksLikeHTML reports whether s holds tags or character references.
-func looksLikeHTML(s string) bool { return htmlRE.MatchString(s) }
+func looksLikeHTML(s string) bool { return tagRE.MatchString(s) || entityRE.MatchString(s) }
 
 // htmlToText turns an HTML fragment from a directory's editor into plain
 // text for indexing and display: paragraphs and headings become blank-line
 // separated blocks, <br> and table rows line breaks, list items lines
 // starting "• ", entities are decoded (a non-breaking space becomes a
-// space), and every tag and attribute is dropped. Text without markup is
-// returned unchanged.
+// space), and every tag and attribute is dropped. Text with entities but
+// no tags only has them decoded; text without either is returned
+// unchanged.
 func htmlToText(s string) string {
-	if !looksLikeHTML(s) {
+	switch {
+	case tagRE.MatchString(s):
+	case entityRE.MatchString(s):
+		// Plain text with entities keeps its own line breaks.
+		return tidyLines(html.UnescapeString(s))
+	default:
 		return s
 	}
 	// In HTML, source line breaks are spaces; the structure comes from tags.

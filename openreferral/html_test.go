@@ -28,6 +28,7 @@ func TestCleanTextTurnsHTMLIntoPlainText(t *testing.T) {
 		{"script content is dropped", `<p>Hello</p><script>alert(1)</script>`, "Hello"},
 		{"plain text passes unchanged", "Victor House Is a Safe Hub.\nShowering/laundry facilities are also available.\n\nNight Provision is available.",
 			"Victor House Is a Safe Hub.\nShowering/laundry facilities are also available.\n\nNight Provision is available."},
+		{"entities without tags are decoded, line breaks kept", "Tom &amp; Jerry&nbsp;club\nTuesdays", "Tom & Jerry club\nTuesdays"},
 		{"a less-than sign and an ampersand are not markup", "For ages <18 & their carers > 1 each", "For ages <18 & their carers > 1 each"},
 		{"Miami's escaped newlines and markers are still repaired", `Open Monday.\n###MON###Closes at noon.`, "Open Monday.\nCloses at noon."},
 	} {
