@@ -71,3 +71,34 @@ func TestAPartnersEditReplacesTheImportedOriginal(t *testing.T) {
 		t.Fatalf("after editing the description the export says %q, %q", d, e)
 	}
 }
+
+// A web address that is not a valid URI is stored as given and
+// percent-encoded on export, for the ORUK schema's format "uri".
+func TestExportEncodesInvalidWebAddresses(t *testing.T) {
+	st := pgtest.NewStore(t)
+	doc := map[string]any{"id": "1b4e28ba-2fa1-4d2b-883f-0016d3cca427", "name": "Walks", "status": "active",
+		"url": "https://example.org/find?q={walks}|all",
+		"organization": map[string]any{"id": "2b4e28ba-2fa1-4d2b-883f-0016d3cca427", "name": "Ramblers", "description": "",
+			"website": "https://example.org/our groups"}}
+	b, _ := json.Marshal(doc)
+	p := filepath.Join(t.TempDir(), "one.json")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	importPath(t, st, p, "uri-test")
+	var page struct {
+		Contents []struct {
+			URL          string `json:"url"`
+			Organization struct {
+				Website string `json:"website"`
+			} `json:"organization"`
+		} `json:"contents"`
+	}
+	if err := json.Unmarshal(exportJSON(t, st), &page); err != nil || len(page.Contents) != 1 {
+		t.Fatalf("export: %v", err)
+	}
+	got := page.Contents[0]
+	if got.URL != "https://example.org/find?q=%7Bwalks%7D%7Call" || got.Organization.Website != "https://example.org/our%20groups" {
+		t.Fatalf("exported %q and %q", got.URL, got.Organization.Website)
+	}
+}

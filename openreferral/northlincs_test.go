@@ -147,7 +147,9 @@ func TestNorthLincolnshireImportsCleanAndRoundTrips(t *testing.T) {
 		checkAudiences(t, fresh, raw, nil)
 	})
 
-	t.Run("the round trip is lossless", func(t *testing.T) { roundTrip(t, st, openreferral.FormatJSON) })
+	for _, f := range []openreferral.Format{openreferral.FormatJSON, openreferral.FormatDataPackage} {
+		t.Run("the round trip is lossless/"+string(f), func(t *testing.T) { roundTrip(t, st, f) })
+	}
 }
 
 // checkAudiences asserts that every service with a pc_targetAudience has
