@@ -102,63 +102,73 @@ type TermRef struct {
 
 // Organisation is an organisation as read.
 type Organisation struct {
-	SourceID      string
-	Name          string
-	Description   string
-	Website       string
-	Email         string
-	Phone         string
-	CharityNumber string
-	CompanyNumber string
-	Origin        Origin `json:"-"`
+	SourceID    string
+	Name        string
+	Description string
+	// DescriptionSource is the original of Description when cleaning
+	// removed markup; empty otherwise.
+	DescriptionSource string
+	Website           string
+	Email             string
+	Phone             string
+	CharityNumber     string
+	CompanyNumber     string
+	Origin            Origin `json:"-"`
 }
 
 // Location is a place as read.
 type Location struct {
-	SourceID      string
-	OrgSourceID   string
-	Name          string
-	Description   string
-	Address1      string
-	Address2      string
-	City          string
-	Region        string
-	Postcode      string
-	Country       string
-	Latitude      *float64
-	Longitude     *float64
-	Accessibility []string
-	Origin        Origin `json:"-"`
+	SourceID    string
+	OrgSourceID string
+	Name        string
+	Description string
+	// DescriptionSource is the original of Description when cleaning
+	// removed markup; empty otherwise.
+	DescriptionSource string
+	Address1          string
+	Address2          string
+	City              string
+	Region            string
+	Postcode          string
+	Country           string
+	Latitude          *float64
+	Longitude         *float64
+	Accessibility     []string
+	Origin            Origin `json:"-"`
 }
 
 // Service is a service with its parts as read.
 type Service struct {
-	SourceID               string
-	OrgSourceID            string
-	Name                   string
-	Description            string
-	URL                    string
-	Email                  string
-	Status                 string
-	MinimumAge             *int
-	MaximumAge             *int
-	EligibilityDescription string
-	Free                   bool
-	CostDescription        string
-	DeliveryModes          []string
-	AccessRoutes           []string
-	AcceptingReferrals     bool
-	Spaces                 *int
-	Accessibility          []string
-	Languages              []string
-	AssuredDate            string // YYYY-MM-DD
-	Assurer                string
-	Terms                  []TermRef
-	Locations              []ServiceAtLocation
-	Schedules              []Schedule
-	Costs                  []Cost
-	Contacts               []Contact
-	Origin                 Origin `json:"-"`
+	SourceID    string
+	OrgSourceID string
+	Name        string
+	Description string
+	// DescriptionSource and EligibilityDescriptionSource are the originals
+	// of the cleaned texts when cleaning removed markup; empty otherwise.
+	DescriptionSource            string
+	EligibilityDescriptionSource string
+	URL                          string
+	Email                        string
+	Status                       string
+	MinimumAge                   *int
+	MaximumAge                   *int
+	EligibilityDescription       string
+	Free                         bool
+	CostDescription              string
+	DeliveryModes                []string
+	AccessRoutes                 []string
+	AcceptingReferrals           bool
+	Spaces                       *int
+	Accessibility                []string
+	Languages                    []string
+	AssuredDate                  string // YYYY-MM-DD
+	Assurer                      string
+	Terms                        []TermRef
+	Locations                    []ServiceAtLocation
+	Schedules                    []Schedule
+	Costs                        []Cost
+	Contacts                     []Contact
+	Origin                       Origin `json:"-"`
 }
 
 // ServiceAtLocation places a service at a location.
@@ -231,12 +241,13 @@ func GroupProblems(ps []Problem, examples int) []ProblemGroup {
 	return out
 }
 
-// cleanText repairs text exported with escaped newlines and stray
-// section markers (###MON###), and trims it.
+// cleanText turns HTML into plain text, repairs text exported with
+// escaped newlines and stray section markers (###MON###), and trims it.
 func cleanText(s string) string {
 	if s == "" {
 		return ""
 	}
+	s = htmlToText(s)
 	s = strings.ReplaceAll(s, `\r\n`, "\n")
 	s = strings.ReplaceAll(s, `\n`, "\n")
 	s = strings.ReplaceAll(s, `\t`, " ")

@@ -1,6 +1,7 @@
 package openreferral
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -125,9 +126,12 @@ func (e *Exporter) Services(ctx context.Context, svcs []store.Service) ([]ORServ
 func (e *Exporter) service(s *store.Service, org *store.Organisation, locs []store.ServiceLocation, scheds []store.Schedule,
 	costs []store.CostOption, contacts []store.Contact, terms []store.TaxonomyTerm) ORService {
 	sid := s.ID.String()
-	o := ORService{ID: sid, OrganizationID: org.ID.String(), Name: s.Name, Description: s.Description, URL: s.URL,
-		Email: s.Email, Status: s.Status, Fees: s.CostDescription, EligibilityDescription: s.EligibilityDescription,
-		AssurerEmail: s.Assurer, LastModified: s.UpdatedAt.UTC().Format(time.RFC3339), Organization: OrganisationJSON(org)}
+	// The publisher's original text, when kept, goes back out so that a
+	// round trip loses nothing.
+	o := ORService{ID: sid, OrganizationID: org.ID.String(), Name: s.Name, Description: cmp.Or(s.DescriptionSource, s.Description),
+		URL: exportURI(s.URL), Email: s.Email, Status: s.Status, Fees: s.CostDescription,
+		EligibilityDescription: cmp.Or(s.EligibilityDescriptionSource, s.EligibilityDescription),
+		AssurerEmail:           s.Assurer, LastModified: s.UpdatedAt.UTC().Format(time.RFC3339), Organization: OrganisationJSON(org)}
 	if s.MinimumAge != nil {
 		v := float64(*s.MinimumAge)
 		o.MinimumAge = &v
@@ -249,7 +253,8 @@ func TaxonomyJSON(t *store.Taxonomy) ORTaxonomy {
 // OrganisationJSON turns a stored organisation into HSDS 3 JSON.
 func OrganisationJSON(o *store.Organisation) *OROrganization {
 	id := o.ID.String()
-	x := &OROrganization{ID: id, Name: o.Name, Description: o.Description, Email: o.Email, Website: o.Website}
+	x := &OROrganization{ID: id, Name: o.Name, Description: cmp.Or(o.DescriptionSource, o.Description), Email: o.Email,
+		Website: exportURI(o.Website)}
 	if o.CharityNumber != "" {
 		x.OrganizationIdentifiers = append(x.OrganizationIdentifiers, ORIdentifier{ID: synthID("charity", id),
 			OrganizationID: id, IdentifierScheme: "GB-CHC", IdentifierType: "Charity number", Identifier: o.CharityNumber})
@@ -266,7 +271,7 @@ func OrganisationJSON(o *store.Organisation) *OROrganization {
 
 func location(l *store.Location) *ORLocation {
 	id := l.ID.String()
-	x := &ORLocation{ID: id, LocationType: "physical", Name: l.Name, Description: l.Description,
+	x := &ORLocation{ID: id, LocationType: "physical", Name: l.Name, Description: cmp.Or(l.DescriptionSource, l.Description),
 		Latitude: l.Latitude, Longitude: l.Longitude}
 	if l.OrganisationID != nil {
 		x.OrganizationID = l.OrganisationID.String()

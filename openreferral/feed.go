@@ -1,6 +1,7 @@
 package openreferral
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -264,8 +265,8 @@ func newPage[T any](items []T, total int, q FeedQuery) Page[T] {
 func serviceSummary(s *store.Service, org *store.Organisation) ORService {
 	full := (&Exporter{}).service(s, org, nil, nil, nil, nil, nil)
 	full.Schedules, full.Languages, full.CostOptions, full.Contacts, full.Attributes = nil, nil, nil, nil, nil
-	full.Organization = &OROrganization{ID: org.ID.String(), Name: org.Name, Description: org.Description,
-		Email: org.Email, Website: org.Website}
+	full.Organization = &OROrganization{ID: org.ID.String(), Name: org.Name, Description: cmp.Or(org.DescriptionSource, org.Description),
+		Email: org.Email, Website: exportURI(org.Website)}
 	return full
 }
 

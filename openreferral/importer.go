@@ -15,7 +15,7 @@ import (
 
 // hashVersion changes whenever the mapping from input to stored fields
 // changes, so that a re-import rewrites records imported by older code.
-const hashVersion = "signpost-import-1:"
+const hashVersion = "signpost-import-2:"
 
 // ErrStrict is returned by a strict import of input with problems; nothing
 // is written.
@@ -157,7 +157,8 @@ func (im *importer) organisations(ctx context.Context) error {
 			var touched []uuid.UUID
 			for _, o := range im.ds.Organisations[lo:hi] {
 				h := hashOf(o)
-				row := store.Organisation{Name: o.Name, Description: o.Description, Website: o.Website, Email: o.Email,
+				row := store.Organisation{Name: o.Name, Description: o.Description, DescriptionSource: o.DescriptionSource,
+					Website: o.Website, Email: o.Email,
 					Phone: o.Phone, CharityNumber: o.CharityNumber, CompanyNumber: o.CompanyNumber,
 					Source: im.opts.Source, SourceID: o.SourceID, SourceHash: h}
 				k, ok := keys[o.SourceID]
@@ -203,7 +204,8 @@ func (im *importer) locations(ctx context.Context) error {
 			var fresh []store.Location
 			for _, l := range im.ds.Locations[lo:hi] {
 				h := hashOf(l)
-				row := store.Location{Name: l.Name, Description: l.Description, Address1: l.Address1, Address2: l.Address2,
+				row := store.Location{Name: l.Name, Description: l.Description, DescriptionSource: l.DescriptionSource,
+					Address1: l.Address1, Address2: l.Address2,
 					City: l.City, Region: l.Region, Postcode: l.Postcode, Country: l.Country, Latitude: l.Latitude,
 					Longitude: l.Longitude, Accessibility: nonNil(l.Accessibility), Source: im.opts.Source,
 					SourceID: l.SourceID, SourceHash: h}
@@ -330,7 +332,8 @@ func (im *importer) serviceRow(s *Service, hash string) (store.Service, error) {
 	if !ok {
 		return store.Service{}, fmt.Errorf("%s: organisation %q was not imported", s.Origin, s.OrgSourceID)
 	}
-	row := store.Service{OrganisationID: orgID, Name: s.Name, Description: s.Description, URL: s.URL, Email: s.Email,
+	row := store.Service{OrganisationID: orgID, Name: s.Name, Description: s.Description, DescriptionSource: s.DescriptionSource,
+		EligibilityDescriptionSource: s.EligibilityDescriptionSource, URL: s.URL, Email: s.Email,
 		Status: s.Status, MinimumAge: s.MinimumAge, MaximumAge: s.MaximumAge, EligibilityDescription: s.EligibilityDescription,
 		Free: s.Free, CostDescription: s.CostDescription, DeliveryModes: nonNil(s.DeliveryModes),
 		AccessRoutes: nonNil(s.AccessRoutes), AcceptingReferrals: s.AcceptingReferrals, Spaces: s.Spaces,

@@ -108,7 +108,9 @@ func (im *importer) freshTerms(byName map[string]*store.Taxonomy, current map[Te
 			}
 			continue
 		}
-		if _, ok := current[ref]; !ok {
+		// A term read twice (as an attribute's term and from an audience,
+		// say) is added once.
+		if _, ok := im.terms[ref]; !ok {
 			im.terms[ref] = newID()
 			fresh = append(fresh, t)
 		}

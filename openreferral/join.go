@@ -1,6 +1,9 @@
 package openreferral
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // buildFromTables joins the tables into a Dataset.
 func buildFromTables(tables map[string]*table) *Dataset {
@@ -131,8 +134,8 @@ func (j *joiner) organisations() {
 	ds, orgs := j.ds, j.orgs
 	ot := j.table("organizations")
 	for i := range ot.rows {
-		o := &Organisation{SourceID: ot.get(i, "id"), Name: ot.get(i, "name"), Description: cleanText(ot.get(i, "description")),
-			Origin: ot.origin(i)}
+		o := &Organisation{SourceID: ot.get(i, "id"), Name: ot.get(i, "name"), Origin: ot.origin(i)}
+		o.Description, o.DescriptionSource = sourceText(ot.get(i, "description"))
 		o.Website = ds.cleanURL(o.Origin, "organisation", "url", ot.get(i, "website", "url"))
 		o.Email = ds.cleanEmail(o.Origin, "organisation", "email", ot.get(i, "email"))
 		if !ds.keep(o.Origin, "organisation", o.SourceID, o.Name, orgs[o.SourceID] != nil) {
@@ -164,7 +167,8 @@ func (j *joiner) locations() {
 	lt := j.table("locations")
 	for i := range lt.rows {
 		l := &Location{SourceID: lt.get(i, "id"), OrgSourceID: lt.get(i, "organization_id"), Name: lt.get(i, "name"),
-			Description: cleanText(lt.get(i, "description")), Origin: lt.origin(i)}
+			Origin: lt.origin(i)}
+		l.Description, l.DescriptionSource = sourceText(lt.get(i, "description"))
 		if l.SourceID == "" {
 			ds.skip(l.Origin, "location without an id", "a location has no id")
 			continue
@@ -223,7 +227,8 @@ func (j *joiner) services() {
 	st := j.table("services")
 	for i := range st.rows {
 		s := &Service{SourceID: st.get(i, "id"), OrgSourceID: st.get(i, "organization_id"), Name: st.get(i, "name"),
-			Description: cleanText(st.get(i, "description")), AcceptingReferrals: true, Origin: st.origin(i)}
+			AcceptingReferrals: true, Origin: st.origin(i)}
+		s.Description, s.DescriptionSource = sourceText(st.get(i, "description"))
 		if !ds.keep(s.Origin, "service", s.SourceID, s.Name, svcs[s.SourceID] != nil) {
 			continue
 		}
@@ -232,7 +237,7 @@ func (j *joiner) services() {
 		s.Status = ds.status(s.Origin, st.get(i, "status"))
 		s.CostDescription = cleanText(st.get(i, "fees_description", "fees"))
 		applyCosts(s, nil)
-		s.EligibilityDescription = cleanText(st.get(i, "eligibility_description"))
+		s.EligibilityDescription, s.EligibilityDescriptionSource = sourceText(st.get(i, "eligibility_description"))
 		ds.setAges(s, st.get(i, "minimum_age"), st.get(i, "maximum_age"))
 		if d := st.get(i, "assured_date"); d != "" {
 			if v, err := parseDate(d); err == nil {
@@ -256,7 +261,7 @@ func (j *joiner) eligibility() {
 	ds, svcs := j.ds, j.svcs
 	el := j.table("eligibility")
 	for i := range el.rows {
-		text := cleanText(el.get(i, "eligibility", "description"))
+		text, orig := sourceText(el.get(i, "eligibility", "description"))
 		s := svcs[el.get(i, "service_id")]
 		switch {
 		case s == nil && el.get(i, "service_id") == "":
@@ -265,6 +270,11 @@ func (j *joiner) eligibility() {
 		case s == nil:
 			ds.skip(el.origin(i), "eligibility of an unknown service", "service_id %q is not in services", el.get(i, "service_id"))
 			continue
+		}
+		if orig != "" || s.EligibilityDescriptionSource != "" {
+			// Once any part is HTML, the original is every part as given.
+			s.EligibilityDescriptionSource = joinNonEmpty("\n\n", cmp.Or(s.EligibilityDescriptionSource, s.EligibilityDescription),
+				cmp.Or(orig, text))
 		}
 		s.EligibilityDescription = joinNonEmpty("\n\n", s.EligibilityDescription, text)
 		ds.setAges(s, el.get(i, "minimum_age"), el.get(i, "maximum_age"))

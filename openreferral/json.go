@@ -21,6 +21,8 @@ type jsonReader struct {
 	pending  []pendingLink
 	file     string
 	parentOf map[*Term]string // term → parent term id
+	// audiences are the pc_targetAudience terms, by code.
+	audiences map[string]*Term
 }
 
 type pendingLink struct {
@@ -33,7 +35,7 @@ type pendingLink struct {
 func readJSONFiles(fsys fs.FS, files []string) (*Dataset, error) {
 	r := &jsonReader{ds: &Dataset{Rows: map[string]int{}}, orgs: map[string]*Organisation{},
 		locs: map[string]*Location{}, svcs: map[string]*Service{}, terms: map[string]*Term{},
-		taxByID: map[string]string{}, parentOf: map[*Term]string{}}
+		taxByID: map[string]string{}, parentOf: map[*Term]string{}, audiences: map[string]*Term{}}
 	for _, f := range files {
 		b, err := fs.ReadFile(fsys, f)
 		if err != nil {
@@ -209,7 +211,8 @@ func (r *jsonReader) organisation(o *OROrganization, p string) bool {
 	if existing := r.orgs[o.ID]; existing != nil {
 		return true // organisations repeat inside every service that embeds them
 	}
-	org := &Organisation{SourceID: o.ID, Name: strings.TrimSpace(o.Name), Description: cleanText(o.Description), Origin: r.origin(p)}
+	org := &Organisation{SourceID: o.ID, Name: strings.TrimSpace(o.Name), Origin: r.origin(p)}
+	org.Description, org.DescriptionSource = sourceText(o.Description)
 	if !r.ds.keep(org.Origin, "organisation", o.ID, org.Name, false) {
 		return false
 	}
@@ -248,8 +251,8 @@ func (r *jsonReader) location(l *ORLocation, p, orgID string) *Location {
 	if existing := r.locs[l.ID]; existing != nil {
 		return existing
 	}
-	loc := &Location{SourceID: l.ID, OrgSourceID: orgID, Name: strings.TrimSpace(l.Name), Description: cleanText(l.Description),
-		Origin: r.origin(p)}
+	loc := &Location{SourceID: l.ID, OrgSourceID: orgID, Name: strings.TrimSpace(l.Name), Origin: r.origin(p)}
+	loc.Description, loc.DescriptionSource = sourceText(l.Description)
 	if l.ID == "" {
 		r.ds.skip(loc.Origin, "location without an id", "a location has no id")
 		return nil
@@ -285,8 +288,8 @@ func (r *jsonReader) location(l *ORLocation, p, orgID string) *Location {
 
 func (r *jsonReader) service(o ORService, p, parentOrg string) {
 	origin := r.origin(p)
-	s := &Service{SourceID: o.ID, Name: strings.TrimSpace(o.Name), Description: cleanText(o.Description),
-		AcceptingReferrals: true, Origin: origin}
+	s := &Service{SourceID: o.ID, Name: strings.TrimSpace(o.Name), AcceptingReferrals: true, Origin: origin}
+	s.Description, s.DescriptionSource = sourceText(o.Description)
 	if !r.ds.keep(origin, "service", o.ID, s.Name, r.svcs[o.ID] != nil) {
 		return
 	}
@@ -308,6 +311,7 @@ func (r *jsonReader) service(o ORService, p, parentOrg string) {
 	r.serviceLanguagesAndCosts(s, o, p)
 	r.serviceContacts(s, o, p)
 	r.serviceAttributes(s, o, p)
+	r.serviceAudiences(s, o.TargetAudience, p)
 	r.svcs[o.ID] = s
 	r.ds.Services = append(r.ds.Services, s)
 }
@@ -318,7 +322,7 @@ func (r *jsonReader) serviceDetails(s *Service, o ORService, origin Origin) {
 	s.Email = r.ds.cleanEmail(origin, "service", "email", o.Email)
 	s.Status = r.ds.status(origin, o.Status)
 	s.CostDescription = cleanText(joinNonEmpty(" ", o.Fees, o.FeesDescription))
-	s.EligibilityDescription = cleanText(o.EligibilityDescription)
+	s.EligibilityDescription, s.EligibilityDescriptionSource = sourceText(o.EligibilityDescription)
 	ageStr := func(f *float64) string {
 		if f == nil {
 			return ""

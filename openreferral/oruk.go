@@ -1,5 +1,7 @@
 package openreferral
 
+import "encoding/json"
+
 // HSDS 3.0 JSON, as profiled by Open Referral UK. Export writes every ORUK
 // property Signpost holds, plus the standard HSDS 3 properties that ORUK
 // leaves out but Signpost stores (language names, contact e-mails and
@@ -30,6 +32,10 @@ type ORService struct {
 	Contacts               []ORContact           `json:"contacts,omitempty"`
 	Phones                 []ORPhone             `json:"phones,omitempty"`
 	Attributes             []ORAttribute         `json:"attributes,omitempty"`
+	// TargetAudience is ORUK's pc_targetAudience extension, read on import
+	// (into the oruk-target-audience taxonomy) and never written: the
+	// export carries those terms as attributes.
+	TargetAudience json.RawMessage `json:"pc_targetAudience,omitempty"`
 }
 
 // ORSchedule is a recurring time.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 var (
@@ -94,7 +95,7 @@ func parseDate(s string) (string, error) {
 // cleanURL adds a missing scheme (www.example.org) and rejects what is not
 // a web address.
 func cleanURL(s string) (string, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(dropInvisible(s))
 	if s == "" {
 		return "", nil
 	}
@@ -109,7 +110,9 @@ func cleanURL(s string) (string, error) {
 }
 
 func cleanEmail(s string) (string, error) {
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "mailto:"))
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(dropInvisible(s)), "mailto:"))
+	// A full stop after an address is the sentence's, not the address's.
+	s = strings.TrimRight(s, ".")
 	if s == "" {
 		return "", nil
 	}
@@ -118,6 +121,17 @@ func cleanEmail(s string) (string, error) {
 		return "", fmt.Errorf("%q is not an e-mail address", s)
 	}
 	return s, nil
+}
+
+// dropInvisible removes format characters (zero-width spaces and joiners,
+// byte-order marks) that editors leave in addresses copied from web pages.
+func dropInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func parseFloat(s string) (*float64, error) {

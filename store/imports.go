@@ -65,7 +65,7 @@ func (q Queries) InsertOrganisations(ctx context.Context, os []Organisation) (er
 func (q Queries) ReplaceImportedOrganisation(ctx context.Context, o *Organisation) (err error) {
 	defer fault.Wrap(&err, "store.ReplaceImportedOrganisation(%s)", o.ID)
 	_, err = q.db.NewUpdate().Model(o).
-		Column("name", "description", "website", "email", "phone", "charity_number", "company_number", "source_hash").
+		Column("name", "description", "description_source", "website", "email", "phone", "charity_number", "company_number", "source_hash").
 		Set("archived_at = NULL").Set("version = version + 1").Set("updated_at = now()").
 		WherePK().Exec(ctx)
 	return err
@@ -84,7 +84,7 @@ func (q Queries) InsertLocations(ctx context.Context, ls []Location) (err error)
 func (q Queries) ReplaceImportedLocation(ctx context.Context, l *Location) (err error) {
 	defer fault.Wrap(&err, "store.ReplaceImportedLocation(%s)", l.ID)
 	_, err = q.db.NewUpdate().Model(l).
-		Column("organisation_id", "name", "description", "address_1", "address_2", "city", "region", "postcode",
+		Column("organisation_id", "name", "description", "description_source", "address_1", "address_2", "city", "region", "postcode",
 			"country", "latitude", "longitude", "accessibility", "source_hash").
 		Set("version = version + 1").Set("updated_at = now()").WherePK().Exec(ctx)
 	return err
@@ -102,7 +102,8 @@ func (q Queries) InsertServices(ctx context.Context, ss []Service) (err error) {
 // ReplaceImportedService overwrites an imported service's details.
 func (q Queries) ReplaceImportedService(ctx context.Context, s *Service) (err error) {
 	defer fault.Wrap(&err, "store.ReplaceImportedService(%s)", s.ID)
-	cols := append([]string{"organisation_id", "assured_date", "assurer", "source_hash"}, serviceEditable...)
+	cols := append([]string{"organisation_id", "assured_date", "assurer", "source_hash", "description_source",
+		"eligibility_description_source"}, serviceEditable...)
 	_, err = q.db.NewUpdate().Model(s).Column(cols...).
 		Set("archived_at = NULL").Set("version = version + 1").Set("updated_at = now()").
 		WherePK().Exec(ctx)

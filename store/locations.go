@@ -41,6 +41,7 @@ func (q Queries) UpdateLocation(ctx context.Context, l *Location) (err error) {
 	_, err = q.db.NewUpdate().Model(l).
 		Column("name", "description", "address_1", "address_2", "city", "region", "postcode",
 			"country", "latitude", "longitude", "accessibility").
+		Set(keepSource("description"), l.Description).
 		Set("version = version + 1").Set("updated_at = now()").
 		WherePK().Returning("*").Exec(ctx)
 	return notFound(err)

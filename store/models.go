@@ -11,21 +11,24 @@ import (
 type Organisation struct {
 	bun.BaseModel `bun:"table:organisations,alias:o"`
 
-	ID            uuid.UUID  `bun:"id,pk,type:uuid"`
-	Name          string     `bun:"name"`
-	Description   string     `bun:"description"`
-	Website       string     `bun:"website"`
-	Email         string     `bun:"email"`
-	Phone         string     `bun:"phone"`
-	CharityNumber string     `bun:"charity_number"`
-	CompanyNumber string     `bun:"company_number"`
-	Source        string     `bun:"source"`
-	SourceID      string     `bun:"source_id"`
-	SourceHash    string     `bun:"source_hash"`
-	ArchivedAt    *time.Time `bun:"archived_at"`
-	Version       int        `bun:"version"`
-	CreatedAt     time.Time  `bun:"created_at"`
-	UpdatedAt     time.Time  `bun:"updated_at"`
+	ID          uuid.UUID `bun:"id,pk,type:uuid"`
+	Name        string    `bun:"name"`
+	Description string    `bun:"description"`
+	// DescriptionSource is the imported original of Description when
+	// cleaning changed it (HTML); empty otherwise or once edited.
+	DescriptionSource string     `bun:"description_source"`
+	Website           string     `bun:"website"`
+	Email             string     `bun:"email"`
+	Phone             string     `bun:"phone"`
+	CharityNumber     string     `bun:"charity_number"`
+	CompanyNumber     string     `bun:"company_number"`
+	Source            string     `bun:"source"`
+	SourceID          string     `bun:"source_id"`
+	SourceHash        string     `bun:"source_hash"`
+	ArchivedAt        *time.Time `bun:"archived_at"`
+	Version           int        `bun:"version"`
+	CreatedAt         time.Time  `bun:"created_at"`
+	UpdatedAt         time.Time  `bun:"updated_at"`
 }
 
 // Service status values, as HSDS spells them.
@@ -40,33 +43,38 @@ const (
 type Service struct {
 	bun.BaseModel `bun:"table:services,alias:s"`
 
-	ID                     uuid.UUID  `bun:"id,pk,type:uuid"`
-	OrganisationID         uuid.UUID  `bun:"organisation_id,type:uuid"`
-	Name                   string     `bun:"name"`
-	Description            string     `bun:"description"`
-	URL                    string     `bun:"url"`
-	Email                  string     `bun:"email"`
-	Status                 string     `bun:"status"`
-	MinimumAge             *int       `bun:"minimum_age"`
-	MaximumAge             *int       `bun:"maximum_age"`
-	EligibilityDescription string     `bun:"eligibility_description"`
-	Free                   bool       `bun:"free"`
-	CostDescription        string     `bun:"cost_description"`
-	DeliveryModes          []string   `bun:"delivery_modes,array"`
-	AccessRoutes           []string   `bun:"access_routes,array"`
-	AcceptingReferrals     bool       `bun:"accepting_referrals"`
-	Spaces                 *int       `bun:"spaces"`
-	Accessibility          []string   `bun:"accessibility,array"`
-	Languages              []string   `bun:"languages,array"`
-	AssuredDate            *time.Time `bun:"assured_date,type:date"`
-	Assurer                string     `bun:"assurer"`
-	Source                 string     `bun:"source"`
-	SourceID               string     `bun:"source_id"`
-	SourceHash             string     `bun:"source_hash"`
-	ArchivedAt             *time.Time `bun:"archived_at"`
-	Version                int        `bun:"version"`
-	CreatedAt              time.Time  `bun:"created_at"`
-	UpdatedAt              time.Time  `bun:"updated_at"`
+	ID             uuid.UUID `bun:"id,pk,type:uuid"`
+	OrganisationID uuid.UUID `bun:"organisation_id,type:uuid"`
+	Name           string    `bun:"name"`
+	Description    string    `bun:"description"`
+	// DescriptionSource and EligibilityDescriptionSource are the imported
+	// originals (HTML) of the cleaned texts, for lossless export; empty
+	// when the text was plain or has been edited in Signpost.
+	DescriptionSource            string     `bun:"description_source"`
+	EligibilityDescriptionSource string     `bun:"eligibility_description_source"`
+	URL                          string     `bun:"url"`
+	Email                        string     `bun:"email"`
+	Status                       string     `bun:"status"`
+	MinimumAge                   *int       `bun:"minimum_age"`
+	MaximumAge                   *int       `bun:"maximum_age"`
+	EligibilityDescription       string     `bun:"eligibility_description"`
+	Free                         bool       `bun:"free"`
+	CostDescription              string     `bun:"cost_description"`
+	DeliveryModes                []string   `bun:"delivery_modes,array"`
+	AccessRoutes                 []string   `bun:"access_routes,array"`
+	AcceptingReferrals           bool       `bun:"accepting_referrals"`
+	Spaces                       *int       `bun:"spaces"`
+	Accessibility                []string   `bun:"accessibility,array"`
+	Languages                    []string   `bun:"languages,array"`
+	AssuredDate                  *time.Time `bun:"assured_date,type:date"`
+	Assurer                      string     `bun:"assurer"`
+	Source                       string     `bun:"source"`
+	SourceID                     string     `bun:"source_id"`
+	SourceHash                   string     `bun:"source_hash"`
+	ArchivedAt                   *time.Time `bun:"archived_at"`
+	Version                      int        `bun:"version"`
+	CreatedAt                    time.Time  `bun:"created_at"`
+	UpdatedAt                    time.Time  `bun:"updated_at"`
 }
 
 // Location is a row of locations: a place where services are delivered.
@@ -77,21 +85,24 @@ type Location struct {
 	OrganisationID *uuid.UUID `bun:"organisation_id,type:uuid"`
 	Name           string     `bun:"name"`
 	Description    string     `bun:"description"`
-	Address1       string     `bun:"address_1"`
-	Address2       string     `bun:"address_2"`
-	City           string     `bun:"city"`
-	Region         string     `bun:"region"`
-	Postcode       string     `bun:"postcode"`
-	Country        string     `bun:"country"`
-	Latitude       *float64   `bun:"latitude"`
-	Longitude      *float64   `bun:"longitude"`
-	Accessibility  []string   `bun:"accessibility,array"`
-	Source         string     `bun:"source"`
-	SourceID       string     `bun:"source_id"`
-	SourceHash     string     `bun:"source_hash"`
-	Version        int        `bun:"version"`
-	CreatedAt      time.Time  `bun:"created_at"`
-	UpdatedAt      time.Time  `bun:"updated_at"`
+	// DescriptionSource is the imported original of Description when
+	// cleaning changed it (HTML); empty otherwise or once edited.
+	DescriptionSource string    `bun:"description_source"`
+	Address1          string    `bun:"address_1"`
+	Address2          string    `bun:"address_2"`
+	City              string    `bun:"city"`
+	Region            string    `bun:"region"`
+	Postcode          string    `bun:"postcode"`
+	Country           string    `bun:"country"`
+	Latitude          *float64  `bun:"latitude"`
+	Longitude         *float64  `bun:"longitude"`
+	Accessibility     []string  `bun:"accessibility,array"`
+	Source            string    `bun:"source"`
+	SourceID          string    `bun:"source_id"`
+	SourceHash        string    `bun:"source_hash"`
+	Version           int       `bun:"version"`
+	CreatedAt         time.Time `bun:"created_at"`
+	UpdatedAt         time.Time `bun:"updated_at"`
 }
 
 // ServiceAtLocation links a service to a location where it is delivered.

@@ -78,6 +78,7 @@ func (q Queries) UpdateOrganisation(ctx context.Context, o *Organisation, expect
 	defer fault.Wrap(&err, "store.UpdateOrganisation(%s, %d)", o.ID, expected)
 	res, err := q.db.NewUpdate().Model(o).
 		Column("name", "description", "website", "email", "phone", "charity_number", "company_number").
+		Set(keepSource("description"), o.Description).
 		Set("version = version + 1").Set("updated_at = now()").
 		Where("id = ? AND version = ?", o.ID, expected).
 		Returning("*").Exec(ctx)

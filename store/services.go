@@ -252,11 +252,22 @@ var serviceEditable = []string{
 	"accepting_referrals", "spaces", "accessibility", "languages",
 }
 
+// keepSource is the SET clause that keeps a text's imported original
+// while the text itself is unchanged and clears it when an edit changes
+// the text: the edited text is the new truth. On the right of SET the
+// column names the stored (old) value.
+// The new text is its argument.
+func keepSource(column string) string {
+	return column + "_source = CASE WHEN " + column + " = ? THEN " + column + "_source ELSE '' END"
+}
+
 // UpdateService writes s's editable fields if the stored version is still
 // expected, bumping the version.
 func (q Queries) UpdateService(ctx context.Context, s *Service, expected int) (err error) {
 	defer fault.Wrap(&err, "store.UpdateService(%s, %d)", s.ID, expected)
 	res, err := q.db.NewUpdate().Model(s).Column(serviceEditable...).
+		Set(keepSource("description"), s.Description).
+		Set(keepSource("eligibility_description"), s.EligibilityDescription).
 		Set("version = version + 1").Set("updated_at = now()").
 		Where("id = ? AND version = ?", s.ID, expected).
 		Returning("*").Exec(ctx)
