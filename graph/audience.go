@@ -41,6 +41,9 @@ func audienceOf(a matcher.Audience, confirmed bool) *model.ServiceAudience {
 	if out.Evidence == nil {
 		out.Evidence = []string{}
 	}
+	if len(out.Evidence) > audienceEvidence { // the bound the query cost assumes
+		out.Evidence = out.Evidence[:audienceEvidence]
+	}
 	return out
 }
 
