@@ -117,7 +117,9 @@ func TestServiceAudienceConfirmedByItsOrganisation(t *testing.T) {
 		f.admin()
 		var log struct {
 			AuditLog struct {
-				Edges []struct{ Node struct{ Action, ObjectID, Outcome, Reason string } }
+				Edges []struct {
+					Node struct{ Action, ObjectID, Outcome, Reason string }
+				}
 			}
 		}
 		e.ok(`{ auditLog(first: 50, filter: {action: "service.edit"}) { edges { node { action objectId outcome reason } } } }`, nil, &log)
@@ -151,7 +153,9 @@ func TestServiceAudienceConfirmedByItsOrganisation(t *testing.T) {
 func TestCircumstancesAndProfiles(t *testing.T) {
 	e := newEnv(t, envOptions{demo: true})
 	e.cookie = ""
-	var vocab struct{ Circumstances []struct{ Code, Label string } }
+	var vocab struct {
+		Circumstances []struct{ Code, Label string }
+	}
 	e.ok(`{ circumstances { code label } }`, nil, &vocab)
 	codes := map[string]string{}
 	for _, c := range vocab.Circumstances {

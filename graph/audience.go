@@ -30,7 +30,9 @@ func circumstancesOf(codes []string) []model.Circumstance {
 }
 
 // circumstanceVocabulary is the whole circumstance vocabulary, in order.
-func circumstanceVocabulary() []model.Circumstance { return circumstancesOf(matcher.CircumstanceCodes()) }
+func circumstanceVocabulary() []model.Circumstance {
+	return circumstancesOf(matcher.CircumstanceCodes())
+}
 
 func audienceOf(a matcher.Audience, confirmed bool) *model.ServiceAudience {
 	out := &model.ServiceAudience{MinimumAge: a.MinimumAge, MaximumAge: a.MaximumAge,
