@@ -184,3 +184,34 @@ func TestCircumstancesAndProfiles(t *testing.T) {
 		t.Error("a profile with a gender and a circumstance matched nothing in the demo town")
 	}
 }
+
+// TestServiceAudiencesOfAPageCostTheSameStatements: deriving the audience
+// of every service on a page loads their terms together, so a page of one
+// and a page of twelve cost the same statements.
+func TestServiceAudiencesOfAPageCostTheSameStatements(t *testing.T) {
+	e := newEnv(t, envOptions{demo: true})
+	stmts := map[int]int64{}
+	for _, n := range []int{1, 12} {
+		before := e.queries.n.Load()
+		var out struct {
+			Services struct {
+				Edges []struct {
+					Node struct {
+						Name     string
+						Audience audience
+					}
+				}
+			}
+		}
+		e.ok(`query($n: Int) { services(first: $n) { edges { node { name audience { minimumAge gender groups { code } evidence confirmed } } } } }`,
+			map[string]any{"n": n}, &out)
+		stmts[n] = e.queries.n.Load() - before
+		if len(out.Services.Edges) != n {
+			t.Fatalf("asked for %d services, got %d", n, len(out.Services.Edges))
+		}
+	}
+	t.Logf("statements for a page of 1 and 12 audiences: %v", stmts)
+	if stmts[1] != stmts[12] {
+		t.Errorf("the audiences' statements grow with the page: %v", stmts)
+	}
+}
