@@ -32,6 +32,9 @@ var MaxAudienceGroups = len(matcher.CircumstanceCodes())
 
 func (in *AudienceInput) normalise() {
 	in.Gender = strings.ToLower(strings.TrimSpace(in.Gender))
+	if len(in.Groups) > MaxAudienceGroups {
+		return // refused by validate without reading the items
+	}
 	groups := make([]string, 0, len(in.Groups))
 	for _, g := range in.Groups {
 		if g = strings.TrimSpace(g); g != "" && !slices.Contains(groups, g) {
