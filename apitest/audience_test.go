@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 )
@@ -213,5 +214,51 @@ func TestServiceAudiencesOfAPageCostTheSameStatements(t *testing.T) {
 	t.Logf("statements for a page of 1 and 12 audiences: %v", stmts)
 	if stmts[1] != stmts[12] {
 		t.Errorf("the audiences' statements grow with the page: %v", stmts)
+	}
+}
+
+// TestClientGenderAndCircumstancesOverGraphQL: a link worker records a
+// client's gender and circumstances, reads them back with their labels,
+// gets suggestions from them, and finds them in the subject access
+// export; an unknown circumstance names its field.
+func TestClientGenderAndCircumstancesOverGraphQL(t *testing.T) {
+	f := newFixture(t)
+	e := f.e
+	f.as("link worker")
+	in := clientIn(f.team)
+	in["gender"], in["circumstances"] = "WOMAN", []any{"carer", "nonsense"}
+	err := e.fails(createClient, map[string]any{"in": in}, "BAD_USER_INPUT")
+	if err.Extensions["field"] != "input.circumstances[1]" {
+		t.Errorf("an unknown circumstance: field %v, message %q", err.Extensions["field"], err.Message)
+	}
+	in["circumstances"] = []any{"carer", "sight-loss"}
+	var made struct{ CreateClient struct{ ID string } }
+	e.ok(createClient, map[string]any{"in": in}, &made)
+	var got struct {
+		Client struct {
+			Gender            *string
+			Circumstances     []struct{ Code, Label string }
+			SuggestedServices []struct{ Service struct{ ID string } }
+		}
+		ExportClient string
+	}
+	e.ok(`query($id: ID!) { client(id: $id) { gender circumstances { code label } suggestedServices(first: 5) { service { id } } }
+		exportClient(id: $id) }`, map[string]any{"id": made.CreateClient.ID}, &got)
+	c := got.Client
+	if c.Gender == nil || *c.Gender != "WOMAN" || len(c.Circumstances) != 2 || c.Circumstances[1].Code != "sight-loss" ||
+		c.Circumstances[1].Label != "sight loss or blindness" {
+		t.Errorf("client read back: %+v", c)
+	}
+	var x struct {
+		Client struct {
+			Gender        string
+			Circumstances []string
+		}
+	}
+	if err := json.Unmarshal([]byte(got.ExportClient), &x); err != nil {
+		t.Fatal(err)
+	}
+	if x.Client.Gender != "WOMAN" || !slices.Equal(x.Client.Circumstances, []string{"carer", "sight-loss"}) {
+		t.Errorf("the export holds gender %q, circumstances %q", x.Client.Gender, x.Client.Circumstances)
 	}
 }
