@@ -171,6 +171,14 @@ func matrix() map[string]op {
 		"archiveService": {func(f *fixture) (string, map[string]any) {
 			return `mutation($id: ID!) { archiveService(id: $id, version: 1) { id } }`, map[string]any{"id": f.freshService()}
 		}, editorsOfA},
+		"setServiceAudience": {func(f *fixture) (string, map[string]any) {
+			return `mutation($id: ID!, $v: Int!) { setServiceAudience(id: $id, version: $v, input: {minimumAge: 60, groups: ["carer"]}) { id } }`,
+				map[string]any{"id": f.svcA, "v": version(f, f.svcA)}
+		}, editorsOfA},
+		"clearServiceAudience": {func(f *fixture) (string, map[string]any) {
+			return `mutation($id: ID!, $v: Int!) { clearServiceAudience(id: $id, version: $v) { id } }`,
+				map[string]any{"id": f.svcA, "v": version(f, f.svcA)}
+		}, editorsOfA},
 		"verifyService": {func(f *fixture) (string, map[string]any) {
 			return `mutation($id: ID!, $v: Int!) { verifyService(id: $id, version: $v, assurer: "check@test.example") { id } }`,
 				map[string]any{"id": f.svcA, "v": version(f, f.svcA)}

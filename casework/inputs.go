@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/signpost/signpost/bounds"
 	"github.com/signpost/signpost/fault"
+	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/store"
 )
 
@@ -35,6 +36,7 @@ var (
 	referralSources = []string{"GP_PRACTICE", "SELF", "OTHER"}
 	sessionKinds    = []string{"FACE_TO_FACE", "TELEPHONE", "VIDEO", "HOME_VISIT"}
 	weekdays        = []string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+	genders         = []string{"WOMAN", "MAN", "NON_BINARY"}
 	clockRE         = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	phoneRE         = regexp.MustCompile(`^\+?[0-9 ()-]{6,20}$`)
 )
@@ -50,7 +52,30 @@ const (
 	// MaxTags bounds each of a client's languages, accessibility needs and
 	// interests.
 	MaxTags = 20
+	// MaxCircumstances bounds the circumstances a client or profile gives.
+	MaxCircumstances = 20
 )
+
+// personGender is the matcher's word for each gender a client may give.
+var personGender = map[string]string{"WOMAN": matcher.PersonWoman, "MAN": matcher.PersonMan,
+	"NON_BINARY": matcher.PersonNonBinary}
+
+// MatcherGender is the matcher's word (matcher.PersonWoman…) for a gender
+// as the API spells it (WOMAN, MAN, NON_BINARY); "" when not given.
+func MatcherGender(g string) string { return personGender[g] }
+
+// CheckCircumstances checks circumstance codes: at most MaxCircumstances,
+// each in the vocabulary; a problem names the field of each bad one.
+func CheckCircumstances(ps *fault.Problems, field string, codes []string) {
+	if !bounds.CheckTags(ps, field, codes, MaxCircumstances) {
+		return
+	}
+	for i, c := range codes {
+		if !matcher.IsCircumstance(c) {
+			ps.Add(fmt.Sprintf("%s[%d]", field, i), "%q is not a known circumstance code (see the circumstances query)", c)
+		}
+	}
+}
 
 // NeedInput is a need from the vocabulary with a priority: 1 highest, 3
 // lowest, 2 when not given.
@@ -83,6 +108,10 @@ type ClientInput struct {
 	Languages        []string
 	Accessibility    []string
 	Interests        []string
+	// Gender is WOMAN, MAN, NON_BINARY or "" when not given.
+	Gender string
+	// Circumstances are circumstance codes from the vocabulary.
+	Circumstances []string
 	// Reason is an admin's reason for touching the record.
 	Reason string
 }
@@ -100,6 +129,8 @@ func (in *ClientInput) normalise() {
 	in.Languages = tidy(in.Languages)
 	in.Accessibility = tidy(in.Accessibility)
 	in.Interests = tidy(in.Interests)
+	in.Gender = strings.ToUpper(strings.TrimSpace(in.Gender))
+	in.Circumstances = tidy(in.Circumstances)
 	for i := range in.Availability {
 		in.Availability[i].Day = strings.ToUpper(strings.TrimSpace(in.Availability[i].Day))
 	}
@@ -127,6 +158,7 @@ func (in *ClientInput) checkCounts(p string) fault.Problems {
 	bounds.CheckCount(&ps, p+"languages", len(in.Languages), MaxTags)
 	bounds.CheckCount(&ps, p+"accessibility", len(in.Accessibility), MaxTags)
 	bounds.CheckCount(&ps, p+"interests", len(in.Interests), MaxTags)
+	bounds.CheckCount(&ps, p+"circumstances", len(in.Circumstances), MaxCircumstances)
 	return ps
 }
 
@@ -198,6 +230,10 @@ func (in *ClientInput) validate(p string, now time.Time) fault.Problems {
 	case in.ReferralSource == "GP_PRACTICE" && in.ReferralDetail == "":
 		ps.Add(p+"referralDetail", "name the GP practice or give its code")
 	}
+	if in.Gender != "" && !slices.Contains(genders, in.Gender) {
+		ps.Add(p+"gender", "must be one of %s", strings.Join(genders, ", "))
+	}
+	CheckCircumstances(&ps, p+"circumstances", in.Circumstances)
 	if d := in.MaxDistanceKm; d != nil && (*d <= 0 || *d > 200) {
 		ps.Add(p+"maxDistanceKm", "must be above 0 and at most 200")
 	}

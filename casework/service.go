@@ -312,6 +312,7 @@ func (cw *Casework) apply(ctx context.Context, ps *fault.Problems, c *store.Clie
 	c.Availability, c.MaxDistanceKm = in.Availability, in.MaxDistanceKm
 	c.RemoteOK, c.FreeOnly = in.RemoteOK, in.FreeOnly
 	c.Languages, c.Accessibility, c.Interests = in.Languages, in.Accessibility, in.Interests
+	c.Gender, c.Circumstances = in.Gender, in.Circumstances // normalise makes the list non-nil
 	c.Postcode, c.Latitude, c.Longitude = "", nil, nil
 	if in.Postcode == "" || slices.ContainsFunc(*ps, func(p fault.Problem) bool { return p.Field == "input.postcode" }) {
 		return nil // a postcode out of bounds is not looked up

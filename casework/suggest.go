@@ -47,12 +47,14 @@ func (cw *Casework) Suggest(ctx context.Context, rank Ranker, c *store.Client, f
 }
 
 // Profile builds the matching profile from a client's record: needs,
-// active goals in their words, interests, age, location and preferences.
+// active goals in their words, interests, age, gender, circumstances,
+// location and preferences.
 // It also returns the services the client already has an open or
 // completed referral to, which suggestions leave out.
 func (cw *Casework) Profile(ctx context.Context, c *store.Client) (matcher.Profile, map[uuid.UUID]bool, error) {
 	p := matcher.Profile{Interests: c.Interests, MaxDistanceKm: c.MaxDistanceKm, FreeOnly: c.FreeOnly,
-		Languages: c.Languages, Accessibility: c.Accessibility}
+		Languages: c.Languages, Accessibility: c.Accessibility,
+		Gender: MatcherGender(c.Gender), Circumstances: c.Circumstances}
 	remote := c.RemoteOK
 	p.AcceptsRemote = &remote
 	if c.Latitude != nil && c.Longitude != nil {

@@ -210,13 +210,20 @@ func (d *Directory) VerifyService(ctx context.Context, id uuid.UUID, version int
 
 func (d *Directory) lockedServiceWrite(ctx context.Context, id uuid.UUID, version int, action access.Action,
 	write func(context.Context, store.Queries, *store.Service) (*store.Service, error)) (*store.Service, error) {
+	return d.lockedServiceWriteWhy(ctx, id, version, action, "", write)
+}
+
+// lockedServiceWriteWhy is lockedServiceWrite with words for the audit
+// trail saying what the write does.
+func (d *Directory) lockedServiceWriteWhy(ctx context.Context, id uuid.UUID, version int, action access.Action, why string,
+	write func(context.Context, store.Queries, *store.Service) (*store.Service, error)) (*store.Service, error) {
 	var out *store.Service
 	err := d.q.InTx(ctx, func(ctx context.Context, q store.Queries) error {
 		cur, err := q.ServiceForUpdate(ctx, id)
 		if err != nil {
 			return store.Fault(err, "service", id)
 		}
-		if err := d.policy.Authorize(ctx, action, access.Resource{Kind: "service", ID: id, OrganisationID: cur.OrganisationID}); err != nil {
+		if err := d.policy.Authorize(ctx, action, access.Resource{Kind: "service", ID: id, OrganisationID: cur.OrganisationID, Reason: why}); err != nil {
 			return err
 		}
 		if out, err = write(ctx, q, cur); err != nil {

@@ -26,7 +26,8 @@ func clientInput(in model.ClientInput) (casework.ClientInput, error) {
 		ReferralSource: in.ReferralSource, ReferralDetail: deref(in.ReferralDetail),
 		ConsentHold: in.ConsentToHold, ConsentShare: deref(in.ConsentToShare), MaxDistanceKm: in.MaxDistanceKm,
 		RemoteOK: in.RemoteOk == nil || *in.RemoteOk, FreeOnly: deref(in.FreeOnly),
-		Languages: in.Languages, Accessibility: in.Accessibility, Interests: in.Interests}
+		Languages: in.Languages, Accessibility: in.Accessibility, Interests: in.Interests,
+		Gender: deref(in.Gender), Circumstances: in.Circumstances}
 	if in.LinkWorkerID != nil {
 		lw, err := idOf("input.linkWorkerId", kindAccount, *in.LinkWorkerID)
 		if err != nil {

@@ -45,6 +45,16 @@ func (r *clientResolver) Age(ctx context.Context, obj *store.Client) (*int, erro
 	return &a, nil
 }
 
+// Gender is the resolver for the gender field.
+func (r *clientResolver) Gender(ctx context.Context, obj *store.Client) (*string, error) {
+	return nilIfEmpty(obj.Gender), nil
+}
+
+// Circumstances is the resolver for the circumstances field.
+func (r *clientResolver) Circumstances(ctx context.Context, obj *store.Client) ([]model.Circumstance, error) {
+	return circumstancesOf(obj.Circumstances), nil
+}
+
 // Needs is the resolver for the needs field.
 func (r *clientResolver) Needs(ctx context.Context, obj *store.Client) ([]store.ClientNeed, error) {
 	return r.Casework.Needs(ctx, obj)

@@ -7,6 +7,7 @@ import (
 	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
+	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/matching"
 )
 
@@ -71,7 +72,12 @@ const (
 	facetTerms       = 50 // facetsOf keeps the 50 commonest
 	needsVocabulary  = 20 // the built-in needs
 	wellbeingByScale = 2  // ONS4 and SWEMWBS
+	audienceEvidence = 20 // phrases found: an age, a gender, a few groups
 )
+
+// circumstanceCount is the size of the circumstance vocabulary, which
+// bounds every list of circumstances.
+var circumstanceCount = len(matcher.CircumstanceCodes())
 
 // satAdd adds two costs, saturating at costCeiling; negative costs count 0.
 func satAdd(a, b int) int {
@@ -155,6 +161,10 @@ func setComplexity(c *ComplexityRoot) {
 
 	// Whole lists with a bound.
 	c.Query.Needs = list(needsVocabulary)
+	c.Query.Circumstances = list(circumstanceCount)
+	c.Client.Circumstances = list(circumstanceCount)
+	c.ServiceAudience.Groups = list(circumstanceCount)
+	c.ServiceAudience.Evidence = list(audienceEvidence)
 	c.Query.Accounts = list(adminAccounts)
 	c.Query.Teams = list(adminTeams)
 	c.Query.APITokens = func(child int, _ *string) int { return listCost(child, adminTokens) }

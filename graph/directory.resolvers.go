@@ -78,6 +78,24 @@ func (r *mutationResolver) ArchiveService(ctx context.Context, id string, versio
 	return r.Directory.ArchiveService(ctx, sid, version)
 }
 
+// SetServiceAudience is the resolver for the setServiceAudience field.
+func (r *mutationResolver) SetServiceAudience(ctx context.Context, id string, version int, input model.ServiceAudienceInput) (*store.Service, error) {
+	sid, err := idOf("id", kindService, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Directory.SetServiceAudience(ctx, sid, version, toAudienceInput(input))
+}
+
+// ClearServiceAudience is the resolver for the clearServiceAudience field.
+func (r *mutationResolver) ClearServiceAudience(ctx context.Context, id string, version int) (*store.Service, error) {
+	sid, err := idOf("id", kindService, id)
+	if err != nil {
+		return nil, err
+	}
+	return r.Directory.SetServiceAudience(ctx, sid, version, nil)
+}
+
 // VerifyService is the resolver for the verifyService field.
 func (r *mutationResolver) VerifyService(ctx context.Context, id string, version int, assurer string, assuredDate *time.Time) (*store.Service, error) {
 	sid, err := idOf("id", kindService, id)
@@ -168,6 +186,11 @@ func (r *queryResolver) Needs(ctx context.Context) ([]model.Need, error) {
 	return needsOf(terms), nil
 }
 
+// Circumstances is the resolver for the circumstances field.
+func (r *queryResolver) Circumstances(ctx context.Context) ([]model.Circumstance, error) {
+	return circumstanceVocabulary(), nil
+}
+
 // Frequency is the resolver for the frequency field.
 func (r *scheduleResolver) Frequency(ctx context.Context, obj *store.Schedule) (model.Frequency, error) {
 	return model.Frequency(obj.Freq), nil
@@ -215,6 +238,11 @@ func (r *serviceResolver) Status(ctx context.Context, obj *store.Service) (model
 // Eligibility is the resolver for the eligibility field.
 func (r *serviceResolver) Eligibility(ctx context.Context, obj *store.Service) (*model.Eligibility, error) {
 	return &model.Eligibility{MinimumAge: obj.MinimumAge, MaximumAge: obj.MaximumAge, Description: obj.EligibilityDescription}, nil
+}
+
+// Audience is the resolver for the audience field.
+func (r *serviceResolver) Audience(ctx context.Context, obj *store.Service) (*model.ServiceAudience, error) {
+	return r.serviceAudience(ctx, obj)
 }
 
 // Costs is the resolver for the costs field.

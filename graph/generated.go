@@ -134,8 +134,14 @@ type ComplexityRoot struct {
 		Wellbeing         func(childComplexity int) int
 	}
 
+	Circumstance struct {
+		Code  func(childComplexity int) int
+		Label func(childComplexity int) int
+	}
+
 	Client struct {
 		Age                func(childComplexity int) int
+		Circumstances      func(childComplexity int) int
 		ClosedReason       func(childComplexity int) int
 		ConsentHold        func(childComplexity int) int
 		ConsentShare       func(childComplexity int) int
@@ -144,6 +150,7 @@ type ComplexityRoot struct {
 		Email              func(childComplexity int) int
 		Episode            func(childComplexity int) int
 		FirstName          func(childComplexity int) int
+		Gender             func(childComplexity int) int
 		Goals              func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		LastName           func(childComplexity int) int
@@ -289,38 +296,40 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddGoal             func(childComplexity int, clientID string, input model.GoalInput) int
-		AddTeamMember       func(childComplexity int, teamID string, accountID string) int
-		ArchiveOrganisation func(childComplexity int, id string, version int) int
-		ArchiveService      func(childComplexity int, id string, version int) int
-		ConfirmTotp         func(childComplexity int, code string) int
-		CreateAPIToken      func(childComplexity int, organisationID string, name string) int
-		CreateAccount       func(childComplexity int, input model.AccountInput) int
-		CreateClient        func(childComplexity int, input model.ClientInput) int
-		CreateOrganisation  func(childComplexity int, input model.OrganisationInput) int
-		CreateReferral      func(childComplexity int, input model.ReferralInput) int
-		CreateService       func(childComplexity int, organisationID string, input model.ServiceInput) int
-		CreateTeam          func(childComplexity int, name string) int
-		DisableAccount      func(childComplexity int, id string, version int) int
-		DisableTotp         func(childComplexity int, password string, code string) int
-		EnrolTotp           func(childComplexity int, password string) int
-		EraseClient         func(childComplexity int, id string, reason string) int
-		Login               func(childComplexity int, email string, password string, code *string) int
-		Logout              func(childComplexity int) int
-		LogoutEverywhere    func(childComplexity int) int
-		MoveReferral        func(childComplexity int, id string, version int, to string, reason *string) int
-		RecordOutcome       func(childComplexity int, clientID string, input model.OutcomeInput) int
-		RecordSession       func(childComplexity int, clientID string, input model.SessionInput) int
-		RemoveTeamMember    func(childComplexity int, teamID string, accountID string) int
-		RevokeAPIToken      func(childComplexity int, id string) int
-		SetClientStatus     func(childComplexity int, id string, version int, status string, reason *string) int
-		UpdateAccount       func(childComplexity int, id string, version int, input model.AccountInput) int
-		UpdateClient        func(childComplexity int, id string, version int, input model.ClientInput) int
-		UpdateGoal          func(childComplexity int, id string, version int, input model.GoalInput) int
-		UpdateOrganisation  func(childComplexity int, id string, version int, input model.OrganisationInput) int
-		UpdateService       func(childComplexity int, id string, version int, input model.ServiceInput) int
-		UpdateSession       func(childComplexity int, id string, version int, input model.SessionInput) int
-		VerifyService       func(childComplexity int, id string, version int, assurer string, assuredDate *time.Time) int
+		AddGoal              func(childComplexity int, clientID string, input model.GoalInput) int
+		AddTeamMember        func(childComplexity int, teamID string, accountID string) int
+		ArchiveOrganisation  func(childComplexity int, id string, version int) int
+		ArchiveService       func(childComplexity int, id string, version int) int
+		ClearServiceAudience func(childComplexity int, id string, version int) int
+		ConfirmTotp          func(childComplexity int, code string) int
+		CreateAPIToken       func(childComplexity int, organisationID string, name string) int
+		CreateAccount        func(childComplexity int, input model.AccountInput) int
+		CreateClient         func(childComplexity int, input model.ClientInput) int
+		CreateOrganisation   func(childComplexity int, input model.OrganisationInput) int
+		CreateReferral       func(childComplexity int, input model.ReferralInput) int
+		CreateService        func(childComplexity int, organisationID string, input model.ServiceInput) int
+		CreateTeam           func(childComplexity int, name string) int
+		DisableAccount       func(childComplexity int, id string, version int) int
+		DisableTotp          func(childComplexity int, password string, code string) int
+		EnrolTotp            func(childComplexity int, password string) int
+		EraseClient          func(childComplexity int, id string, reason string) int
+		Login                func(childComplexity int, email string, password string, code *string) int
+		Logout               func(childComplexity int) int
+		LogoutEverywhere     func(childComplexity int) int
+		MoveReferral         func(childComplexity int, id string, version int, to string, reason *string) int
+		RecordOutcome        func(childComplexity int, clientID string, input model.OutcomeInput) int
+		RecordSession        func(childComplexity int, clientID string, input model.SessionInput) int
+		RemoveTeamMember     func(childComplexity int, teamID string, accountID string) int
+		RevokeAPIToken       func(childComplexity int, id string) int
+		SetClientStatus      func(childComplexity int, id string, version int, status string, reason *string) int
+		SetServiceAudience   func(childComplexity int, id string, version int, input model.ServiceAudienceInput) int
+		UpdateAccount        func(childComplexity int, id string, version int, input model.AccountInput) int
+		UpdateClient         func(childComplexity int, id string, version int, input model.ClientInput) int
+		UpdateGoal           func(childComplexity int, id string, version int, input model.GoalInput) int
+		UpdateOrganisation   func(childComplexity int, id string, version int, input model.OrganisationInput) int
+		UpdateService        func(childComplexity int, id string, version int, input model.ServiceInput) int
+		UpdateSession        func(childComplexity int, id string, version int, input model.SessionInput) int
+		VerifyService        func(childComplexity int, id string, version int, assurer string, assuredDate *time.Time) int
 	}
 
 	Need struct {
@@ -405,6 +414,7 @@ type ComplexityRoot struct {
 		Accounts          func(childComplexity int) int
 		AuditLog          func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
 		CaseworkReport    func(childComplexity int, from *time.Time, to *time.Time, teamID *string) int
+		Circumstances     func(childComplexity int) int
 		Client            func(childComplexity int, id string, reason *string) int
 		Clients           func(childComplexity int, first *int, after *string, status *string, reason *string) int
 		ExportClient      func(childComplexity int, id string, reason *string) int
@@ -485,6 +495,7 @@ type ComplexityRoot struct {
 		ArchivedAt         func(childComplexity int) int
 		AssuredDate        func(childComplexity int) int
 		Assurer            func(childComplexity int) int
+		Audience           func(childComplexity int) int
 		Contacts           func(childComplexity int) int
 		CostDescription    func(childComplexity int) int
 		Costs              func(childComplexity int) int
@@ -509,6 +520,15 @@ type ComplexityRoot struct {
 		URL                func(childComplexity int) int
 		UpdatedAt          func(childComplexity int) int
 		Version            func(childComplexity int) int
+	}
+
+	ServiceAudience struct {
+		Confirmed  func(childComplexity int) int
+		Evidence   func(childComplexity int) int
+		Gender     func(childComplexity int) int
+		Groups     func(childComplexity int) int
+		MaximumAge func(childComplexity int) int
+		MinimumAge func(childComplexity int) int
 	}
 
 	ServiceConnection struct {
@@ -654,6 +674,9 @@ type ClientResolver interface {
 
 	Age(ctx context.Context, obj *store.Client) (*int, error)
 
+	Gender(ctx context.Context, obj *store.Client) (*string, error)
+	Circumstances(ctx context.Context, obj *store.Client) ([]model.Circumstance, error)
+
 	Needs(ctx context.Context, obj *store.Client) ([]store.ClientNeed, error)
 	Goals(ctx context.Context, obj *store.Client) ([]store.Goal, error)
 	Preferences(ctx context.Context, obj *store.Client) (*model.ClientPreferences, error)
@@ -688,6 +711,8 @@ type MutationResolver interface {
 	CreateService(ctx context.Context, organisationID string, input model.ServiceInput) (*store.Service, error)
 	UpdateService(ctx context.Context, id string, version int, input model.ServiceInput) (*store.Service, error)
 	ArchiveService(ctx context.Context, id string, version int) (*store.Service, error)
+	SetServiceAudience(ctx context.Context, id string, version int, input model.ServiceAudienceInput) (*store.Service, error)
+	ClearServiceAudience(ctx context.Context, id string, version int) (*store.Service, error)
 	VerifyService(ctx context.Context, id string, version int, assurer string, assuredDate *time.Time) (*store.Service, error)
 	Login(ctx context.Context, email string, password string, code *string) (*store.Account, error)
 	Logout(ctx context.Context) (bool, error)
@@ -750,6 +775,7 @@ type QueryResolver interface {
 	Services(ctx context.Context, first *int, after *string, filter *model.ServiceFilter) (*model.ServiceConnection, error)
 	Taxonomies(ctx context.Context, first *int, after *string) (*model.TaxonomyConnection, error)
 	Needs(ctx context.Context) ([]model.Need, error)
+	Circumstances(ctx context.Context) ([]model.Circumstance, error)
 	MatchServices(ctx context.Context, profile model.MatchProfileInput, first *int) ([]matching.Result, error)
 }
 type ReferralResolver interface {
@@ -775,6 +801,7 @@ type ServiceResolver interface {
 
 	Status(ctx context.Context, obj *store.Service) (model.ServiceStatus, error)
 	Eligibility(ctx context.Context, obj *store.Service) (*model.Eligibility, error)
+	Audience(ctx context.Context, obj *store.Service) (*model.ServiceAudience, error)
 
 	Costs(ctx context.Context, obj *store.Service) ([]store.CostOption, error)
 	DeliveryModes(ctx context.Context, obj *store.Service) ([]model.DeliveryMode, error)
@@ -1121,12 +1148,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CaseworkReport.Wellbeing(childComplexity), true
 
+	case "Circumstance.code":
+		if e.ComplexityRoot.Circumstance.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Circumstance.Code(childComplexity), true
+	case "Circumstance.label":
+		if e.ComplexityRoot.Circumstance.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Circumstance.Label(childComplexity), true
+
 	case "Client.age":
 		if e.ComplexityRoot.Client.Age == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Client.Age(childComplexity), true
+	case "Client.circumstances":
+		if e.ComplexityRoot.Client.Circumstances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.Circumstances(childComplexity), true
 	case "Client.closedReason":
 		if e.ComplexityRoot.Client.ClosedReason == nil {
 			break
@@ -1175,6 +1221,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.FirstName(childComplexity), true
+	case "Client.gender":
+		if e.ComplexityRoot.Client.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.Gender(childComplexity), true
 	case "Client.goals":
 		if e.ComplexityRoot.Client.Goals == nil {
 			break
@@ -1822,6 +1874,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchiveService(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.clearServiceAudience":
+		if e.ComplexityRoot.Mutation.ClearServiceAudience == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_clearServiceAudience_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ClearServiceAudience(childComplexity, args["id"].(string), args["version"].(int)), true
 	case "Mutation.confirmTotp":
 		if e.ComplexityRoot.Mutation.ConfirmTotp == nil {
 			break
@@ -2043,6 +2106,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetClientStatus(childComplexity, args["id"].(string), args["version"].(int), args["status"].(string), args["reason"].(*string)), true
+	case "Mutation.setServiceAudience":
+		if e.ComplexityRoot.Mutation.SetServiceAudience == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setServiceAudience_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetServiceAudience(childComplexity, args["id"].(string), args["version"].(int), args["input"].(model.ServiceAudienceInput)), true
 	case "Mutation.updateAccount":
 		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
 			break
@@ -2457,6 +2531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CaseworkReport(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["teamId"].(*string)), true
+	case "Query.circumstances":
+		if e.ComplexityRoot.Query.Circumstances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Circumstances(childComplexity), true
 	case "Query.client":
 		if e.ComplexityRoot.Query.Client == nil {
 			break
@@ -2879,6 +2959,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Assurer(childComplexity), true
+	case "Service.audience":
+		if e.ComplexityRoot.Service.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Service.Audience(childComplexity), true
 	case "Service.contacts":
 		if e.ComplexityRoot.Service.Contacts == nil {
 			break
@@ -3023,6 +3109,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Service.Version(childComplexity), true
+
+	case "ServiceAudience.confirmed":
+		if e.ComplexityRoot.ServiceAudience.Confirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAudience.Confirmed(childComplexity), true
+	case "ServiceAudience.evidence":
+		if e.ComplexityRoot.ServiceAudience.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAudience.Evidence(childComplexity), true
+	case "ServiceAudience.gender":
+		if e.ComplexityRoot.ServiceAudience.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAudience.Gender(childComplexity), true
+	case "ServiceAudience.groups":
+		if e.ComplexityRoot.ServiceAudience.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAudience.Groups(childComplexity), true
+	case "ServiceAudience.maximumAge":
+		if e.ComplexityRoot.ServiceAudience.MaximumAge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAudience.MaximumAge(childComplexity), true
+	case "ServiceAudience.minimumAge":
+		if e.ComplexityRoot.ServiceAudience.MinimumAge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAudience.MinimumAge(childComplexity), true
 
 	case "ServiceConnection.edges":
 		if e.ComplexityRoot.ServiceConnection.Edges == nil {
@@ -3444,6 +3567,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PlaceInput", ec.unmarshalInputPlaceInput),
 			graphql.NewInputUnmarshaler("ReferralInput", ec.unmarshalInputReferralInput),
 			graphql.NewInputUnmarshaler("ScheduleInput", ec.unmarshalInputScheduleInput),
+			graphql.NewInputUnmarshaler("ServiceAudienceInput", ec.unmarshalInputServiceAudienceInput),
 			graphql.NewInputUnmarshaler("ServiceFilter", ec.unmarshalInputServiceFilter),
 			graphql.NewInputUnmarshaler("ServiceInput", ec.unmarshalInputServiceInput),
 			graphql.NewInputUnmarshaler("ServiceLocationInput", ec.unmarshalInputServiceLocationInput),
@@ -3679,6 +3803,16 @@ func (ec *executionContext) childFields_CaseworkReport(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type CaseworkReport", field.Name)
 }
 
+func (ec *executionContext) childFields_Circumstance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Circumstance_code(ctx, field)
+	case "label":
+		return ec.fieldContext_Circumstance_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Circumstance", field.Name)
+}
+
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3705,6 +3839,10 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_longitude(ctx, field)
 	case "nhsNumber":
 		return ec.fieldContext_Client_nhsNumber(ctx, field)
+	case "gender":
+		return ec.fieldContext_Client_gender(ctx, field)
+	case "circumstances":
+		return ec.fieldContext_Client_circumstances(ctx, field)
 	case "email":
 		return ec.fieldContext_Client_email(ctx, field)
 	case "phone":
@@ -4271,6 +4409,8 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_status(ctx, field)
 	case "eligibility":
 		return ec.fieldContext_Service_eligibility(ctx, field)
+	case "audience":
+		return ec.fieldContext_Service_audience(ctx, field)
 	case "free":
 		return ec.fieldContext_Service_free(ctx, field)
 	case "costDescription":
@@ -4317,6 +4457,24 @@ func (ec *executionContext) childFields_Service(ctx context.Context, field graph
 		return ec.fieldContext_Service_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Service", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceAudience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minimumAge":
+		return ec.fieldContext_ServiceAudience_minimumAge(ctx, field)
+	case "maximumAge":
+		return ec.fieldContext_ServiceAudience_maximumAge(ctx, field)
+	case "gender":
+		return ec.fieldContext_ServiceAudience_gender(ctx, field)
+	case "groups":
+		return ec.fieldContext_ServiceAudience_groups(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ServiceAudience_evidence(ctx, field)
+	case "confirmed":
+		return ec.fieldContext_ServiceAudience_confirmed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceAudience", field.Name)
 }
 
 func (ec *executionContext) childFields_ServiceConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4771,6 +4929,28 @@ func (ec *executionContext) field_Mutation_archiveService_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_clearServiceAudience_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_confirmTotp_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5162,6 +5342,36 @@ func (ec *executionContext) field_Mutation_setClientStatus_args(ctx context.Cont
 		return nil, err
 	}
 	args["reason"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setServiceAudience_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ServiceAudienceInput, error) {
+			return ec.unmarshalNServiceAudienceInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceAudienceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg2
 	return args, nil
 }
 
@@ -7037,6 +7247,52 @@ func (ec *executionContext) fieldContext_CaseworkReport_unverifiedServices(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _Circumstance_code(ctx context.Context, field graphql.CollectedField, obj *model.Circumstance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Circumstance_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Circumstance_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Circumstance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Circumstance_label(ctx context.Context, field graphql.CollectedField, obj *model.Circumstance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Circumstance_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Circumstance_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Circumstance", field, false, false, "String")
+}
+
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7329,6 +7585,61 @@ func (ec *executionContext) _Client_nhsNumber(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Client_nhsNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Client", field, false, false, "String")
+}
+
+func (ec *executionContext) _Client_gender(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Client().Gender(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOGender2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Client_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, true, true, "Gender")
+}
+
+func (ec *executionContext) _Client_circumstances(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_circumstances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Client().Circumstances(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Circumstance) graphql.Marshaler {
+			return ec.marshalNCircumstance2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐCircumstanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Client_circumstances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Client",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Circumstance(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Client_email(ctx context.Context, field graphql.CollectedField, obj *store.Client) (ret graphql.Marshaler) {
@@ -10006,6 +10317,130 @@ func (ec *executionContext) fieldContext_Mutation_archiveService(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_archiveService_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setServiceAudience(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setServiceAudience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetServiceAudience(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["input"].(model.ServiceAudienceInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *store.Service
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Service
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setServiceAudience(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setServiceAudience_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_clearServiceAudience(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_clearServiceAudience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ClearServiceAudience(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal *store.Service
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal *store.Service
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Service) graphql.Marshaler {
+			return ec.marshalNService2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_clearServiceAudience(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Service(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_clearServiceAudience_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13806,6 +14241,56 @@ func (ec *executionContext) fieldContext_Query_needs(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_circumstances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_circumstances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Circumstances(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				rule, err := ec.unmarshalNRule2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐRule(ctx, "PUBLIC")
+				if err != nil {
+					var zeroVal []model.Circumstance
+					return zeroVal, err
+				}
+				if ec.Directives.Policy == nil {
+					var zeroVal []model.Circumstance
+					return zeroVal, errors.New("directive policy is not implemented")
+				}
+				return ec.Directives.Policy(ctx, nil, directive0, rule)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Circumstance) graphql.Marshaler {
+			return ec.marshalNCircumstance2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐCircumstanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_circumstances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Circumstance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_matchServices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15092,6 +15577,38 @@ func (ec *executionContext) fieldContext_Service_eligibility(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Service_audience(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Service_audience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Service().Audience(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ServiceAudience) graphql.Marshaler {
+			return ec.marshalNServiceAudience2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceAudience(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Service_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Service",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceAudience(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Service_free(ctx context.Context, field graphql.CollectedField, obj *store.Service) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15650,6 +16167,153 @@ func (ec *executionContext) _Service_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Service_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Service", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ServiceAudience_minimumAge(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAudience_minimumAge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumAge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAudience_minimumAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAudience", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceAudience_maximumAge(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAudience_maximumAge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaximumAge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAudience_maximumAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAudience", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ServiceAudience_gender(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAudience_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AudienceGender) graphql.Marshaler {
+			return ec.marshalOAudienceGender2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAudienceGender(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAudience_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAudience", field, false, false, "AudienceGender")
+}
+
+func (ec *executionContext) _ServiceAudience_groups(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAudience_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Circumstance) graphql.Marshaler {
+			return ec.marshalNCircumstance2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐCircumstanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAudience_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceAudience",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Circumstance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceAudience_evidence(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAudience_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAudience_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAudience", field, false, false, "String")
+}
+
+func (ec *executionContext) _ServiceAudience_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAudience_confirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAudience_confirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAudience", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ServiceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ServiceConnection) (ret graphql.Marshaler) {
@@ -18559,7 +19223,7 @@ func (ec *executionContext) unmarshalInputClientInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"teamId", "linkWorkerId", "firstName", "lastName", "dateOfBirth", "postcode", "nhsNumber", "email", "phone", "preferredContact", "referralSource", "referralDetail", "consentToHold", "consentToShare", "needs", "availability", "maxDistanceKm", "remoteOk", "freeOnly", "languages", "accessibility", "interests"}
+	fieldsInOrder := [...]string{"teamId", "linkWorkerId", "firstName", "lastName", "dateOfBirth", "postcode", "nhsNumber", "email", "phone", "preferredContact", "referralSource", "referralDetail", "consentToHold", "consentToShare", "needs", "availability", "maxDistanceKm", "remoteOk", "freeOnly", "languages", "accessibility", "interests", "gender", "circumstances"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18720,6 +19384,20 @@ func (ec *executionContext) unmarshalInputClientInput(ctx context.Context, obj a
 				return it, err
 			}
 			it.Interests = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "circumstances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("circumstances"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Circumstances = data
 		}
 	}
 	return it, nil
@@ -19098,7 +19776,7 @@ func (ec *executionContext) unmarshalInputMatchProfileInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"needs", "goals", "interests", "age", "location", "maxDistanceKm", "acceptsRemote", "availability", "freeOnly", "languages", "accessibility"}
+	fieldsInOrder := [...]string{"needs", "goals", "interests", "age", "location", "maxDistanceKm", "acceptsRemote", "availability", "freeOnly", "languages", "accessibility", "gender", "circumstances"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19182,6 +19860,20 @@ func (ec *executionContext) unmarshalInputMatchProfileInput(ctx context.Context,
 				return it, err
 			}
 			it.Accessibility = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOGender2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "circumstances":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("circumstances"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Circumstances = data
 		}
 	}
 	return it, nil
@@ -19739,6 +20431,69 @@ func (ec *executionContext) unmarshalInputScheduleInput(ctx context.Context, obj
 func UnmarshalScheduleInput(ctx context.Context, raw any) (model.ScheduleInput, error) {
 	var out model.ScheduleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScheduleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputServiceAudienceInput(ctx context.Context, obj any) (model.ServiceAudienceInput, error) {
+	var it model.ServiceAudienceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"minimumAge", "maximumAge", "gender", "groups"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minimumAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumAge"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumAge = data
+		case "maximumAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maximumAge"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaximumAge = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalOAudienceGender2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAudienceGender(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "groups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("groups"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Groups = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceAudienceInput unmarshals raw into the ServiceAudienceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceAudienceInput(ctx context.Context, raw any) (model.ServiceAudienceInput, error) {
+	var out model.ServiceAudienceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceAudienceInput", raw, &out)
 	return out, err
 }
 
@@ -20673,6 +21428,44 @@ func (ec *executionContext) _CaseworkReport(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var circumstanceImplementors = []string{"Circumstance"}
+
+func (ec *executionContext) _Circumstance(ctx context.Context, sel ast.SelectionSet, obj *model.Circumstance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, circumstanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Circumstance")
+		case "code":
+			out.Values[i] = ec._Circumstance_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._Circumstance_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clientImplementors = []string{"Client"}
 
 func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, obj *store.Client) graphql.Marshaler {
@@ -20748,6 +21541,18 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "gender":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_gender(ctx, field, obj)
+				})
+		case "circumstances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Client_circumstances(ctx, field, obj)
+				})
 		case "email":
 			out.Values[i] = ec._Client_email(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -21732,6 +22537,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setServiceAudience":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setServiceAudience(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clearServiceAudience":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_clearServiceAudience(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "verifyService":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_verifyService(ctx, field)
@@ -22579,6 +23398,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_needs(ctx, field)
 				})
+		case "circumstances":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_circumstances(ctx, field)
+				})
 		case "matchServices":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -23037,6 +23862,12 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Service_eligibility(ctx, field, obj)
 				})
+		case "audience":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Service_audience(ctx, field, obj)
+				})
 		case "free":
 			out.Values[i] = ec._Service_free(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23154,6 +23985,64 @@ func (ec *executionContext) _Service(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Service_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceAudienceImplementors = []string{"ServiceAudience"}
+
+func (ec *executionContext) _ServiceAudience(ctx context.Context, sel ast.SelectionSet, obj *model.ServiceAudience) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceAudienceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceAudience")
+		case "minimumAge":
+			out.Values[i] = ec._ServiceAudience_minimumAge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maximumAge":
+			out.Values[i] = ec._ServiceAudience_maximumAge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "gender":
+			out.Values[i] = ec._ServiceAudience_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._ServiceAudience_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ServiceAudience_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confirmed":
+			out.Values[i] = ec._ServiceAudience_confirmed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -24493,6 +25382,26 @@ func (ec *executionContext) marshalNCaseworkReport2ᚖgithubᚗcomᚋsignpostᚋ
 	return ec._CaseworkReport(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCircumstance2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐCircumstance(ctx context.Context, sel ast.SelectionSet, v model.Circumstance) graphql.Marshaler {
+	return ec._Circumstance(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCircumstance2ᚕgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐCircumstanceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Circumstance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCircumstance2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐCircumstance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNClient2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋstoreᚐClient(ctx context.Context, sel ast.SelectionSet, v *store.Client) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Client!")
@@ -25381,6 +26290,19 @@ func (ec *executionContext) marshalNService2ᚖgithubᚗcomᚋsignpostᚋsignpos
 	return ec._Service(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNServiceAudience2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceAudience(ctx context.Context, sel ast.SelectionSet, v *model.ServiceAudience) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ServiceAudience!")
+		return graphql.Null
+	}
+	return ec._ServiceAudience(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNServiceAudienceInput2githubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceAudienceInput(ctx context.Context, v any) (model.ServiceAudienceInput, error) {
+	res, err := ec.unmarshalInputServiceAudienceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNServiceConnection2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐServiceConnection(ctx context.Context, sel ast.SelectionSet, v *model.ServiceConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ServiceConnection!")
@@ -25952,6 +26874,22 @@ func (ec *executionContext) marshalOAccount2ᚖgithubᚗcomᚋsignpostᚋsignpos
 	return ec._Account(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAudienceGender2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAudienceGender(ctx context.Context, v any) (*model.AudienceGender, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AudienceGender)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAudienceGender2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAudienceGender(ctx context.Context, sel ast.SelectionSet, v *model.AudienceGender) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOAuditFilter2ᚖgithubᚗcomᚋsignpostᚋsignpostᚋgraphᚋmodelᚐAuditFilter(ctx context.Context, v any) (*model.AuditFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -26224,6 +27162,24 @@ func (ec *executionContext) marshalOFrequency2ᚖgithubᚗcomᚋsignpostᚋsignp
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOGender2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGender2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOGoalStatus2ᚖstring(ctx context.Context, v any) (*string, error) {

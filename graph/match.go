@@ -3,6 +3,7 @@ package graph
 import (
 	"sort"
 
+	"github.com/signpost/signpost/casework"
 	"github.com/signpost/signpost/fault"
 	"github.com/signpost/signpost/graph/model"
 	"github.com/signpost/signpost/matcher"
@@ -19,7 +20,13 @@ func nilIfEmpty(s string) *string {
 func toMatchProfile(in model.MatchProfileInput) (matching.Profile, error) {
 	p := matching.Profile{Profile: matcher.Profile{Needs: in.Needs, Goals: in.Goals, Interests: in.Interests,
 		Age: in.Age, MaxDistanceKm: in.MaxDistanceKm, AcceptsRemote: in.AcceptsRemote, FreeOnly: deref(in.FreeOnly),
-		Languages: in.Languages, Accessibility: in.Accessibility}}
+		Languages: in.Languages, Accessibility: in.Accessibility,
+		Gender: casework.MatcherGender(deref(in.Gender)), Circumstances: in.Circumstances}}
+	var ps fault.Problems
+	casework.CheckCircumstances(&ps, "profile.circumstances", in.Circumstances)
+	if err := ps.Err(); err != nil {
+		return p, err
+	}
 	if l := in.Location; l != nil {
 		if l.Latitude != nil || l.Longitude != nil {
 			if l.Latitude == nil || l.Longitude == nil {

@@ -97,8 +97,19 @@ func (b *builder) services(ctx context.Context, svcs []store.Service) error {
 			AccessRoutes: s.AccessRoutes, AcceptingRefs: s.AcceptingReferrals, Languages: s.Languages,
 			Accessibility: append([]string(nil), s.Accessibility...), AssuredDate: s.AssuredDate}
 		b.docs[s.ID] = &b.out[i]
+		b.out[i].ConfirmedAudience = confirmedAudience(s.Audience)
 	}
 	return nil
+}
+
+// confirmedAudience is the organisation's answer to whom a service is for,
+// which wins over what the matcher derives; nil when it gave none.
+func confirmedAudience(a *store.Audience) *matcher.Audience {
+	if a == nil {
+		return nil
+	}
+	return &matcher.Audience{MinimumAge: a.MinimumAge, MaximumAge: a.MaximumAge, Gender: a.Gender,
+		Groups: append([]string(nil), a.Groups...)}
 }
 
 // locations adds the places with coordinates and the locations'

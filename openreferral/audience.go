@@ -1,123 +1,115 @@
 package openreferral
 
 import (
-	"encoding/json"
-	"fmt"
+	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/signpost/signpost/matcher"
+	"github.com/signpost/signpost/store"
 )
 
-// taxTargetAudience holds the audiences of ORUK's pc_targetAudience
-// extension ("Women", "Carers", "Parents>Grandparents") as terms, so that
-// they reach the matcher as term labels and go back out as attributes.
-const taxTargetAudience = "oruk-target-audience"
-
-const targetAudienceDescription = "Whom a service is for, from the Open Referral UK pc_targetAudience property."
-
-// Bounds on one service's pc_targetAudience: real feeds give a handful of
-// short values.
+// A service's audience as its organisation confirmed it travels as
+// attributes of the signpost-audience taxonomy: a "confirmed" term (so
+// that an answer of "everyone" survives), the confirmed ages as values,
+// and a term per gender and group. Ages also go in minimum_age and
+// maximum_age, where any HSDS reader looks. A derived audience is not
+// exported: it is a reading of the words the export already carries.
 const (
-	maxAudiences      = 50
-	maxAudienceLength = 200
+	taxAudience         = "signpost-audience"
+	termAudienceConfirm = "confirmed"
+	termAudienceMinAge  = "minimum-age"
+	termAudienceMaxAge  = "maximum-age"
+	audienceGenderCode  = "gender-" // + matcher.GenderWomen or GenderMen
+	audienceGroupCode   = "group-"  // + a circumstance code
 )
 
-// audienceValues reads pc_targetAudience: a list of objects with an
-// audienceType (as North Lincolnshire gives it) or of plain strings.
-func audienceValues(raw json.RawMessage) ([]string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, fmt.Errorf("is not a list")
-	}
-	if len(items) > maxAudiences {
-		return nil, fmt.Errorf("has %d values; at most %d are read", len(items), maxAudiences)
-	}
-	var out []string
-	for _, it := range items {
-		var v string
-		var obj struct {
-			AudienceType string `json:"audienceType"`
-		}
-		switch {
-		case json.Unmarshal(it, &v) == nil:
-		case json.Unmarshal(it, &obj) == nil:
-			v = obj.AudienceType
-		default:
-			return nil, fmt.Errorf("holds %s, neither a string nor an object with audienceType", truncate(string(it), 40))
-		}
-		out = append(out, v)
-	}
-	return out, nil
+// Audience is a confirmed audience read from a dataset.
+type Audience struct {
+	MinimumAge, MaximumAge *int
+	Gender                 string
+	Groups                 []string
 }
 
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
+var audienceGenderNames = map[string]string{matcher.GenderWomen: "Women only", matcher.GenderMen: "Men only"}
 
-// audiencePath splits "Parents>Grandparents " into its trimmed parts,
-// dropping empty ones.
-func audiencePath(v string) []string {
-	var parts []string
-	for _, p := range strings.Split(v, ">") {
-		if p = strings.Join(strings.Fields(p), " "); p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return parts
-}
-
-// serviceAudiences links a service to a term for each of its audiences.
-// A term's code is its full path and its label the last part; every
-// ancestor on the path becomes a term too, so the hierarchy is kept.
-func (r *jsonReader) serviceAudiences(s *Service, raw json.RawMessage, p string) {
-	o := r.origin(p + ".pc_targetAudience")
-	values, err := audienceValues(raw)
-	if err != nil {
-		r.ds.warn(o, "bad target audience", "pc_targetAudience", "%v; dropped", err)
+// audienceFacets adds the attributes of a confirmed audience.
+func audienceFacets(a *store.Audience, facet func(tax, code, name, value string)) {
+	if a == nil {
 		return
 	}
-	for _, v := range values {
-		path := audiencePath(v)
-		if len(path) == 0 {
-			continue
-		}
-		if utf8.RuneCountInString(v) > maxAudienceLength {
-			r.ds.warn(o, "bad target audience", "pc_targetAudience", "a value is longer than %d characters; dropped", maxAudienceLength)
-			continue
-		}
-		r.ds.linkTerm(s, r.audienceTerm(path, o), "")
+	facet(taxAudience, termAudienceConfirm, "Audience confirmed by the organisation", "")
+	if a.MinimumAge != nil {
+		facet(taxAudience, termAudienceMinAge, "Minimum age", strconv.Itoa(*a.MinimumAge))
+	}
+	if a.MaximumAge != nil {
+		facet(taxAudience, termAudienceMaxAge, "Maximum age", strconv.Itoa(*a.MaximumAge))
+	}
+	if name := audienceGenderNames[a.Gender]; name != "" {
+		facet(taxAudience, audienceGenderCode+a.Gender, name, "")
+	}
+	for _, g := range a.Groups {
+		facet(taxAudience, audienceGroupCode+g, "For people "+matcher.CircumstanceLabel(g), "")
 	}
 }
 
-// audienceTerm returns the term for a path, creating it and its
-// ancestors once per import.
-func (r *jsonReader) audienceTerm(path []string, o Origin) *Term {
-	code := strings.Join(path, ">")
-	if t := r.audiences[code]; t != nil {
-		return t
+// linkAudience reads one signpost-audience attribute; a term it does not
+// know is dropped with a warning, never guessed at.
+func (ds *Dataset) linkAudience(s *Service, t *Term, value string) {
+	if s.Audience == nil {
+		s.Audience = &Audience{}
 	}
-	t := &Term{Taxonomy: taxTargetAudience, Code: code, Name: path[len(path)-1], Origin: o}
-	if len(path) > 1 {
-		t.ParentCode = r.audienceTerm(path[:len(path)-1], o).Code
+	a := s.Audience
+	code := strings.TrimSpace(t.Code)
+	age := func(field string, dst **int) {
+		n, err := parseAge(value)
+		if err != nil || n == nil {
+			ds.warn(s.Origin, "bad age", "attributes."+field, "the confirmed %s %q is not an age; dropped", field, value)
+			return
+		}
+		*dst = n
 	}
-	if len(r.audiences) == 0 && !r.hasTaxonomy(taxTargetAudience) {
-		r.ds.Taxonomies = append(r.ds.Taxonomies, &Taxonomy{Name: taxTargetAudience, Description: targetAudienceDescription})
+	switch {
+	case code == termAudienceConfirm:
+	case code == termAudienceMinAge:
+		age("minimum age", &a.MinimumAge)
+	case code == termAudienceMaxAge:
+		age("maximum age", &a.MaximumAge)
+	case strings.HasPrefix(code, audienceGenderCode) && audienceGenderNames[strings.TrimPrefix(code, audienceGenderCode)] != "":
+		a.Gender = strings.TrimPrefix(code, audienceGenderCode)
+	case strings.HasPrefix(code, audienceGroupCode) && matcher.IsCircumstance(strings.TrimPrefix(code, audienceGroupCode)):
+		a.Groups = appendUnique(a.Groups, strings.TrimPrefix(code, audienceGroupCode))
+	default:
+		ds.warn(s.Origin, "unknown audience term", "attributes", "%q is not a signpost-audience term; dropped", code)
 	}
-	r.audiences[code] = t
-	r.ds.Terms = append(r.ds.Terms, t)
-	return t
 }
 
-func (r *jsonReader) hasTaxonomy(name string) bool {
-	for _, t := range r.ds.Taxonomies {
-		if t.Name == name {
-			return true
+// storeAudience is the audience as stored; confirmed ages out of order are
+// dropped, as a service's are.
+func (a *Audience) storeAudience() *store.Audience {
+	if a == nil {
+		return nil
+	}
+	out := &store.Audience{MinimumAge: a.MinimumAge, MaximumAge: a.MaximumAge, Gender: a.Gender, Groups: a.Groups}
+	if out.Groups == nil {
+		out.Groups = []string{}
+	}
+	if out.MinimumAge != nil && out.MaximumAge != nil && *out.MinimumAge > *out.MaximumAge {
+		out.MinimumAge, out.MaximumAge = nil, nil
+	}
+	return out
+}
+
+// exportedAges are the ages for minimum_age and maximum_age: the
+// organisation's confirmed answer where it gives one, else the service's.
+func exportedAges(s *store.Service) (lo, hi *int) {
+	lo, hi = s.MinimumAge, s.MaximumAge
+	if a := s.Audience; a != nil {
+		if a.MinimumAge != nil {
+			lo = a.MinimumAge
+		}
+		if a.MaximumAge != nil {
+			hi = a.MaximumAge
 		}
 	}
-	return false
+	return lo, hi
 }

@@ -25,7 +25,7 @@ const (
 
 func isFacetTaxonomy(name string) bool {
 	switch name {
-	case taxDeliveryModes, taxAccessRoutes, taxAccessibility, taxReferrals:
+	case taxDeliveryModes, taxAccessRoutes, taxAccessibility, taxReferrals, taxAudience:
 		return true
 	}
 	return false
@@ -39,6 +39,8 @@ func (ds *Dataset) linkTerm(s *Service, t *Term, value string) {
 		s.AccessRoutes = appendUnique(s.AccessRoutes, t.Code)
 	case taxAccessibility:
 		s.Accessibility = appendUnique(s.Accessibility, t.Name)
+	case taxAudience:
+		ds.linkAudience(s, t, value)
 	case taxReferrals:
 		switch t.Code {
 		case termNotAccepting:

@@ -169,6 +169,9 @@ type Service struct {
 	Costs                        []Cost
 	Contacts                     []Contact
 	Origin                       Origin `json:"-"`
+	// Audience is the organisation's confirmed audience, when the dataset
+	// carries one (Signpost's own exports do).
+	Audience *Audience `json:",omitempty"`
 }
 
 // ServiceAtLocation places a service at a location.

@@ -31,6 +31,7 @@ var facetDescriptions = map[string]string{
 	taxAccessRoutes:  "How people can get to use a service (Signpost).",
 	taxAccessibility: "An accessibility feature of a service (Signpost).",
 	taxReferrals:     "Whether a service takes referrals now, and its spaces (Signpost).",
+	taxAudience:      "Whom a service is for, as its organisation confirmed it (Signpost).",
 }
 
 // Exporter turns stored records into HSDS 3 JSON.
@@ -132,13 +133,8 @@ func (e *Exporter) service(s *store.Service, org *store.Organisation, locs []sto
 		URL: exportURI(s.URL), Email: s.Email, Status: s.Status, Fees: s.CostDescription,
 		EligibilityDescription: cmp.Or(s.EligibilityDescriptionSource, s.EligibilityDescription),
 		AssurerEmail:           s.Assurer, LastModified: s.UpdatedAt.UTC().Format(time.RFC3339), Organization: OrganisationJSON(org)}
-	if s.MinimumAge != nil {
-		v := float64(*s.MinimumAge)
-		o.MinimumAge = &v
-	}
-	if s.MaximumAge != nil {
-		v := float64(*s.MaximumAge)
-		o.MaximumAge = &v
+	if lo, hi := exportedAges(s); lo != nil || hi != nil {
+		o.MinimumAge, o.MaximumAge = floatOf(lo), floatOf(hi)
 	}
 	if s.AssuredDate != nil {
 		o.AssuredDate = s.AssuredDate.Format("2006-01-02")
@@ -231,6 +227,7 @@ func facetAttributes(s *store.Service) []ORAttribute {
 	if s.Spaces != nil {
 		facet(taxReferrals, termSpaces, "", strconv.Itoa(*s.Spaces))
 	}
+	audienceFacets(s.Audience, facet)
 	return out
 }
 
@@ -284,6 +281,14 @@ func location(l *store.Location) *ORLocation {
 		x.Accessibility = append(x.Accessibility, ORAccessibility{ID: synthID("accessibility", id, a), LocationID: id, Description: a})
 	}
 	return x
+}
+
+func floatOf(n *int) *float64 {
+	if n == nil {
+		return nil
+	}
+	v := float64(*n)
+	return &v
 }
 
 // clock writes a stored time of day (09:00:00) as HH:MM.

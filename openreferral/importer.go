@@ -338,7 +338,7 @@ func (im *importer) serviceRow(s *Service, hash string) (store.Service, error) {
 		Free: s.Free, CostDescription: s.CostDescription, DeliveryModes: nonNil(s.DeliveryModes),
 		AccessRoutes: nonNil(s.AccessRoutes), AcceptingReferrals: s.AcceptingReferrals, Spaces: s.Spaces,
 		Accessibility: nonNil(s.Accessibility), Languages: nonNil(s.Languages), Assurer: s.Assurer,
-		Source: im.opts.Source, SourceID: s.SourceID, SourceHash: hash}
+		Source: im.opts.Source, SourceID: s.SourceID, SourceHash: hash, Audience: s.Audience.storeAudience()}
 	if s.AssuredDate != "" {
 		d, err := time.Parse("2006-01-02", s.AssuredDate)
 		if err == nil {

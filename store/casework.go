@@ -52,6 +52,13 @@ type Client struct {
 	Version            int            `bun:"version" json:"version"`
 	CreatedAt          time.Time      `bun:"created_at" json:"createdAt"`
 	UpdatedAt          time.Time      `bun:"updated_at" json:"updatedAt"`
+
+	// Gender is WOMAN, MAN, NON_BINARY or "" when not given; it matters
+	// only for single-sex services.
+	Gender string `bun:"gender" json:"gender"`
+	// Circumstances are circumstance codes (matcher.CircumstanceCodes)
+	// the client says apply to them.
+	Circumstances []string `bun:"circumstances,array,nullzero" json:"circumstances"`
 }
 
 // ClientNeed is a need with a priority (1 highest).
@@ -193,7 +200,7 @@ func (q Queries) InsertClient(ctx context.Context, c *Client) (err error) {
 var clientEditable = []string{"team_id", "link_worker_id", "first_name", "last_name", "date_of_birth", "postcode", "latitude",
 	"longitude", "nhs_number", "email", "phone", "preferred_contact", "referral_source", "referral_detail", "consent_hold",
 	"consent_share", "status", "closed_reason", "availability", "max_distance_km", "remote_ok", "free_only", "languages",
-	"accessibility", "interests", "episode", "session_limit_reason", "erased_at"}
+	"accessibility", "interests", "gender", "circumstances", "episode", "session_limit_reason", "erased_at"}
 
 // UpdateClient writes a client if its version is still expected.
 func (q Queries) UpdateClient(ctx context.Context, c *Client, expected int) (err error) {
@@ -421,6 +428,7 @@ func (q Queries) EraseClient(ctx context.Context, id uuid.UUID, reason string) (
 			latitude = NULL, longitude = NULL, nhs_number = '', email = '', phone = '', referral_detail = CASE
 			WHEN referral_source = 'GP_PRACTICE' THEN referral_detail ELSE '' END, link_worker_id = NULL,
 			availability = '[]', languages = '{}', accessibility = '{}', interests = '{}', session_limit_reason = '',
+			gender = '', circumstances = '{}',
 			status = 'CLOSED', closed_reason = ?1, erased_at = now(), version = version + 1, updated_at = now()
 			WHERE id = ?0`,
 		`UPDATE goals SET text = '' WHERE client_id = ?0`,

@@ -99,11 +99,16 @@ func (q Queries) InsertServices(ctx context.Context, ss []Service) (err error) {
 	})
 }
 
-// ReplaceImportedService overwrites an imported service's details.
+// ReplaceImportedService overwrites an imported service's details. An
+// audience the organisation confirmed here is kept unless the dataset
+// brings one of its own.
 func (q Queries) ReplaceImportedService(ctx context.Context, s *Service) (err error) {
 	defer fault.Wrap(&err, "store.ReplaceImportedService(%s)", s.ID)
 	cols := append([]string{"organisation_id", "assured_date", "assurer", "source_hash", "description_source",
 		"eligibility_description_source"}, serviceEditable...)
+	if s.Audience != nil {
+		cols = append(cols, "audience")
+	}
 	_, err = q.db.NewUpdate().Model(s).Column(cols...).
 		Set("archived_at = NULL").Set("version = version + 1").Set("updated_at = now()").
 		WherePK().Exec(ctx)

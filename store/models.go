@@ -75,6 +75,20 @@ type Service struct {
 	Version                      int        `bun:"version"`
 	CreatedAt                    time.Time  `bun:"created_at"`
 	UpdatedAt                    time.Time  `bun:"updated_at"`
+
+	// Audience is whom the organisation says the service is for; nil while
+	// only the audience derived from its words applies.
+	Audience *Audience `bun:"audience,type:jsonb"`
+}
+
+// Audience is a service's audience as its organisation confirmed or
+// corrected it: an age range, a gender ("women", "men" or "" for anyone)
+// and the circumstance codes of the closed groups it is only for.
+type Audience struct {
+	MinimumAge *int     `json:"minimumAge"`
+	MaximumAge *int     `json:"maximumAge"`
+	Gender     string   `json:"gender"`
+	Groups     []string `json:"groups"`
 }
 
 // Location is a row of locations: a place where services are delivered.

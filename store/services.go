@@ -308,6 +308,18 @@ func (q Queries) VerifyService(ctx context.Context, s *Service, expected int) (e
 	return versioned(ctx, q, res, err, "services", s.ID)
 }
 
+// SetServiceAudience stores the organisation's answer to whom a service is
+// for (nil goes back to the derived audience) if the stored version is
+// still expected, bumping the version.
+func (q Queries) SetServiceAudience(ctx context.Context, s *Service, expected int) (err error) {
+	defer fault.Wrap(&err, "store.SetServiceAudience(%s, %d)", s.ID, expected)
+	res, err := q.db.NewUpdate().Model(s).Column("audience").
+		Set("version = version + 1").Set("updated_at = now()").
+		Where("id = ? AND version = ?", s.ID, expected).
+		Returning("*").Exec(ctx)
+	return versioned(ctx, q, res, err, "services", s.ID)
+}
+
 // ServiceIDs returns the ids of up to limit services that match f.
 func (q Queries) ServiceIDs(ctx context.Context, f ServiceFilter, limit int) (_ []uuid.UUID, err error) {
 	defer fault.Wrap(&err, "store.ServiceIDs(%d)", limit)

@@ -66,6 +66,14 @@ type AvailabilityInput struct {
 	To *string `json:"to,omitempty"`
 }
 
+// A condition or circumstance from the circumstance vocabulary.
+type Circumstance struct {
+	// The stable code, e.g. `dementia`.
+	Code string `json:"code"`
+	// Words to show people, e.g. 'living with dementia or memory loss'.
+	Label string `json:"label"`
+}
+
 // A page of clients.
 type ClientConnection struct {
 	Edges    []ClientEdge `json:"edges"`
@@ -109,6 +117,10 @@ type ClientInput struct {
 	Languages     []string `json:"languages,omitempty"`
 	Accessibility []string `json:"accessibility,omitempty"`
 	Interests     []string `json:"interests,omitempty"`
+	// The client's gender, when they give it; it matters only for single-sex services.
+	Gender *string `json:"gender,omitempty"`
+	// Circumstance codes (see `circumstances`) the client says apply to them, at most 20.
+	Circumstances []string `json:"circumstances,omitempty"`
 }
 
 // A need with its priority.
@@ -226,6 +238,11 @@ type MatchProfileInput struct {
 	Languages []string `json:"languages,omitempty"`
 	// Accessibility the person needs (e.g. 'wheelchair access', 'hearing loop'); services that state their accessibility must offer it.
 	Accessibility []string `json:"accessibility,omitempty"`
+	// The person's gender; single-sex services for another are left out. Omit when not given.
+	Gender *string `json:"gender,omitempty"`
+	// Circumstance codes (see `circumstances`) that apply to the person; services
+	// only for a group are left out for people who say they are not in it.
+	Circumstances []string `json:"circumstances,omitempty"`
 }
 
 // A reason for a match.
@@ -416,6 +433,34 @@ type ScheduleInput struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// Whom a service is for: people outside it are not suggested it.
+type ServiceAudience struct {
+	// The youngest age it is for, if limited.
+	MinimumAge *int `json:"minimumAge,omitempty"`
+	// The oldest age it is for, if limited.
+	MaximumAge *int `json:"maximumAge,omitempty"`
+	// Set for a single-sex service; null when it is for anyone.
+	Gender *AudienceGender `json:"gender,omitempty"`
+	// The closed groups it is only for, e.g. people living with dementia.
+	Groups []Circumstance `json:"groups"`
+	// The words of the listing that say so (empty when confirmed).
+	Evidence []string `json:"evidence"`
+	// True when this is the organisation's answer, not derived from its words.
+	Confirmed bool `json:"confirmed"`
+}
+
+// Whom a service is for, as its organisation says. Leave out what does not limit it.
+type ServiceAudienceInput struct {
+	// The youngest age it is for, 0–130.
+	MinimumAge *int `json:"minimumAge,omitempty"`
+	// The oldest age it is for, 0–130, not below minimumAge.
+	MaximumAge *int `json:"maximumAge,omitempty"`
+	// For a single-sex service; omit when it is for anyone.
+	Gender *AudienceGender `json:"gender,omitempty"`
+	// Circumstance codes (see `circumstances`) of the closed groups it is only for.
+	Groups []string `json:"groups,omitempty"`
+}
+
 // Counts over every service a list holds, for search screens.
 type ServiceFacets struct {
 	// How many services the counts cover.
@@ -602,6 +647,64 @@ func (e AccessRoute) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A single-sex service's audience.
+type AudienceGender string
+
+const (
+	// For women only.
+	AudienceGenderWomen AudienceGender = "WOMEN"
+	// For men only.
+	AudienceGenderMen AudienceGender = "MEN"
+)
+
+var AllAudienceGender = []AudienceGender{
+	AudienceGenderWomen,
+	AudienceGenderMen,
+}
+
+func (e AudienceGender) IsValid() bool {
+	switch e {
+	case AudienceGenderWomen, AudienceGenderMen:
+		return true
+	}
+	return false
+}
+
+func (e AudienceGender) String() string {
+	return string(e)
+}
+
+func (e *AudienceGender) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AudienceGender(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AudienceGender", str)
+	}
+	return nil
+}
+
+func (e AudienceGender) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AudienceGender) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AudienceGender) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How a service reaches people.
 type DeliveryMode string
 
@@ -741,6 +844,8 @@ const (
 	MatchReasonKindVerified MatchReasonKind = "VERIFIED"
 	// How referrals to it have gone.
 	MatchReasonKindHistory MatchReasonKind = "HISTORY"
+	// It is for people like this person: age, gender or circumstance.
+	MatchReasonKindAudience MatchReasonKind = "AUDIENCE"
 )
 
 var AllMatchReasonKind = []MatchReasonKind{
@@ -752,11 +857,12 @@ var AllMatchReasonKind = []MatchReasonKind{
 	MatchReasonKindCost,
 	MatchReasonKindVerified,
 	MatchReasonKindHistory,
+	MatchReasonKindAudience,
 }
 
 func (e MatchReasonKind) IsValid() bool {
 	switch e {
-	case MatchReasonKindNeed, MatchReasonKindGoal, MatchReasonKindDistance, MatchReasonKindRemote, MatchReasonKindSession, MatchReasonKindCost, MatchReasonKindVerified, MatchReasonKindHistory:
+	case MatchReasonKindNeed, MatchReasonKindGoal, MatchReasonKindDistance, MatchReasonKindRemote, MatchReasonKindSession, MatchReasonKindCost, MatchReasonKindVerified, MatchReasonKindHistory, MatchReasonKindAudience:
 		return true
 	}
 	return false
