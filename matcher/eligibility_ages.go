@@ -47,7 +47,7 @@ const (
 	always
 )
 
-func span(a, b int) (int, int)  { return a, b }
+func span(a, b int) (int, int)    { return a, b }
 func atLeast(a, _ int) (int, int) { return a, -1 }
 func under(a, _ int) (int, int)   { return 0, a - 1 }
 func upTo(a, _ int) (int, int)    { return 0, a }

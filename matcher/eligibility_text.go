@@ -83,7 +83,9 @@ func newPhraseSet(byKey map[string][]string) *phraseSet {
 		}
 	}
 	// Longest first, so "young carers" is found before "carers".
-	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) || len(alts[i]) == len(alts[j]) && alts[i] < alts[j] })
+	sort.Slice(alts, func(i, j int) bool {
+		return len(alts[i]) > len(alts[j]) || len(alts[i]) == len(alts[j]) && alts[i] < alts[j]
+	})
 	ps.re = regexp.MustCompile(`(?:` + strings.Join(alts, "|") + `)`)
 	return ps
 }

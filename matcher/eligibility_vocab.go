@@ -57,8 +57,8 @@ var circumstancePhrases = map[string][]string{
 		"recovering addicts", "substance misuse", "alcohol use disorder", "drug use disorders"},
 	"domestic-abuse-survivor": {"domestic abuse", "domestic violence", "survivors of abuse", "abused women", "abused men", "women's aid",
 		"domestic violence issues"},
-	"care-leaver":  {"care leavers", "care leaver", "leaving care", "care experienced"},
-	"ex-offender":  {"ex-offenders", "ex-offender", "offenders", "prison leavers", "on probation", "ex-prisoners", "leaving prison"},
+	"care-leaver": {"care leavers", "care leaver", "leaving care", "care experienced"},
+	"ex-offender": {"ex-offenders", "ex-offender", "offenders", "prison leavers", "on probation", "ex-prisoners", "leaving prison"},
 }
 
 // personPhrases are words a person uses of themselves that a service's
