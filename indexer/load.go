@@ -95,8 +95,7 @@ func (b *builder) services(ctx context.Context, svcs []store.Service) error {
 			OrganisationID: s.OrganisationID.String(), OrganisationName: orgName[s.OrganisationID], Status: s.Status,
 			MinimumAge: s.MinimumAge, MaximumAge: s.MaximumAge, Eligibility: s.EligibilityDescription, Free: s.Free,
 			DeliveryModes: s.DeliveryModes, AccessRoutes: s.AccessRoutes, AcceptingRefs: s.AcceptingReferrals,
-			Languages: s.Languages,
-			Accessibility: append([]string(nil), s.Accessibility...), AssuredDate: s.AssuredDate}
+			Languages: s.Languages, Accessibility: append([]string(nil), s.Accessibility...), AssuredDate: s.AssuredDate}
 		b.docs[s.ID] = &b.out[i]
 	}
 	return nil
