@@ -58,13 +58,13 @@ var peopleBefore = regexp.MustCompile(`\b(?:age[ds]?|people|persons?|adults?|chi
 
 // notAges are words after a number that make it something else: "over 20
 // years' experience", "18+ weeks", "under 10 minutes".
-var notAges = regexp.MustCompile(`^\W*(?:pm|am|p\.m|a\.m|weeks?|months?|days?|hours?|hrs|mins?|minutes?|miles?|km|%|percent|pounds|volunteers|members|groups|sessions|clubs|countries|locations|activities|times)\b`)
+var notAges = regexp.MustCompile(`^[ '-]*(?:pm|am|p\.m|a\.m|weeks?|months?|days?|hours?|hrs|mins?|minutes?|miles?|km|%|percent|pounds|volunteers|members|groups|sessions|clubs|countries|locations|activities|times)\b`)
 
 // yearsAfter: a number followed by "years" is an age only as "years old"
 // or "years of age" ("over 40 years' experience" is not).
 var (
-	yearsAfter = regexp.MustCompile(`^\W*(?:years?|yrs?)\b`)
-	yearsOld   = regexp.MustCompile(`^\W*(?:years?|yrs?)(?: |-)(?:old|of age)`)
+	yearsAfter = regexp.MustCompile(`^[ '-]*(?:years?|yrs?)\b`)
+	yearsOld   = regexp.MustCompile(`^[ '-]*(?:years?|yrs?)(?: |-)(?:old|of age)`)
 )
 
 // parentsOf: "parents of children under 5" is for the parents, and

@@ -32,8 +32,9 @@ func saysFor(t string, f found) bool {
 		}
 		if audienceCues[w] {
 			// "treatments for stroke" is not "for people who have had a
-			// stroke"; "Center for Women" is a name.
-			return person && !orgNouns[prev]
+			// stroke"; "Center for Women" is a name; "also provide
+			// respite for family caregivers" is a side line.
+			return person && !orgNouns[prev] && !contains(words[:i], "also")
 		}
 		if !audienceFillers[w] {
 			return false
@@ -46,6 +47,9 @@ func saysFor(t string, f found) bool {
 // peopleNoun: the phrase names people ("carers", "veterans", "deaf"), not
 // a condition ("dementia") that needs "people with" to be an audience.
 func peopleNoun(f found) bool {
+	if _, ok := ageWords[f.key]; ok {
+		return true // "children", "older people"
+	}
 	switch f.key {
 	case "carer", "young-carer", "foster-carer", "veteran", "refugee-or-asylum-seeker", "lgbtq", "care-leaver",
 		"ex-offender", GenderWomen, GenderMen:

@@ -28,11 +28,9 @@ func deriveAudience(d *Document) Audience {
 	} else {
 		a.MinimumAge, a.MaximumAge = dv.ageRange()
 	}
-	if dv.women != dv.men {
-		a.Gender = GenderMen
-		if dv.women {
-			a.Gender = GenderWomen
-		}
+	a.Gender = dv.gender[trustFull]
+	if !dv.named[trustFull] {
+		a.Gender = dv.gender[trustPhrased]
 	}
 	for g := range dv.groups {
 		a.Groups = append(a.Groups, g)
@@ -46,7 +44,12 @@ type deriver struct {
 	ages       []ageSpan // in numbers
 	words      []ageSpan // in words ("young people")
 	parents    bool      // parents or families come too
-	women, men bool
+	// named says whether a sex was named in the name and eligibility
+	// (trustFull) or the description; gender is the single sex named
+	// there, "" when none or both. The name wins: "Home for Women in
+	// Distress" that "runs a soup kitchen for men" is for women.
+	named  [2]bool
+	gender [2]string
 	groups     map[string]bool
 	evidence   []string
 }
@@ -87,8 +90,12 @@ func (dv *deriver) read(t string, tr trust) {
 	}
 	for _, f := range genderPhrases().find(t) {
 		if tr == trustFull || saysFor(t, f) {
-			dv.women = dv.women || f.key == GenderWomen
-			dv.men = dv.men || f.key == GenderMen
+			switch {
+			case !dv.named[tr]:
+				dv.named[tr], dv.gender[tr] = true, f.key
+			case dv.gender[tr] != f.key:
+				dv.gender[tr] = "" // both sexes
+			}
 			dv.note(f.text)
 		}
 	}
@@ -190,8 +197,9 @@ func genderOfLabel(l string) string {
 }
 
 // ageRange is the union of the age ranges found. Numbers ("aged 11 to
-// 14") are more precise than words ("young people") and win. A service
-// for parents as well ("parents and toddlers", "women and children"), for
+// 14") are more precise than words ("young people") and win. A children's
+// service for parents as well ("parents and toddlers", "women and
+// children"), one for
 // expectant and new parents, or for children under 6 (who come with an
 // adult), has no age limit.
 func (dv *deriver) ageRange() (*int, *int) {
@@ -199,7 +207,7 @@ func (dv *deriver) ageRange() (*int, *int) {
 	if len(spans) == 0 {
 		spans = dv.words
 	}
-	if len(spans) == 0 || dv.parents || dv.groups["pregnant-or-new-parent"] {
+	if len(spans) == 0 || dv.groups["pregnant-or-new-parent"] {
 		return nil, nil
 	}
 	lo, hi := spans[0].min, spans[0].max
@@ -209,7 +217,7 @@ func (dv *deriver) ageRange() (*int, *int) {
 			hi = a.max
 		}
 	}
-	if hi != -1 && hi < 6 {
+	if hi != -1 && hi < 6 || dv.parents && lo < 18 {
 		return nil, nil
 	}
 	var minAge, maxAge *int
