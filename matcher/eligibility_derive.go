@@ -41,17 +41,17 @@ func deriveAudience(d *Document) Audience {
 
 // deriver collects what the parts of a service say about its audience.
 type deriver struct {
-	ages       []ageSpan // in numbers
-	words      []ageSpan // in words ("young people")
-	parents    bool      // parents or families come too
+	ages    []ageSpan // in numbers
+	words   []ageSpan // in words ("young people")
+	parents bool      // parents or families come too
 	// named says whether a sex was named in the name and eligibility
 	// (trustFull) or the description; gender is the single sex named
 	// there, "" when none or both. The name wins: "Home for Women in
 	// Distress" that "runs a soup kitchen for men" is for women.
-	named  [2]bool
-	gender [2]string
-	groups     map[string]bool
-	evidence   []string
+	named    [2]bool
+	gender   [2]string
+	groups   map[string]bool
+	evidence []string
 }
 
 const maxEvidence = 8
