@@ -47,6 +47,12 @@ func personOf(p *Profile) person {
 	for _, g := range append(append([]string{}, p.Goals...), p.Interests...) {
 		pa.readGoal(foldText(g, maxGoalAudienceText))
 	}
+	// A young carer is a carer; a carer under 26 is a young carer.
+	if src, ok := pa.groups["young-carer"]; ok {
+		if _, carer := pa.groups["carer"]; !carer {
+			pa.groups["carer"] = src
+		}
+	}
 	if _, carer := pa.groups["carer"]; carer && p.Age != nil && *p.Age < 26 {
 		if _, ok := pa.groups["young-carer"]; !ok {
 			pa.groups["young-carer"] = pa.groups["carer"]

@@ -74,9 +74,56 @@ var parentsOf = regexp.MustCompile(`\b(?:parents?|mums?|dads?|mothers?|fathers?|
 // numericAges finds age ranges written in numbers.
 func numericAges(t string, tr trust) []ageSpan {
 	var out []ageSpan
-	taken := make([]bool, len(t)+1)
+	var taken []bool
+	for _, w := range digitWindows(t) {
+		if taken == nil {
+			taken = make([]bool, len(t)+1)
+		}
+		out = numericAgesIn(t, w[0], w[1], tr, taken, out)
+	}
+	return out
+}
+
+// digitWindows are the stretches of text around numbers, cut at spaces:
+// the age patterns only run there, as running them over every word of
+// every service at import is slow.
+func digitWindows(t string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			continue
+		}
+		j := i
+		for j < len(t) && t[j] >= '0' && t[j] <= '9' {
+			j++
+		}
+		a, b := max(0, i-40), min(len(t), j+25)
+		if k := strings.IndexByte(t[a:i], ' '); a > 0 && k >= 0 {
+			a += k + 1
+		}
+		if k := strings.LastIndexByte(t[j:b], ' '); b < len(t) && k >= 0 {
+			b = j + k
+		}
+		if n := len(out); n > 0 && a <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], b)
+		} else {
+			out = append(out, [2]int{a, b})
+		}
+		i = j
+	}
+	return out
+}
+
+// numericAgesIn finds the age patterns in t[from:to], reading the text
+// around it for context, and appends them to out.
+func numericAgesIn(t string, from, to int, tr trust, taken []bool, out []ageSpan) []ageSpan {
 	for _, p := range agePatterns {
-		for _, m := range p.re.FindAllStringSubmatchIndex(t, -1) {
+		for _, m := range p.re.FindAllStringSubmatchIndex(t[from:to], -1) {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += from
+				}
+			}
 			if taken[m[0]] || taken[m[1]-1] {
 				continue
 			}

@@ -170,8 +170,13 @@ func (dv *deriver) terms(terms []Term) {
 		}
 	}
 	if closed {
-		for g, l := range groups {
-			dv.addGroup(g, l)
+		codes := make([]string, 0, len(groups))
+		for g := range groups {
+			codes = append(codes, g)
+		}
+		sort.Strings(codes) // evidence in a stable order
+		for _, g := range codes {
+			dv.addGroup(g, groups[g])
 		}
 	}
 }

@@ -161,6 +161,7 @@ func TestPersonGroups(t *testing.T) {
 		{Profile{Goals: []string{"I'm a veteran, I was in the army for 20 years"}}, []string{"veteran"}},
 		{Profile{Goals: []string{"I look after my mum"}}, []string{"carer"}},
 		{Profile{Needs: []string{"carers"}, Age: intp(17)}, []string{"carer", "young-carer"}},
+		{Profile{Circumstances: []string{"young-carer"}, Needs: []string{"debt"}}, []string{"carer", "young-carer"}},
 		{Profile{Circumstances: []string{"lgbtq"}, Interests: []string{"walking"}}, []string{"lgbtq"}},
 		{Profile{Goals: []string{"meet people my age and get out of the house"}}, nil},
 	}

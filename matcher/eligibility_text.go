@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"html"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -62,32 +61,72 @@ var foldReplacer = strings.NewReplacer(`\n`, " ", "’", "'", "‘", "'", "`", "
 	"s' ", "s ", "\u00a0", " ", "café", "cafe")
 
 // wordChar reports whether b continues a word: a phrase must not start or
-// end inside one ("trans" is not in "transport").
-func wordChar(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' }
+// end inside one ("trans" is not in "transport", nor "ex" in "ex-service").
+func wordChar(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '-' || b == '\'' || b == '+' || b >= 0x80
+}
 
 // phraseSet finds whole-word phrases in folded text and tells which key
-// (circumstance code, gender, age word) each belongs to.
+// (circumstance code, gender, age word) each belongs to. It looks phrases
+// up by their first word: a few hundred phrases over every service's
+// text at import, where one regular expression of alternatives is slow.
 type phraseSet struct {
-	re  *regexp.Regexp
-	key map[string]string
+	byFirst map[string][]setPhrase
+}
+
+type setPhrase struct {
+	key, text string
+	words     []string
 }
 
 func newPhraseSet(byKey map[string][]string) *phraseSet {
-	ps := &phraseSet{key: map[string]string{}}
-	var alts []string
+	ps := &phraseSet{byFirst: map[string][]setPhrase{}}
 	for k, list := range byKey {
 		for _, p := range list {
 			p = foldText(p, 200)
-			ps.key[p] = k
-			alts = append(alts, regexp.QuoteMeta(p))
+			var words []string
+			for _, w := range wordsOf(p) {
+				words = append(words, p[w[0]:w[1]])
+			}
+			if len(words) > 0 {
+				ps.byFirst[words[0]] = append(ps.byFirst[words[0]], setPhrase{k, p, words})
+			}
 		}
 	}
 	// Longest first, so "young carers" is found before "carers".
-	sort.Slice(alts, func(i, j int) bool {
-		return len(alts[i]) > len(alts[j]) || len(alts[i]) == len(alts[j]) && alts[i] < alts[j]
-	})
-	ps.re = regexp.MustCompile(`(?:` + strings.Join(alts, "|") + `)`)
+	for _, l := range ps.byFirst {
+		sort.Slice(l, func(i, j int) bool {
+			return len(l[i].words) > len(l[j].words) || len(l[i].words) == len(l[j].words) && l[i].text < l[j].text
+		})
+	}
 	return ps
+}
+
+// wordsOf returns where each word of folded text starts and ends.
+func wordsOf(t string) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(t); {
+		if !wordChar(t[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && wordChar(t[j]) {
+			j++
+		}
+		a, b := i, j
+		for a < b && t[a] == '\'' {
+			a++ // a quoted word: 'dementia'
+		}
+		for b > a && t[b-1] == '\'' {
+			b--
+		}
+		if a < b {
+			out = append(out, [2]int{a, b})
+		}
+		i = j
+	}
+	return out
 }
 
 // found is a phrase found in text, with where it starts and ends.
@@ -96,16 +135,50 @@ type found struct {
 	start, end int
 }
 
+// find returns the phrases in t, longest first where they overlap. A
+// possessive counts as its word ("children's" as "children") when the set
+// has no phrase for it as written.
 func (ps *phraseSet) find(t string) []found {
+	ws := wordsOf(t)
+	word := func(k int) (string, int) {
+		w := t[ws[k][0]:ws[k][1]]
+		return w, ws[k][1]
+	}
 	var out []found
-	for _, m := range ps.re.FindAllStringIndex(t, -1) {
-		if m[0] > 0 && wordChar(t[m[0]-1]) || m[1] < len(t) && wordChar(t[m[1]]) {
-			continue
+	for k := 0; k < len(ws); k++ {
+		w, _ := word(k)
+		cands := ps.byFirst[w]
+		if len(cands) == 0 && strings.HasSuffix(w, "'s") {
+			cands = ps.byFirst[strings.TrimSuffix(w, "'s")]
 		}
-		p := t[m[0]:m[1]]
-		out = append(out, found{key: ps.key[p], text: p, start: m[0], end: m[1]})
+		for _, p := range cands {
+			if end, ok := ps.matchAt(t, ws, k, p); ok {
+				out = append(out, found{key: p.key, text: p.text, start: ws[k][0], end: end})
+				k += len(p.words) - 1
+				break
+			}
+		}
 	}
 	return out
+}
+
+// matchAt reports whether phrase p stands at word k, and where it ends.
+func (ps *phraseSet) matchAt(t string, ws [][2]int, k int, p setPhrase) (int, bool) {
+	if k+len(p.words) > len(ws) {
+		return 0, false
+	}
+	end := 0
+	for i, pw := range p.words {
+		w := t[ws[k+i][0]:ws[k+i][1]]
+		end = ws[k+i][1]
+		if w != pw {
+			if i != len(p.words)-1 || strings.TrimSuffix(w, "'s") != pw {
+				return 0, false
+			}
+			end -= 2 // the possessive's "'s" is not part of the phrase
+		}
+	}
+	return end, true
 }
 
 var (
