@@ -115,8 +115,8 @@ func (dv *deriver) read(t string, tr trust) {
 func ageTaken(t string, f found, tr trust) bool {
 	rest := t[f.end:]
 	for _, v := range ageVenues {
-		if strings.HasPrefix(rest, v) {
-			return false
+		if (f.key == "children" || f.key == "under-fives") && strings.HasPrefix(rest, v) {
+			return false // "youth services" are for youth; "children's services" a department
 		}
 	}
 	if relativeAfter.MatchString(rest) {
@@ -159,6 +159,7 @@ func (dv *deriver) terms(terms []Term) {
 			} else if ageTaken(l, f, trustFull) {
 				w := ageWords[f.key]
 				dv.words = append(dv.words, ageSpan{w.min, w.max, l})
+				dv.note(l)
 			}
 		}
 		fs := groupPhrases().find(l)
