@@ -56,9 +56,11 @@ type deriver struct {
 
 const maxEvidence = 8
 
+// note keeps words found as evidence, copied: they are slices of the
+// folded text, which the index should not keep alive.
 func (dv *deriver) note(text string) {
 	if len(dv.evidence) < maxEvidence && !contains(dv.evidence, text) {
-		dv.evidence = append(dv.evidence, text)
+		dv.evidence = append(dv.evidence, strings.Clone(text))
 	}
 }
 
