@@ -39,6 +39,7 @@ func TestDeriveAudience(t *testing.T) {
 	}{
 		// Age from prose.
 		{"Brigg Youth Club", "Youth Club created to provide a safe space where young people aged between 11 and 14 years can relax, play games, enhancing their wellbeing and developing their social and emotional skills.", nil, "11..14", "", nil},
+		{`"We are with You" WAWY`, `<p>Struggling with Drug &amp; Alcohol Addiction? We Are With You provide free and confidential Services, without judgement, to people over the age of 18 facing challenges with drugs &amp; alcohol.</p><p>We Are With You are now offering a drop in session at Victor House fourth Thursday of each month, please contact Victor House to make an appointment.&nbsp;</p>`, nil, "18..-", "", nil},
 		{"Over 60s Club", "Weekly meeting for over 60s. Some day trips organised for members only.", nil, "60..-", "", nil},
 		{"Junior Taekwondo", "WTF style Taekwondo for children aged 7-16 years. Visit the website or contact using the details above to find out how to join.", nil, "7..16", "", nil},
 		{"Over 50's Performing Arts Group", "Performing Arts is a group for anyone from within the community aged 50+ who would like to meet with others to sing songs and help produce concerts through the year that raise funds for local charities.", nil, "50..-", "", nil},
