@@ -313,3 +313,23 @@ func TestRankClosedGroups(t *testing.T) {
 	p.Needs = append(p.Needs, "carers")
 	in(p, "carers", "dementia")
 }
+
+func TestRankConfirmedAudienceWins(t *testing.T) {
+	docs := audienceTown()
+	for i := range docs {
+		if docs[i].ID == "over60" {
+			// The organisation says anyone is welcome.
+			docs[i].ConfirmedAudience = &Audience{}
+		}
+		if docs[i].ID == "lunch" {
+			// And the lunch club, whose words say nothing of veterans,
+			// is only for them.
+			docs[i].ConfirmedAudience = &Audience{Groups: []string{"veteran"}}
+		}
+	}
+	ix := newIndex(t, docs)
+	ms := rank(t, ix, Profile{Needs: []string{"loneliness"}, Goals: []string{"a club to meet people"}, Age: intp(40)})
+	if !has(ms, "over60") || has(ms, "lunch") {
+		t.Errorf("confirmed audiences: %v", ids(ms))
+	}
+}
