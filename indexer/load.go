@@ -93,9 +93,9 @@ func (b *builder) services(ctx context.Context, svcs []store.Service) error {
 		s := &svcs[i]
 		b.out[i] = matcher.Document{ID: s.ID.String(), Name: s.Name, Description: s.Description,
 			OrganisationID: s.OrganisationID.String(), OrganisationName: orgName[s.OrganisationID], Status: s.Status,
-			MinimumAge: s.MinimumAge, MaximumAge: s.MaximumAge, Free: s.Free, DeliveryModes: s.DeliveryModes,
-			AccessRoutes: s.AccessRoutes, AcceptingRefs: s.AcceptingReferrals, Languages: s.Languages,
-			Accessibility: append([]string(nil), s.Accessibility...), AssuredDate: s.AssuredDate}
+			MinimumAge: s.MinimumAge, MaximumAge: s.MaximumAge, Eligibility: s.EligibilityDescription, Free: s.Free,
+			DeliveryModes: s.DeliveryModes, AccessRoutes: s.AccessRoutes, AcceptingRefs: s.AcceptingReferrals,
+			Languages: s.Languages, Accessibility: append([]string(nil), s.Accessibility...), AssuredDate: s.AssuredDate}
 		b.docs[s.ID] = &b.out[i]
 		b.out[i].ConfirmedAudience = confirmedAudience(s.Audience)
 	}

@@ -88,9 +88,18 @@ func IsCircumstance(code string) bool { return CircumstanceLabel(code) != "" }
 
 // DeriveAudience works out a service's audience from its fields and
 // words. The organisation's own answer, when the document has one, wins.
+//
+// The age range is the structured minimum and maximum age when either is
+// given; else the union of the ranges its words give ("aged 16 to 25",
+// "50+", "over 60s", "under 18s", "children" 0–12, "young people" 11–25,
+// "older people" 50+, "adults" 18+; "parents", "mums", "women" count as
+// adults, so "parents and toddlers" is open to all ages). Gender is a
+// single sex named ("women only", "men's shed", "mums") and not the
+// other. Groups are the closed groups of the circumstance vocabulary; see
+// eligibility_vocab.go for the phrases and where they count.
 func DeriveAudience(d *Document) Audience {
 	if d.ConfirmedAudience != nil {
 		return *d.ConfirmedAudience
 	}
-	return Audience{MinimumAge: d.MinimumAge, MaximumAge: d.MaximumAge}
+	return deriveAudience(d)
 }

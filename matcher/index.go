@@ -22,7 +22,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the derived fields
 // change; an index built with another version is rebuilt.
-const MappingVersion = "3"
+const MappingVersion = "4"
 
 const (
 	metaMappingVersion = "signpost.mapping_version"
@@ -54,8 +54,9 @@ type entry struct {
 	access   []string // normalised accessibility features
 	remote   bool     // online or telephone
 	inPerson bool
-	audience map[string]bool // age groups named in its name or categories
-	idx      int             // position in Index.all
+	aud      Audience // whom it is for: confirmed, or derived by DeriveAudience
+	proseAge bool     // its age range was read from words, not given
+	idx      int      // position in Index.all
 	// evidence is the summed strength of every need it addresses, for focus.
 	evidence float64
 	// strength is each need's strength by needIndex, for fast scoring.
@@ -242,7 +243,8 @@ func (ix *Index) loadEntries() error {
 }
 
 func newEntry(d Document) *entry {
-	e := &entry{doc: d, needs: needEvidence(&d), langs: map[string]bool{}, audience: audienceOf(&d)}
+	e := &entry{doc: d, needs: needEvidence(&d), langs: map[string]bool{}, aud: DeriveAudience(&d),
+		proseAge: d.ConfirmedAudience == nil && d.MinimumAge == nil && d.MaximumAge == nil}
 	for _, l := range d.Languages {
 		e.langs[normaliseLanguage(l)] = true
 	}

@@ -59,6 +59,9 @@ const (
 	ReasonCost     ReasonKind = "COST"
 	ReasonVerified ReasonKind = "VERIFIED"
 	ReasonHistory  ReasonKind = "HISTORY"
+	// ReasonAudience says whom the service is for and why the person is
+	// in it ("For carers — the client said they look after someone.").
+	ReasonAudience ReasonKind = "AUDIENCE"
 )
 
 // Reason is one reason for a match, with a sentence a link worker can say.
@@ -78,6 +81,10 @@ type Match struct {
 	Reasons      []Reason
 	// Signals are the parts of the score, for explanation and tuning.
 	Signals map[string]float64
+	// Audience is what of the service's audience the ranking used (a
+	// closed group the person is in, an age range that targets them, their
+	// single sex), or nil when it is open to all.
+	Audience *AudienceFit
 }
 
 // ProfileError names a field of the profile that cannot be used.

@@ -57,6 +57,7 @@ type ranking struct {
 	o        Options
 	w        Weights
 	goalText string // goals and interests, as one text
+	who      person // the person's side of audience matching
 
 	wanted    []want
 	shareOf   map[string]float64 // each wanted need's share, by code
@@ -95,7 +96,7 @@ func newRanking(ix *Index, p Profile, o Options) *ranking {
 		o.Now = time.Now()
 	}
 	goalText := strings.TrimSpace(strings.Join(append(append([]string{}, p.Goals...), p.Interests...), " "))
-	return &ranking{ix: ix, p: p, o: o, w: w, goalText: goalText, shareOf: map[string]float64{}}
+	return &ranking{ix: ix, p: p, o: o, w: w, goalText: goalText, who: personOf(&p), shareOf: map[string]float64{}}
 }
 
 // wantNeeds lists the needs asked for, and the needs the client's own
@@ -172,7 +173,7 @@ func (r *ranking) considerTextHits() {
 func (r *ranking) walkNeedLists(ctx context.Context) error {
 	w, p := &r.w, &r.p
 	rest := w.Distance*maxIf(p.Location != nil, 1, 0.5) + w.Schedule*maxIf(len(p.Availability) > 0, 1, 0.5) +
-		w.Cost + w.Freshness + w.History + w.Age*maxIf(p.Age != nil, 1, 0)
+		w.Cost + w.Freshness + w.History + w.Audience*r.who.upperBound()
 	lists := make([][]*entry, len(r.wanted))
 	for i, x := range r.wanted {
 		lists[i] = r.ix.needList(x.need)
@@ -206,13 +207,13 @@ func (r *ranking) consider(e *entry, text float64) {
 	}
 	r.seen[e.idx] = true
 	c := candidate{e: e, text: text}
-	if !r.ix.passes(&c, &r.p) {
+	if !r.ix.passes(&c, &r.p, &r.who) {
 		return
 	}
 	c.sig = r.signalsOf(&c)
 	w := &r.w
 	c.score = w.Need*c.sig.need + w.Text*c.sig.text + w.Distance*c.sig.distance + w.Schedule*c.sig.schedule +
-		w.Cost*c.sig.cost + w.Freshness*c.sig.freshness + w.History*c.sig.history + w.Age*c.sig.age
+		w.Cost*c.sig.cost + w.Freshness*c.sig.freshness + w.History*c.sig.history + w.Audience*c.sig.audience
 	r.keep(c)
 }
 
@@ -240,7 +241,7 @@ func (r *ranking) signalsOf(c *candidate) signals {
 	need *= 1 - focusShare + focusShare*focus
 	return signals{need: need, text: c.text, focus: focus, distance: distanceSignal(c, &r.p),
 		schedule: scheduleSignal(c, &r.p), cost: costSignal(e), freshness: freshness(e.doc.AssuredDate, r.o.Now),
-		history: historySignal(e.doc.History), age: ageSignal(e, r.p.Age)}
+		history: historySignal(e.doc.History), audience: r.who.signal(e)}
 }
 
 // keep inserts a candidate into the pool in order. Only the best
@@ -285,8 +286,10 @@ func (r *ranking) matches() []Match {
 	picked := diversify(ptrs, r.p.Needs, r.o.Limit, r.w)
 	out := make([]Match, len(picked))
 	for i, c := range picked {
+		fit := r.who.fit(c.e)
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
-			Signals: c.sig.asMap(), Reasons: reasons(c, &r.p, r.shareOf, words, r.o.Now)}
+			Signals: c.sig.asMap(), Audience: fit,
+			Reasons: append(r.who.reasons(fit), reasons(c, &r.p, r.shareOf, words, r.o.Now)...)}
 		if c.hasDist {
 			d := c.dist
 			m.DistanceKm = &d
@@ -346,9 +349,9 @@ func (ix *Index) textScores(ctx context.Context, text string, size int) (map[str
 	return out, nil
 }
 
-// passes applies the hard filters; it also records distance and the
-// nearest location.
-func (ix *Index) passes(c *candidate, p *Profile) bool {
+// passes applies the hard filters (including the service's audience, see
+// person.excluded); it also records distance and the nearest location.
+func (ix *Index) passes(c *candidate, p *Profile, who *person) bool {
 	d := &c.e.doc
 	if d.Status != "" && d.Status != "active" {
 		return false
@@ -356,7 +359,7 @@ func (ix *Index) passes(c *candidate, p *Profile) bool {
 	if !d.AcceptingRefs {
 		return false
 	}
-	if p.Age != nil && ((d.MinimumAge != nil && *p.Age < *d.MinimumAge) || (d.MaximumAge != nil && *p.Age > *d.MaximumAge)) {
+	if who.excluded(c.e) {
 		return false
 	}
 	if p.FreeOnly && !d.Free {

@@ -7,12 +7,12 @@ import (
 
 // signals are the parts of a score.
 type signals struct {
-	need, text, distance, schedule, cost, freshness, history, age, focus float64
+	need, text, distance, schedule, cost, freshness, history, audience, focus float64
 }
 
 func (s signals) asMap() map[string]float64 {
 	return map[string]float64{"need": s.need, "text": s.text, "distance": s.distance, "schedule": s.schedule,
-		"cost": s.cost, "freshness": s.freshness, "history": s.history, "age": s.age, "focus": s.focus}
+		"cost": s.cost, "freshness": s.freshness, "history": s.history, "audience": s.audience, "focus": s.focus}
 }
 
 func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
@@ -97,33 +97,6 @@ func freshness(assured *time.Time, now time.Time) float64 {
 		return 0
 	}
 	return 1 - (days-freshFullDays)/(freshZeroDays-freshFullDays)
-}
-
-// ageSignal is how targeted a service's age range is at the client.
-func ageSignal(e *entry, age *int) float64 {
-	d := &e.doc
-	if age == nil {
-		return 0
-	}
-	if d.MinimumAge == nil && d.MaximumAge == nil {
-		if len(e.audience) == 0 {
-			return 0
-		}
-		for _, g := range ageGroups(*age) {
-			if e.audience[g] {
-				return 0.5
-			}
-		}
-		return -0.5
-	}
-	lo, hi := 0, 100
-	if d.MinimumAge != nil {
-		lo = *d.MinimumAge
-	}
-	if d.MaximumAge != nil {
-		hi = min(*d.MaximumAge, 100)
-	}
-	return math.Max(0, 1-float64(hi-lo)/100)
 }
 
 func historySignal(h History) float64 {

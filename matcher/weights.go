@@ -27,12 +27,14 @@ package matcher
 //	          at 2 years; 0.3 when never checked.
 //	history   the smoothed share of referrals accepted and attended; 0.5
 //	          until a service has referrals.
-//	age       when the client's age is given: how targeted the service's
-//	          age range is at it (1 - span/100 for a range that includes
-//	          it, e.g. 0.6 for 60+); 0 for services open to all ages. A
-//	          service with no stated range but an audience in its name or
-//	          categories (children, young people, adults, older people)
-//	          gets 0.5 when the client is in it and -0.5 when not.
+//	audience  how squarely the service is aimed at the person (see
+//	          DeriveAudience): 1 when it is for a closed group the person
+//	          is in (their circumstances, their words, or a need such as
+//	          caring); else 1 - span/100 for an age range that includes
+//	          their known age (0.5 for 50+, 0.86 for 11–25); else 0.5 for
+//	          a single-sex service of their sex; 0 for services open to
+//	          all. Services whose audience the person is clearly outside
+//	          are filtered out before scoring, so this never penalises.
 //
 // When the profile gives no needs, only goals or interests, the need
 // weight moves to text: the client's words are all there is to go on.
@@ -40,7 +42,7 @@ package matcher
 // Signals with nothing to compare (no location, no availability given)
 // are the same for every service and do not change the order.
 type Weights struct {
-	Need, Text, Distance, Schedule, Cost, Freshness, History, Age float64
+	Need, Text, Distance, Schedule, Cost, Freshness, History, Audience float64
 	// Diversity is added, while choosing each next result, to a service
 	// that covers a need none of the results above it covers yet.
 	Diversity float64
@@ -54,7 +56,7 @@ type Weights struct {
 
 // DefaultWeights are the weights Rank uses unless told otherwise.
 var DefaultWeights = Weights{
-	Need: 0.40, Text: 0.20, Distance: 0.15, Schedule: 0.10, Cost: 0.05, Freshness: 0.05, History: 0.05, Age: 0.08,
+	Need: 0.40, Text: 0.20, Distance: 0.15, Schedule: 0.10, Cost: 0.05, Freshness: 0.05, History: 0.05, Audience: 0.10,
 	Diversity: 0.15, SameOrganisation: 0.02, Duplicate: 0.5,
 }
 
