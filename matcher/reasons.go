@@ -45,7 +45,7 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, words []client
 		out = append(out, Reason{Kind: ReasonNeed, Text: text + "."})
 	}
 	if said := goalWords(words, d); len(said) > 0 {
-		out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + quoteList(said, 4) + "."})
+		out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + joinList(said, 4) + "."})
 	}
 	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote
 	switch {
@@ -109,31 +109,40 @@ func mappedLabel(d *Document, need string) string {
 }
 
 // clientWord is one of the client's words, as they said it (lower case),
-// with its stem.
-type clientWord struct{ word, stem string }
+// with its analysed form; or a synonym or idiom meaning searched for one
+// (from names what they said).
+type clientWord struct {
+	word, stem, from string
+	idiom            bool
+}
 
-// clientWords analyses the client's words once per ranking, so that the
-// reasons of every match only look them up.
-func clientWords(goalText string) []clientWord {
+// clientWords analyses the client's words, and what was searched for them,
+// once per ranking, so that the reasons of every match only look them up.
+func clientWords(g *goalReading) []clientWord {
 	var out []clientWord
 	seen := map[string]bool{}
-	for _, word := range strings.FieldsFunc(goalQuery(goalText), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'' || r == '-' || r >= '0' && r <= '9')
-	}) {
-		w := strings.ToLower(word)
-		if seen[w] {
-			continue
+	add := func(w clientWord) {
+		if w.stem == "" || seen[w.stem] {
+			return
 		}
-		seen[w] = true
-		if ss := stems(word); len(ss) == 1 {
-			out = append(out, clientWord{word: w, stem: ss[0]})
+		seen[w.stem] = true
+		out = append(out, w)
+	}
+	for _, w := range append(append([]string{}, g.strong...), g.weak...) {
+		if ss := stems(w); len(ss) == 1 {
+			add(clientWord{word: w, stem: ss[0]})
 		}
+	}
+	for _, e := range g.expanded {
+		add(clientWord{word: e.text, stem: strings.Join(stems(e.text), " "), from: e.from, idiom: e.idiom})
 	}
 	return out
 }
 
-// goalWords returns the client's words (as they said them) whose stems the
-// service's name, description or categories contain.
+// goalWords returns what the service's name, description or categories
+// share with the client's words, quoted. The client's own words come
+// first; a synonym shows the word it stands for (“choir” (like
+// “singing”)), and only when that word did not match itself.
 func goalWords(words []clientWord, d *Document) []string {
 	have := map[string]bool{}
 	for _, s := range stems(d.Name + " " + d.Description) {
@@ -145,23 +154,48 @@ func goalWords(words []clientWord, d *Document) []string {
 		}
 	}
 	var out []string
-	seen := map[string]bool{}
+	matched := map[string]bool{}
 	for _, w := range words {
-		if have[w.stem] && !seen[w.stem] {
-			seen[w.stem] = true
-			out = append(out, w.word)
+		if w.from == "" && have[w.stem] {
+			matched[w.word] = true
+			out = append(out, "“"+w.word+"”")
 		}
+	}
+	for _, w := range words {
+		if w.from == "" || matched[w.from] || !haveAll(have, w.stem) {
+			continue
+		}
+		matched[w.from] = true
+		how := "like"
+		if w.idiom {
+			how = "for"
+		}
+		out = append(out, "“"+w.word+"” ("+how+" “"+w.from+"”)")
 	}
 	return out
 }
 
-func quoteList(words []string, max int) string {
-	if len(words) > max {
-		words = words[:max]
+func haveAll(have map[string]bool, stems string) bool {
+	for _, s := range strings.Fields(stems) {
+		if !have[s] {
+			return false
+		}
 	}
+	return true
+}
+
+func quoteList(words []string, max int) string {
 	q := make([]string, len(words))
 	for i, w := range words {
 		q[i] = "“" + w + "”"
+	}
+	return joinList(q, max)
+}
+
+// joinList joins at most max items as a sentence does ("a, b and c").
+func joinList(q []string, max int) string {
+	if len(q) > max {
+		q = q[:max]
 	}
 	switch len(q) {
 	case 0:
