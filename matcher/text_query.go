@@ -126,29 +126,33 @@ func phraseIn(text, field string, boost float64) query.Query {
 // two searches, because one Bleve disjunction multiplies every score by
 // the share of its clauses matched: a broad word or a synonym beside the
 // person's words would double a service's score instead of adding a
-// little to it. The extra score is put back on the primary's scale
-// (multiplied by its clause count, divided by the best primary score).
+// little to it. Each search's scores are multiplied back by its clause
+// count, so that a clause matched alone counts at its own boost in both
+// (a synonym in a name is worth half the person's word in a name); the
+// sum is divided by the best sum.
 func (ix *Index) goalScores(ctx context.Context, g *goalReading, size int) (map[string]float64, error) {
 	raw := map[string]float64{}
-	best := 0.0
 	if q := g.primaryQuery(); q != nil {
-		hits, max, err := ix.search(ctx, q, size)
+		hits, _, err := ix.search(ctx, q, size)
 		if err != nil {
 			return nil, err
 		}
-		raw, best = hits, max
+		for id, s := range hits {
+			raw[id] = s * float64(len(fieldBoosts))
+		}
 	}
 	if q, n := g.extraQuery(); q != nil {
-		hits, max, err := ix.search(ctx, q, size)
+		hits, _, err := ix.search(ctx, q, size)
 		if err != nil {
 			return nil, err
-		}
-		if best == 0 {
-			best = max * float64(n)
 		}
 		for id, s := range hits {
 			raw[id] += s * float64(n)
 		}
+	}
+	best := 0.0
+	for _, s := range raw {
+		best = math.Max(best, s)
 	}
 	out := make(map[string]float64, len(raw))
 	if best <= 0 {
@@ -157,7 +161,7 @@ func (ix *Index) goalScores(ctx context.Context, g *goalReading, size int) (map[
 	// The square root keeps a description-only match from vanishing next
 	// to a service that has the word in its name.
 	for id, s := range raw {
-		out[id] = math.Sqrt(math.Min(1, s/best))
+		out[id] = math.Sqrt(s / best)
 	}
 	return out, nil
 }
