@@ -149,7 +149,11 @@ func needEvidence(d *Document) map[string]*NeedEvidence {
 	textScore := map[string]float64{}
 	add := func(weight float64) func(need, phrase string) {
 		return func(need, p string) {
-			textScore[need] += weight
+			if venueWords[p] {
+				textScore[need] += weight * venueWeight
+			} else {
+				textScore[need] += weight
+			}
 			e := get(need)
 			if len(e.Words) < 6 && !contains(e.Words, p) {
 				e.Words = append(e.Words, p)

@@ -129,12 +129,12 @@ func clientWords(g *goalReading) []clientWord {
 		out = append(out, w)
 	}
 	for _, w := range append(append([]string{}, g.strong...), g.weak...) {
-		if ss := stems(w); len(ss) == 1 {
+		if ss := cachedStems(w); len(ss) == 1 {
 			add(clientWord{word: w, stem: ss[0]})
 		}
 	}
 	for _, e := range g.expanded {
-		add(clientWord{word: e.text, stem: strings.Join(stems(e.text), " "), from: e.from, idiom: e.idiom})
+		add(clientWord{word: e.text, stem: strings.Join(cachedStems(e.text), " "), from: e.from, idiom: e.idiom})
 	}
 	return out
 }

@@ -98,7 +98,7 @@ func newSynonymIndex(groups [][]string) *synonymIndex {
 	for gi, g := range groups {
 		var ms []synonym
 		for _, w := range g {
-			key := strings.Join(stems(w), " ")
+			key := strings.Join(cachedStems(w), " ")
 			if key == "" {
 				continue
 			}
@@ -122,7 +122,7 @@ var (
 // of returns the other members of every group the word or phrase is in,
 // one per analysed form, leaving out those with the word's own form.
 func (ix *synonymIndex) of(word string) []string {
-	key := strings.Join(stems(word), " ")
+	key := strings.Join(cachedStems(word), " ")
 	var out []string
 	seen := map[string]bool{key: true}
 	for _, gi := range ix.groups[key] {
@@ -150,11 +150,11 @@ func containsInt(list []int, n int) bool {
 func (g *goalReading) expand() {
 	said := map[string]bool{}
 	for _, w := range append(append([]string{}, g.strong...), g.phrases...) {
-		said[strings.Join(stems(w), " ")] = true
+		said[strings.Join(cachedStems(w), " ")] = true
 	}
 	for _, w := range append(append([]string{}, g.phrases...), g.strong...) {
 		for _, s := range synonyms().of(w) {
-			if !said[strings.Join(stems(s), " ")] {
+			if !said[strings.Join(cachedStems(s), " ")] {
 				g.addExpansion(expansion{text: s, from: w})
 			}
 		}

@@ -78,10 +78,14 @@ type item struct {
 	taken bool // consumed by an idiom or a rule-out
 }
 
+// typography turns curly quotes into straight ones and dashes between
+// clauses into commas.
+var typography = strings.NewReplacer("’", "'", "‘", "'", "‐", "-", "–", ",", "—", ",")
+
 // splitWords lowers the text and cuts it into words and breaks. Hyphens
 // and apostrophes stay inside words ("son-in-law", "don't").
 func splitWords(text string) []item {
-	text = strings.NewReplacer("’", "'", "‘", "'", "‐", "-", "–", ",", "—", ",").Replace(strings.ToLower(text))
+	text = typography.Replace(strings.ToLower(text))
 	var out []item
 	var b strings.Builder
 	flush := func() {
@@ -182,7 +186,7 @@ func wordKind(w string) int {
 		return wordFiller
 	case weakWords[w]:
 		return wordWeak
-	case len(stems(w)) == 0:
+	case len(cachedStems(w)) == 0:
 		return wordStop
 	}
 	return wordContent

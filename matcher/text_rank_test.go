@@ -166,3 +166,42 @@ func reasonOf(m *Match, kind ReasonKind) string {
 	}
 	return strings.Join(out, " ")
 }
+
+func TestSynonymsCountLessThanThePersonsWords(t *testing.T) {
+	docs := hub()[7:9]
+	docs[0].ID, docs[0].Name = "choir", "Isle Community Choir"
+	docs[0].Description = "A weekly community choir run by professional musicians. Friendly atmosphere, no audition needed."
+	docs[1].ID, docs[1].Name = "singing", "Isle Community Singing"
+	docs[1].Description = "A weekly community singing group run by professional musicians. Friendly atmosphere, no audition needed."
+	ix := newIndex(t, docs)
+	ms := rank(t, ix, Profile{Goals: []string{"singing"}})
+	said, synonym := match(ms, "singing"), match(ms, "choir")
+	if said == nil || synonym == nil {
+		t.Fatalf("missing: %v", ids(ms))
+	}
+	if synonym.Signals["text"] <= 0 || synonym.Signals["text"] >= said.Signals["text"] {
+		t.Errorf("synonym %.3f, the person's word %.3f", synonym.Signals["text"], said.Signals["text"])
+	}
+	if r := reasonOf(said, ReasonGoal); !strings.Contains(r, "“singing”") || strings.Contains(r, "like") {
+		t.Errorf("goal reason %q", r)
+	}
+}
+
+// A facility type ("Senior Centers") is not evidence that a service is
+// about loneliness; a listing whose own words are about it is.
+func TestOwnWordsOutweighAFacilityCategory(t *testing.T) {
+	docs := hub()[2:4]
+	docs[0].ID, docs[0].Name = "marian", "MARIAN TOWERS" // Miami 211, service 2844
+	docs[0].Description = "Services include congregate meals, food stamps assistance, nutrition education, health screenings, " +
+		"respite care, and recreation activities."
+	docs[0].Terms = []Term{{ID: "t", Taxonomy: "Open211 Miami - AIRS", Code: "TC-5500.8000", Label: "Senior Centers"}}
+	ix := newIndex(t, docs)
+	ms := rank(t, ix, Profile{Needs: []string{"loneliness"}})
+	if len(ms) < 2 || ms[0].ServiceID != "coffee" {
+		t.Errorf("want the coffee morning first: %v", ids(ms))
+	}
+	senior, own := needEvidence(&docs[0])["loneliness"], needEvidence(&docs[1])["loneliness"]
+	if senior == nil || own == nil || senior.Strength >= own.Strength {
+		t.Errorf("senior centre %+v, coffee morning %+v", senior, own)
+	}
+}
