@@ -44,6 +44,18 @@ var idioms = func() []idiom {
 		"father-in-law|brother-in-law|sister-in-law|in-laws|would benefit|benefit from|"+
 		"don't care for|do not care for|keep busy|keep me busy|something to do|things to do", nil, nil, "")
 	add("tennis court|tennis courts", []string{"tennis"}, nil, "")
+	// "Walk" here is what the person cannot do, not an activity.
+	add("can't walk far|cannot walk far|can't walk|cannot walk|struggle to walk|struggling to walk|"+
+		"difficulty walking|trouble walking", []string{"mobility"}, nil, "")
+	// Family far away is company missed, not a family service.
+	add("family live far away?|family lives far away?|family moved away|family are far away?|no family nearby?|"+
+		"children live far away?|children moved away|children have moved away|kids live far away?|kids moved away|"+
+		"children have grown up|kids have grown up|family don't visit|family never visit", nil, nil, "loneliness")
+	// A death said plainly: "died" alone is in no listing.
+	add("lost my wife|lost my husband|lost my partner|lost my mum|lost my dad|lost my son|lost my daughter|"+
+		"my wife died|my husband died|my partner died|my wife passed away?|my husband passed away?|"+
+		"my partner passed away?|since my wife died|since my husband died",
+		[]string{"bereavement"}, nil, "bereavement")
 	add("keep fit|get fit|getting fit|get active|getting active|be more active|more active",
 		[]string{"fitness"}, []string{"exercise"}, "physical-activity")
 	return out

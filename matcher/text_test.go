@@ -23,7 +23,7 @@ func TestReadingGoals(t *testing.T) {
 		{goal: "I want to get out of the house and meet others of my age", strong: nil,
 			expanded: []string{"social club", "day trips"}},
 		{goal: "I'd like to meet new people, someone local to help and support me", strong: nil},
-		{goal: "stuck at home since my wife died", strong: []string{"wife", "died"}, expanded: []string{"social group"}},
+		{goal: "stuck at home since my wife died", strong: []string{"bereavement"}, expanded: []string{"social group", "grief"}},
 		{goal: "looking for a walking group", strong: []string{"walking"}, weak: []string{"group"},
 			phrases: []string{"walking group"}, expanded: []string{"rambling"}},
 		// A rule-out reaches to the end of its clause, and no further.
@@ -91,6 +91,9 @@ func TestGoalNeeds(t *testing.T) {
 		{"nothing with alcohol please, I want to get fit", []string{"physical-activity"}, []string{"alcohol-and-drugs"}},
 		{"my son-in-law says I would benefit from a hobby", nil, []string{"legal-advice", "money-and-benefits"}},
 		{"I'm behind on my rent", []string{"housing"}, nil},
+		{"my family live far away and I can't walk far", []string{"loneliness", "long-term-conditions"},
+			[]string{"family-and-relationships", "physical-activity"}},
+		{"I lost my husband last year", []string{"bereavement"}, nil},
 		{"I don't want to be lonely any more", []string{"loneliness"}, nil},
 	}
 	for _, c := range cases {
