@@ -228,7 +228,7 @@ func (r *ranking) consider(e *entry, text float64) {
 	c.score = w.Need*c.sig.need + w.Text*c.sig.text + w.Distance*c.sig.distance + w.Schedule*c.sig.schedule +
 		w.Cost*c.sig.cost + w.Freshness*c.sig.freshness + w.History*c.sig.history + w.Age*c.sig.age
 	// Demoting only lowers a score, so the need lists' bound still holds.
-	if s := r.ruledOut[e.doc.ID]; s > 0 && c.score > 0 {
+	if s := r.ruledOut[e.doc.ID]; s > 0 && c.score > 0 { // a nil map when nothing was ruled out
 		c.score *= 1 - ruleOutPenalty*s
 	}
 	r.keep(c)
@@ -306,7 +306,7 @@ func (r *ranking) matches() []Match {
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
 			Signals: c.sig.asMap(), Reasons: reasons(c, &r.p, r.shareOf, words, r.o.Now)}
 		if r.remoteRuledOut && c.e.inPerson {
-			m.Reasons = append(m.Reasons, Reason{Kind: ReasonGoal, Text: "Meets in person: the client said " + quoteList(r.reading.ruledOut, 2) + "."})
+			m.Reasons = append(m.Reasons, Reason{Kind: ReasonGoal, Text: "In person, as the client asked: " + quoteList([]string{r.reading.remoteSaid}, 1) + "."})
 		}
 		if c.hasDist {
 			d := c.dist

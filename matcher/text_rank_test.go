@@ -116,7 +116,7 @@ func TestGoalWordsInContext(t *testing.T) {
 		if has(ms, "phone") {
 			t.Errorf("telephone befriending offered: %v", ids(ms))
 		}
-		if m := match(ms, "coffee"); m == nil || !strings.Contains(reasonOf(m, ReasonGoal), "Meets in person") {
+		if m := match(ms, "coffee"); m == nil || !strings.Contains(reasonOf(m, ReasonGoal), "In person, as the client asked: “don't want anything online or on the phone”") {
 			t.Errorf("coffee morning missing or without the in-person reason: %v", ms)
 		}
 		// The profile's own answer wins over the words.
