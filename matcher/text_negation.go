@@ -90,12 +90,14 @@ func (g *goalReading) applyRuleOuts(items []item) {
 				words = append(words, w)
 			}
 		}
-		if len(words) == 0 {
-			i = end - 1
-			continue
-		}
+		// Whatever is ruled out is not searched for, even a broad word ("no
+		// groups"); only content words are specific enough to demote by.
 		for j := i; j < k; j++ {
 			items[j].taken = true
+		}
+		if len(words) == 0 {
+			i = k - 1
+			continue
 		}
 		g.ruledOut = appendNew(g.ruledOut, strings.Join(said, " "), 4)
 		for _, w := range words {

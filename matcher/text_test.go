@@ -39,6 +39,7 @@ func TestReadingGoals(t *testing.T) {
 		{goal: "I have no friends nearby and I don't want to be lonely", strong: []string{"friends", "lonely"},
 			expanded: []string{"befriending"}, notExcl: []string{"friends", "lonely"}},
 		{goal: "I hate being on my own", strong: nil},
+		{goal: "no groups please", strong: nil, weak: []string{}},
 		// Idioms are read before their words.
 		{goal: "I need a lift to the shops, my son-in-law works", strong: []string{"shops", "works"},
 			expanded: []string{"community transport"}},
