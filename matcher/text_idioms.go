@@ -44,6 +44,9 @@ var idioms = func() []idiom {
 		"father-in-law|brother-in-law|sister-in-law|in-laws|would benefit|benefit from|"+
 		"don't care for|do not care for|keep busy|keep me busy|something to do|things to do", nil, nil, "")
 	add("tennis court|tennis courts", []string{"tennis"}, nil, "")
+	// "Hands" is how, not what: "Whip in Your Hand?" is not practical.
+	add("with my hands|with your hands|with his hands|with her hands|using my hands|hands on|hands-on",
+		[]string{"practical"}, []string{"crafts", "woodwork", "diy"}, "")
 	// "Walk" here is what the person cannot do, not an activity.
 	add("can't walk far|cannot walk far|can't walk|cannot walk|struggle to walk|struggling to walk|"+
 		"difficulty walking|trouble walking", []string{"mobility"}, nil, "")
@@ -54,7 +57,8 @@ var idioms = func() []idiom {
 	// A death said plainly: "died" alone is in no listing.
 	add("lost my wife|lost my husband|lost my partner|lost my mum|lost my dad|lost my son|lost my daughter|"+
 		"my wife died|my husband died|my partner died|my wife passed away?|my husband passed away?|"+
-		"my partner passed away?|since my wife died|since my husband died",
+		"my partner passed away?|since my wife died|since my husband died|he died|she died|he passed away|"+
+		"she passed away|they passed away|they died|has died|have died|passed away",
 		[]string{"bereavement"}, nil, "bereavement")
 	add("keep fit|get fit|getting fit|get active|getting active|be more active|more active",
 		[]string{"fitness"}, []string{"exercise"}, "physical-activity")

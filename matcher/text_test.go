@@ -39,6 +39,7 @@ func TestReadingGoals(t *testing.T) {
 		{goal: "I have no friends nearby and I don't want to be lonely", strong: []string{"friends", "lonely"},
 			expanded: []string{"befriending"}, notExcl: []string{"friends", "lonely"}},
 		{goal: "I hate being on my own", strong: nil},
+		{goal: "something practical with my hands", strong: []string{"practical"}, expanded: []string{"crafts", "woodwork"}},
 		{goal: "no groups please", strong: nil, weak: []string{}},
 		// Idioms are read before their words.
 		{goal: "I need a lift to the shops, my son-in-law works", strong: []string{"shops", "works"},
@@ -95,6 +96,7 @@ func TestGoalNeeds(t *testing.T) {
 		{"my family live far away and I can't walk far", []string{"loneliness", "long-term-conditions"},
 			[]string{"family-and-relationships", "physical-activity"}},
 		{"I lost my husband last year", []string{"bereavement"}, nil},
+		{"I used to go walking with my husband before he died", []string{"bereavement", "physical-activity"}, nil},
 		{"I don't want to be lonely any more", []string{"loneliness"}, nil},
 	}
 	for _, c := range cases {
