@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -128,9 +129,10 @@ func clientWords(g *goalReading) []clientWord {
 		seen[w.stem] = true
 		out = append(out, w)
 	}
-	for _, w := range append(append([]string{}, g.strong...), g.weak...) {
-		if ss := cachedStems(w); len(ss) == 1 {
-			add(clientWord{word: w, stem: ss[0]})
+	// Phrases first: "coffee morning" is quoted whole, not word by word.
+	for _, w := range append(append(append([]string{}, g.phrases...), g.strong...), g.weak...) {
+		if ss := cachedStems(w); len(ss) > 0 {
+			add(clientWord{word: w, stem: strings.Join(ss, " ")})
 		}
 	}
 	for _, e := range g.expanded {
@@ -145,24 +147,34 @@ func clientWords(g *goalReading) []clientWord {
 // “singing”)), and only when that word did not match itself.
 func goalWords(words []clientWord, d *Document) []string {
 	have := map[string]bool{}
-	for _, s := range stems(d.Name + " " + d.Description) {
-		have[s] = true
-	}
+	// seq is every analysed word in order, for phrases; name, description
+	// and each label apart, so that no phrase spans two of them.
+	seq := stems(d.Name)
+	seq = append(append(seq, ""), stems(d.Description)...)
 	for _, t := range d.Terms {
-		for _, s := range stems(t.Label) {
-			have[s] = true
-		}
+		seq = append(append(seq, ""), stems(t.Label)...)
+	}
+	for _, s := range seq {
+		have[s] = true
 	}
 	var out []string
 	matched := map[string]bool{}
+	inPhrase := map[string]bool{}
 	for _, w := range words {
-		if w.from == "" && have[w.stem] {
-			matched[w.word] = true
-			out = append(out, "“"+w.word+"”")
+		if w.from != "" || inPhrase[w.stem] || !hasPhrase(seq, have, w.stem) {
+			continue
 		}
+		matched[w.word] = true
+		for _, part := range strings.Fields(w.stem) {
+			inPhrase[part] = true
+		}
+		for _, part := range strings.Fields(w.word) {
+			matched[part] = true
+		}
+		out = append(out, "“"+w.word+"”")
 	}
 	for _, w := range words {
-		if w.from == "" || matched[w.from] || !haveAll(have, w.stem) {
+		if w.from == "" || matched[w.from] || !hasPhrase(seq, have, w.stem) {
 			continue
 		}
 		matched[w.from] = true
@@ -175,13 +187,20 @@ func goalWords(words []clientWord, d *Document) []string {
 	return out
 }
 
-func haveAll(have map[string]bool, stems string) bool {
-	for _, s := range strings.Fields(stems) {
-		if !have[s] {
-			return false
+// hasPhrase reports whether the analysed words of a phrase stand together
+// in seq (stop words aside): "social club" is not "social" here and
+// "club" there.
+func hasPhrase(seq []string, have map[string]bool, phrase string) bool {
+	words := strings.Fields(phrase)
+	if len(words) == 1 {
+		return have[words[0]]
+	}
+	for i := 0; i+len(words) <= len(seq); i++ {
+		if slices.Equal(seq[i:i+len(words)], words) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 func quoteList(words []string, max int) string {

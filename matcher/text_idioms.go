@@ -44,6 +44,9 @@ var idioms = func() []idiom {
 		"father-in-law|brother-in-law|sister-in-law|in-laws|would benefit|benefit from|"+
 		"don't care for|do not care for|keep busy|keep me busy|something to do|things to do", nil, nil, "")
 	add("tennis court|tennis courts", []string{"tennis"}, nil, "")
+	// "Low" alone is a weak word; "feeling low" is a mood.
+	add("feel low|feeling low|felt low|feel down|feeling down|felt down|feeling a bit low|feeling a bit down|"+
+		"feel a bit low|feel a bit down", []string{"low mood"}, []string{"depression"}, "mental-wellbeing")
 	// "Hands" is how, not what: "Whip in Your Hand?" is not practical.
 	add("with my hands|with your hands|with his hands|with her hands|using my hands|hands on|hands-on",
 		[]string{"practical"}, []string{"crafts", "woodwork", "diy"}, "")
@@ -90,6 +93,9 @@ func (g *goalReading) applyIdioms(items []item) {
 				g.segments = append(g.segments, strings.Join(id.say, " "))
 				for _, w := range id.say {
 					g.strong = appendNew(g.strong, w, maxQueryWords)
+					if strings.Contains(w, " ") {
+						g.phrases = appendNew(g.phrases, w, maxPhrases)
+					}
 				}
 			}
 			i += n - 1

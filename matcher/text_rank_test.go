@@ -155,6 +155,14 @@ func TestPhrasesCountMoreThanScatteredWords(t *testing.T) {
 	if position(ms, "together") > position(ms, "scattered") {
 		t.Errorf("the phrase ranks below the scattered words: %v", ids(ms))
 	}
+	// The reason quotes the phrase whole where it stands together, and
+	// only the words where they do not.
+	if r := reasonOf(together, ReasonGoal); r != "Matches what the client said: “coffee morning”." {
+		t.Errorf("phrase reason %q", r)
+	}
+	if r := reasonOf(scattered, ReasonGoal); strings.Contains(r, "coffee morning") || !strings.Contains(r, "“coffee”") {
+		t.Errorf("scattered reason %q", r)
+	}
 }
 
 func reasonOf(m *Match, kind ReasonKind) string {
