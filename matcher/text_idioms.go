@@ -44,9 +44,11 @@ var idioms = func() []idiom {
 		"father-in-law|brother-in-law|sister-in-law|in-laws|would benefit|benefit from|"+
 		"don't care for|do not care for|keep busy|keep me busy|something to do|things to do", nil, nil, "")
 	add("tennis court|tennis courts", []string{"tennis"}, nil, "")
+	// "Support" alone is any service; a support group is a kind of one.
+	add("support group|support groups", []string{"support group"}, nil, "")
 	// "Low" alone is a weak word; "feeling low" is a mood.
 	add("feel low|feeling low|felt low|feel down|feeling down|felt down|feeling a bit low|feeling a bit down|"+
-		"feel a bit low|feel a bit down", []string{"low mood"}, []string{"depression"}, "mental-wellbeing")
+		"feel a bit low|feel a bit down", nil, []string{"low mood", "depression"}, "mental-wellbeing")
 	// "Hands" is how, not what: "Whip in Your Hand?" is not practical.
 	add("with my hands|with your hands|with his hands|with her hands|using my hands|hands on|hands-on",
 		[]string{"practical"}, []string{"crafts", "woodwork", "diy"}, "")
@@ -59,6 +61,8 @@ var idioms = func() []idiom {
 		"children have grown up|kids have grown up|family don't visit|family never visit", nil, nil, "loneliness")
 	// A death said plainly: "died" alone is in no listing.
 	add("lost my wife|lost my husband|lost my partner|lost my mum|lost my dad|lost my son|lost my daughter|"+
+		"losing my wife|losing my husband|losing my partner|losing my mum|losing my dad|losing my son|"+
+		"losing my daughter|losing my mother|losing my father|lost my mother|lost my father|"+
 		"my wife died|my husband died|my partner died|my wife passed away?|my husband passed away?|"+
 		"my partner passed away?|since my wife died|since my husband died|he died|she died|he passed away|"+
 		"she passed away|they passed away|they died|has died|have died|passed away",

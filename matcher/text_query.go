@@ -132,13 +132,17 @@ func phraseIn(text, field string, boost float64) query.Query {
 // sum is divided by the best sum.
 func (ix *Index) goalScores(ctx context.Context, g *goalReading, size int) (map[string]float64, error) {
 	raw := map[string]float64{}
+	ceiling := math.Inf(1)
 	if q := g.primaryQuery(); q != nil {
-		hits, _, err := ix.search(ctx, q, size)
+		hits, max, err := ix.search(ctx, q, size)
 		if err != nil {
 			return nil, err
 		}
 		for id, s := range hits {
 			raw[id] = s * float64(len(fieldBoosts))
+		}
+		if max > 0 {
+			ceiling = max * float64(len(fieldBoosts))
 		}
 	}
 	if q, n := g.extraQuery(); q != nil {
@@ -146,8 +150,12 @@ func (ix *Index) goalScores(ctx context.Context, g *goalReading, size int) (map[
 		if err != nil {
 			return nil, err
 		}
+		// Synonyms are alternatives, not more evidence: a listing that
+		// has five of them is not five times as relevant. What adds to
+		// the person's words adds at most what the best match of the
+		// words themselves scores.
 		for id, s := range hits {
-			raw[id] += s * float64(n)
+			raw[id] += math.Min(s*float64(n), ceiling)
 		}
 	}
 	best := 0.0
