@@ -3,6 +3,7 @@ package matcher
 import (
 	"fmt"
 	"slices"
+	"unicode"
 	"strings"
 	"time"
 )
@@ -146,14 +147,20 @@ func clientWords(g *goalReading) []clientWord {
 // first; a synonym shows the word it stands for (“choir” (like
 // “singing”)), and only when that word did not match itself.
 func goalWords(words []clientWord, d *Document) []string {
-	have := map[string]bool{}
-	// seq is every analysed word in order, for phrases; name, description
-	// and each label apart, so that no phrase spans two of them.
-	seq := stems(d.Name)
-	seq = append(append(seq, ""), stems(d.Description)...)
-	for _, t := range d.Terms {
-		seq = append(append(seq, ""), stems(t.Label)...)
+	if len(words) == 0 {
+		return nil
 	}
+	// seq is the listing's analysed words in order, for phrases; name,
+	// description and each label apart, so that no phrase spans two.
+	// Only words that may share a stem with the client's are analysed:
+	// this runs for every match shown.
+	prefixes := stemPrefixes(words)
+	seq := candidateStems(nil, d.Name, prefixes)
+	seq = candidateStems(append(seq, ""), d.Description, prefixes)
+	for _, t := range d.Terms {
+		seq = candidateStems(append(seq, ""), t.Label, prefixes)
+	}
+	have := map[string]bool{}
 	for _, s := range seq {
 		have[s] = true
 	}
@@ -185,6 +192,48 @@ func goalWords(words []clientWord, d *Document) []string {
 		out = append(out, "“"+w.word+"” ("+how+" “"+w.from+"”)")
 	}
 	return out
+}
+
+// stemPrefixes are the starts a word must have to stem like one of the
+// client's: a Porter stem is its word's start, but for a last letter
+// ("happi" for "happy").
+func stemPrefixes(words []clientWord) []string {
+	var out []string
+	for _, w := range words {
+		for _, s := range strings.Fields(w.stem) {
+			if len(s) >= 4 {
+				s = s[:len(s)-1]
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// candidateStems appends the analysed form of the text's words that
+// start like one of prefixes, and "" for each other word, which breaks a
+// phrase; stop words are skipped, as analysis skips them.
+func candidateStems(seq []string, text string, prefixes []string) []string {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	}) {
+		if englishStopWords()[w] {
+			continue
+		}
+		cand := false
+		for _, p := range prefixes {
+			if strings.HasPrefix(w, p) {
+				cand = true
+				break
+			}
+		}
+		if !cand {
+			seq = append(seq, "")
+			continue
+		}
+		seq = append(seq, cachedStems(w)...)
+	}
+	return seq
 }
 
 // hasPhrase reports whether the analysed words of a phrase stand together

@@ -26,6 +26,10 @@ const (
 	ruleOutPenalty = 0.6
 )
 
+// extraShare: the extra search keeps 1/extraShare as many hits as the
+// person's words.
+const extraShare = 4
+
 // fieldBoosts: a word in the name says more than one in a long
 // description.
 var fieldBoosts = []struct {
@@ -146,7 +150,9 @@ func (ix *Index) goalScores(ctx context.Context, g *goalReading, size int) (map[
 		}
 	}
 	if q, n := g.extraQuery(); q != nil {
-		hits, _, err := ix.search(ctx, q, size)
+		// Fewer hits are kept: past the best, what only adds to the
+		// person's words no longer changes which services come first.
+		hits, _, err := ix.search(ctx, q, size/extraShare)
 		if err != nil {
 			return nil, err
 		}

@@ -150,3 +150,55 @@ func TestSynonymsSurviveAnalysis(t *testing.T) {
 		t.Errorf("choirs expands to %q (not to its own stem)", got)
 	}
 }
+
+// TestGoalWordsAnalyseOnlyWhatCanMatch checks that the reasons' shortcut
+// (analysing only the listing's words that start like the client's) finds
+// what analysing the whole listing finds.
+func TestGoalWordsAnalyseOnlyWhatCanMatch(t *testing.T) {
+	full := func(words []clientWord, d *Document) []string {
+		seq := stems(d.Name)
+		seq = append(append(seq, ""), stems(d.Description)...)
+		for _, l := range d.Terms {
+			seq = append(append(seq, ""), stems(l.Label)...)
+		}
+		var out []string
+		for _, w := range words {
+			if hasPhrase(seq, map[string]bool{}, w.stem) || !strings.Contains(w.stem, " ") && slices.Contains(seq, w.stem) {
+				out = append(out, w.stem)
+			}
+		}
+		return out
+	}
+	fast := func(words []clientWord, d *Document) []string {
+		prefixes := stemPrefixes(words)
+		seq := candidateStems(nil, d.Name, prefixes)
+		seq = candidateStems(append(seq, ""), d.Description, prefixes)
+		for _, l := range d.Terms {
+			seq = candidateStems(append(seq, ""), l.Label, prefixes)
+		}
+		var out []string
+		for _, w := range words {
+			if hasPhrase(seq, map[string]bool{}, w.stem) || !strings.Contains(w.stem, " ") && slices.Contains(seq, w.stem) {
+				out = append(out, w.stem)
+			}
+		}
+		return out
+	}
+	goals := []string{"I want to get out of the house and meet others of my age", "a coffee morning and a chat",
+		"happy memories of singing in a choir", "men's shed or woodwork", "talking therapies for anxiety",
+		"homelessness advice", "Thursday walks in the countryside"}
+	found := 0
+	for _, d := range hub() {
+		for _, g := range goals {
+			words := clientWords(readGoals([]string{g}))
+			want, got := full(words, &d), fast(words, &d)
+			if !slices.Equal(want, got) {
+				t.Errorf("%s / %q: shortcut %q, full analysis %q", d.ID, g, got, want)
+			}
+			found += len(want)
+		}
+	}
+	if found < 10 {
+		t.Errorf("only %d words found: the comparison says little", found)
+	}
+}
