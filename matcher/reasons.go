@@ -3,9 +3,9 @@ package matcher
 import (
 	"fmt"
 	"slices"
-	"unicode"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // needPhrases name the built-in needs inside a reason's sentence ("Helps
