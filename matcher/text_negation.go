@@ -5,7 +5,9 @@ import "strings"
 // ruleOutTriggers open a rule-out: the content words after one, to the end
 // of its clause, are what the person does not want. Bare "not" and "no"
 // are not triggers on their own: "I have no friends nearby" and "I'm not
-// sleeping" say what is wrong, not what to avoid.
+// sleeping" say what is wrong, not what to avoid. Nor are "avoid" ("avoid
+// falls" is a reason to go to falls prevention) and "can't stand" ("for
+// long").
 var ruleOutTriggers = func() [][]string {
 	var out [][]string
 	for _, p := range strings.Split(`don't want|do not want|dont want|doesn't want|does not want|didn't want|
@@ -13,7 +15,7 @@ var ruleOutTriggers = func() [][]string {
 		don't fancy|do not fancy|not into|not interested in|not keen on|not a fan of|rather not|prefer not|
 		would rather not|nothing with|nothing involving|nothing about|nothing to do with|nothing that involves|
 		nothing|not a|not an|not the|not any|not in|not on|not over|not by|not online|not religious|
-		without|avoid|avoiding|hate|can't stand|cannot stand|can't bear|anything but|no`, "|") {
+		without|hate|anything but|no`, "|") {
 		out = append(out, strings.Fields(p))
 	}
 	return out
@@ -41,7 +43,8 @@ var notRuleOut = map[string]bool{"one": true, "longer": true, "idea": true, "mat
 // statementBefore are words before "no" that make it a lack ("I have no
 // one"), not a rule-out.
 var statementBefore = map[string]bool{"have": true, "has": true, "had": true, "got": true, "with": true,
-	"there's": true, "is": true, "are": true, "was": true, "i've": true, "ive": true}
+	"there's": true, "is": true, "are": true, "was": true, "i've": true, "ive": true, "i'm": true, "im": true,
+	"am": true, "been": true, "live": true, "living": true, "left": true}
 
 // clauseEnders end a rule-out's reach.
 var clauseEnders = map[string]bool{"but": true, "though": true, "although": true, "however": true,
@@ -124,7 +127,7 @@ func ruleOutAt(items []item, i int) int {
 			continue
 		}
 		last := t[len(t)-1]
-		if last == "no" || last == "nothing" {
+		if last == "no" || last == "nothing" || last == "without" {
 			if i > 0 && statementBefore[items[i-1].word] || i+n < len(items) && notRuleOut[items[i+n].word] {
 				return 0
 			}

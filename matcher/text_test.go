@@ -39,6 +39,8 @@ func TestReadingGoals(t *testing.T) {
 		{goal: "I have no friends nearby and I don't want to be lonely", strong: []string{"friends", "lonely"},
 			expanded: []string{"befriending"}, notExcl: []string{"friends", "lonely"}},
 		{goal: "I hate being on my own", strong: nil},
+		{goal: "I want to avoid falls", strong: []string{"falls"}, notExcl: []string{"falls"}},
+		{goal: "I'm without a car since my stroke", strong: []string{"car", "stroke"}, notExcl: []string{"car"}},
 		{goal: "something practical with my hands", strong: []string{"practical"}, expanded: []string{"crafts", "woodwork"}},
 		{goal: "no groups please", strong: nil, weak: []string{}},
 		// Idioms are read before their words.
