@@ -208,7 +208,7 @@ var conversationalWords = func() map[string]bool {
 		find finding looking look start starting started join joining enjoy enjoys enjoyed enjoying
 		used use using since anymore any anything something somewhere stuff nice lovely happy
 		i'd i'm i've i'll im id ive don't dont do does doing did can't cant cannot wouldn't
-		able unable keen fancy hate hates without interested into who which where there here`) {
+		able unable keen fancy hate hates without avoid avoiding interested into who which where there here`) {
 		m[w] = true
 	}
 	return m
