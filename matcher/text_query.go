@@ -64,8 +64,10 @@ func (g *goalReading) extraQuery() (query.Query, int) {
 		text := strings.Join(g.weak, " ")
 		qs = append(qs, matchIn(text, "name", 3*weakWeight), matchIn(text, "description", weakWeight))
 	}
+	// A phrase is looked for in descriptions only: a name is a few
+	// words, and both words in it already weigh three times.
 	for _, p := range g.phrases {
-		qs = append(qs, phraseIn(p, "name", 3*phraseWeight), phraseIn(p, "description", phraseWeight))
+		qs = append(qs, phraseIn(p, "description", phraseWeight))
 	}
 	var single []string
 	for _, e := range g.expanded {
