@@ -20,6 +20,15 @@ var english = sync.OnceValue(func() analysis.Analyzer {
 	return a
 })
 
+// englishStopWords are the stop words the English analyzer drops.
+var englishStopWords = sync.OnceValue(func() analysis.TokenMap {
+	m, err := registry.NewCache().TokenMapNamed(en.StopName)
+	if err != nil {
+		panic(err) // compiled in, as the analyzer is
+	}
+	return m
+})
+
 // needMatcher finds the needs' related words in analysed text. It is built
 // on first use, as building it analyses every phrase.
 var needMatcher = sync.OnceValue(func() *phraseMatcher { return newPhraseMatcher(relatedWords) })
@@ -149,7 +158,11 @@ func needEvidence(d *Document) map[string]*NeedEvidence {
 	textScore := map[string]float64{}
 	add := func(weight float64) func(need, phrase string) {
 		return func(need, p string) {
-			textScore[need] += weight
+			if venueWords[p] {
+				textScore[need] += weight * venueWeight
+			} else {
+				textScore[need] += weight
+			}
 			e := get(need)
 			if len(e.Words) < 6 && !contains(e.Words, p) {
 				e.Words = append(e.Words, p)

@@ -7,6 +7,15 @@
 // memory for hard filters and scoring. Which needs a service addresses is
 // worked out when it is indexed: from its need tags, from taxonomy terms
 // mapped to needs, and from related words found in its text.
+//
+// A person's goals and interests are read in context before they are
+// searched for (goalReading, text*.go): idioms first ("get out of the
+// house" is going out, not housing), then rule-outs scoped to their clause
+// ("not a group where we talk about feelings" demotes talking therapies;
+// "nothing online" keeps to services in person), then a conversational
+// stop list ("want", "people", "meet", "help"); adjacent words count more
+// as a phrase, and a curated synonym table (synonyms.go) adds choir for
+// singing at half weight.
 package matcher
 
 import (

@@ -199,7 +199,7 @@ func audienceTown() []Document {
 	return docs
 }
 
-func reasonOf(ms []Match, id string, kind ReasonKind) string {
+func reasonIn(ms []Match, id string, kind ReasonKind) string {
 	for _, m := range ms {
 		if m.ServiceID == id {
 			for _, r := range m.Reasons {
@@ -219,7 +219,7 @@ func TestRankAgeFromProse(t *testing.T) {
 	if has(old, "youth") || !has(old, "over60") {
 		t.Errorf("72: %v", ids(old))
 	}
-	if r := reasonOf(old, "over60", ReasonAudience); r != "For people aged 60+ — the client is 72." {
+	if r := reasonIn(old, "over60", ReasonAudience); r != "For people aged 60+ — the client is 72." {
 		t.Errorf("reason %q", r)
 	}
 	young := rank(t, ix, Profile{Needs: social, Goals: []string{"a club to meet people"}, Age: intp(13)})
@@ -263,7 +263,7 @@ func TestRankGender(t *testing.T) {
 		}
 	}
 	p.Gender = PersonMan
-	if r := reasonOf(rank(t, ix, p), "men", ReasonAudience); r != "For men." {
+	if r := reasonIn(rank(t, ix, p), "men", ReasonAudience); r != "For men." {
 		t.Errorf("reason %q", r)
 	}
 }
@@ -289,7 +289,7 @@ func TestRankClosedGroups(t *testing.T) {
 	p := base
 	p.Circumstances = []string{"carer"}
 	ms := in(p, "carers", "dementia")
-	if r := reasonOf(ms, "carers", ReasonAudience); r != "For carers — the client said they are an unpaid carer." {
+	if r := reasonIn(ms, "carers", ReasonAudience); r != "For carers — the client said they are an unpaid carer." {
 		t.Errorf("reason %q", r)
 	}
 	if m := ms[0]; m.ServiceID != "carers" && m.ServiceID != "dementia" || m.Signals["audience"] != 1 || len(m.Audience.Groups) != 1 {
@@ -299,13 +299,13 @@ func TestRankClosedGroups(t *testing.T) {
 	p = base
 	p.Goals = append(p.Goals, "my husband has Alzheimer's")
 	ms = in(p, "carers", "dementia")
-	if r := reasonOf(ms, "carers", ReasonAudience); r != "For carers — the client spoke of their husband’s condition." {
+	if r := reasonIn(ms, "carers", ReasonAudience); r != "For carers — the client spoke of their husband’s condition." {
 		t.Errorf("reason %q", r)
 	}
 	p = base
 	p.Goals = append(p.Goals, "I served in the RAF")
 	ms = in(p, "veterans")
-	if r := reasonOf(ms, "veterans", ReasonAudience); !strings.HasPrefix(r, "For armed forces veterans — the client mentioned") {
+	if r := reasonIn(ms, "veterans", ReasonAudience); !strings.HasPrefix(r, "For armed forces veterans — the client mentioned") {
 		t.Errorf("reason %q", r)
 	}
 	// Inside via a need that implies it.

@@ -103,6 +103,16 @@ var relatedWords = map[string][]string{
 		"giving time", "help others", "helping others", "volunteer placement", "civic", "get involved"},
 }
 
+// venueWords name a kind of place, not what a service there does: "Senior
+// Center" or "Community Centre" in a listing is weak evidence of help with
+// loneliness, and must not outweigh a service whose own description is
+// about it. They count venueWeight of a related word.
+var venueWords = map[string]bool{"day centre": true, "day center": true, "senior center": true,
+	"senior centre": true, "drop in centre": true, "drop in center": true, "community centre": true,
+	"community center": true, "multipurpose center": true}
+
+const venueWeight = 0.4
+
 // airsPrefixes maps AIRS / 211 taxonomy codes (as in the Miami 211 data)
 // to needs by code prefix; the longest matching prefix wins. Strength is
 // how sure the mapping is: a service-type branch (1.0) says what the
@@ -147,7 +157,11 @@ var airsPrefixes = []struct {
 	{"RR", []string{"mental-wellbeing"}, 1},
 	{"RX", []string{"alcohol-and-drugs"}, 1},
 	{"TA", []string{"arts-and-creativity"}, 1},
-	{"TC", []string{"loneliness"}, 1},
+	// TC is a facility-type branch ("Senior Centers", "Community
+	// Centers"): it says what kind of place the service is at, not that
+	// the service itself is about company, so it counts like a
+	// target-population branch and the service's own words decide.
+	{"TC", []string{"loneliness"}, 0.5},
 	{"YD", []string{"carers"}, 1},
 	{"YF", []string{"long-term-conditions"}, 0.5},
 	{"YL-4000", []string{"employment"}, 0.5},

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 type candidate struct {
@@ -52,18 +50,22 @@ func (ix *Index) Rank(ctx context.Context, p Profile, o Options) ([]Match, error
 // ranking is one call of Rank: the profile and options with their
 // defaults, and what its phases hand on to one another.
 type ranking struct {
-	ix       *Index
-	p        Profile
-	o        Options
-	w        Weights
-	goalText string // goals and interests, as one text
-	who      person // the person's side of audience matching
+	ix      *Index
+	p       Profile
+	o       Options
+	w       Weights
+	reading *goalReading // goals and interests, read in context
+	who     person       // the person's side of audience matching
+	// remoteRuledOut is set when the person's words, not the profile,
+	// ruled out services used from home.
+	remoteRuledOut bool
 
 	wanted    []want
 	shareOf   map[string]float64 // each wanted need's share, by code
 	totalWant float64
 
 	textHits  map[string]float64 // text relevance by service id
+	ruledOut  map[string]float64 // how much a service is about what the person ruled out
 	textByIdx []float64          // the same by entry index; nil without text hits
 	seen      []bool             // by entry index
 
@@ -95,8 +97,15 @@ func newRanking(ix *Index, p Profile, o Options) *ranking {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
-	goalText := strings.TrimSpace(strings.Join(append(append([]string{}, p.Goals...), p.Interests...), " "))
-	return &ranking{ix: ix, p: p, o: o, w: w, goalText: goalText, who: personOf(&p), shareOf: map[string]float64{}}
+	r := &ranking{ix: ix, p: p, o: o, w: w, who: personOf(&p), shareOf: map[string]float64{}}
+	r.reading = readGoals(append(append([]string{}, p.Goals...), p.Interests...))
+	// "Nothing online" is the profile's own field when the profile leaves
+	// it open.
+	if r.reading.noRemote && p.AcceptsRemote == nil {
+		r.p.AcceptsRemote = new(bool)
+		r.remoteRuledOut = true
+	}
+	return r
 }
 
 // wantNeeds lists the needs asked for, and the needs the client's own
@@ -108,13 +117,20 @@ func (r *ranking) wantNeeds() {
 			r.wanted = append(r.wanted, want{n, 1, needIndex[n]})
 		}
 	}
-	if r.goalText != "" {
-		needMatcher().match(tokens(r.goalText), func(need, _ string) {
-			if r.shareOf[need] == 0 {
-				r.shareOf[need] = goalNeedShare
-				r.wanted = append(r.wanted, want{need, goalNeedShare, needIndex[need]})
-			}
-		})
+	// Needs are found in what is left of the person's words once idioms
+	// and rule-outs are read: "get out of the house" is not housing, "no
+	// alcohol" is not a need for alcohol services.
+	add := func(need, _ string) {
+		if IsNeed(need) && r.shareOf[need] == 0 {
+			r.shareOf[need] = goalNeedShare
+			r.wanted = append(r.wanted, want{need, goalNeedShare, needIndex[need]})
+		}
+	}
+	for _, n := range r.reading.idiomNeeds {
+		add(n, "")
+	}
+	for _, seg := range r.reading.segments {
+		needMatcher().match(tokens(seg), add)
 	}
 	for _, x := range r.wanted {
 		r.totalWant += x.share
@@ -123,14 +139,12 @@ func (r *ranking) wantNeeds() {
 
 // scoreText finds the text relevance of goals and interests from Bleve.
 func (r *ranking) scoreText(ctx context.Context) error {
-	r.textHits = map[string]float64{}
-	if q := goalQuery(r.goalText); q != "" {
-		var err error
-		if r.textHits, err = r.ix.textScores(ctx, q, 400); err != nil {
-			return err
-		}
+	var err error
+	if r.textHits, err = r.ix.goalScores(ctx, r.reading, 400); err != nil {
+		return err
 	}
-	return nil
+	r.ruledOut, err = r.ix.ruleOutScores(ctx, r.reading, 1000)
+	return err
 }
 
 // useBuffers takes the scratch space, under the index's read lock, and
@@ -214,6 +228,10 @@ func (r *ranking) consider(e *entry, text float64) {
 	w := &r.w
 	c.score = w.Need*c.sig.need + w.Text*c.sig.text + w.Distance*c.sig.distance + w.Schedule*c.sig.schedule +
 		w.Cost*c.sig.cost + w.Freshness*c.sig.freshness + w.History*c.sig.history + w.Audience*c.sig.audience
+	// Demoting only lowers a score, so the need lists' bound still holds.
+	if s := r.ruledOut[e.doc.ID]; s > 0 && c.score > 0 { // a nil map when nothing was ruled out
+		c.score *= 1 - ruleOutPenalty*s
+	}
 	r.keep(c)
 }
 
@@ -278,7 +296,7 @@ func (r *ranking) markCovered() {
 // matches diversifies the pool and turns the chosen into matches with
 // their reasons.
 func (r *ranking) matches() []Match {
-	words := clientWords(r.goalText)
+	words := clientWords(r.reading)
 	ptrs := make([]*candidate, len(r.pool))
 	for i := range r.pool {
 		ptrs[i] = &r.pool[i]
@@ -290,6 +308,9 @@ func (r *ranking) matches() []Match {
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
 			Signals: c.sig.asMap(), Audience: fit,
 			Reasons: append(r.who.reasons(fit), reasons(c, &r.p, r.shareOf, words, r.o.Now)...)}
+		if r.remoteRuledOut && c.e.inPerson {
+			m.Reasons = append(m.Reasons, Reason{Kind: ReasonGoal, Text: "In person, as the client asked: " + quoteList([]string{r.reading.remoteSaid}, 1) + "."})
+		}
 		if c.hasDist {
 			d := c.dist
 			m.DistanceKm = &d
@@ -327,26 +348,6 @@ func better(a, b *candidate) bool {
 		return a.score > b.score
 	}
 	return a.e.doc.ID < b.e.doc.ID
-}
-
-// textScores runs the goals and interests against the index and returns
-// each hit's BM25 score divided by the best.
-func (ix *Index) textScores(ctx context.Context, text string, size int) (map[string]float64, error) {
-	req := bleve.NewSearchRequestOptions(textQuery(text), size, 0, false)
-	res, err := ix.bl.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]float64{}
-	if len(res.Hits) == 0 || res.MaxScore <= 0 {
-		return out, nil
-	}
-	// The square root keeps a description-only match from vanishing next
-	// to a service that has the word in its name.
-	for _, h := range res.Hits {
-		out[h.ID] = math.Sqrt(h.Score / res.MaxScore)
-	}
-	return out, nil
 }
 
 // passes applies the hard filters (including the service's audience, see

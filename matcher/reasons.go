@@ -2,8 +2,10 @@ package matcher
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // needPhrases name the built-in needs inside a reason's sentence ("Helps
@@ -45,7 +47,7 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, words []client
 		out = append(out, Reason{Kind: ReasonNeed, Text: text + "."})
 	}
 	if said := goalWords(words, d); len(said) > 0 {
-		out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + quoteList(said, 4) + "."})
+		out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + joinList(said, 4) + "."})
 	}
 	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote
 	switch {
@@ -109,59 +111,159 @@ func mappedLabel(d *Document, need string) string {
 }
 
 // clientWord is one of the client's words, as they said it (lower case),
-// with its stem.
-type clientWord struct{ word, stem string }
+// with its analysed form; or a synonym or idiom meaning searched for one
+// (from names what they said).
+type clientWord struct {
+	word, stem, from string
+	idiom            bool
+}
 
-// clientWords analyses the client's words once per ranking, so that the
-// reasons of every match only look them up.
-func clientWords(goalText string) []clientWord {
+// clientWords analyses the client's words, and what was searched for them,
+// once per ranking, so that the reasons of every match only look them up.
+func clientWords(g *goalReading) []clientWord {
 	var out []clientWord
 	seen := map[string]bool{}
-	for _, word := range strings.FieldsFunc(goalQuery(goalText), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '\'' || r == '-' || r >= '0' && r <= '9')
-	}) {
-		w := strings.ToLower(word)
-		if seen[w] {
+	add := func(w clientWord) {
+		if w.stem == "" || seen[w.stem] {
+			return
+		}
+		seen[w.stem] = true
+		out = append(out, w)
+	}
+	// Phrases first: "coffee morning" is quoted whole, not word by word.
+	for _, w := range append(append(append([]string{}, g.phrases...), g.strong...), g.weak...) {
+		if ss := cachedStems(w); len(ss) > 0 {
+			add(clientWord{word: w, stem: strings.Join(ss, " ")})
+		}
+	}
+	for _, e := range g.expanded {
+		add(clientWord{word: e.text, stem: strings.Join(cachedStems(e.text), " "), from: e.from, idiom: e.idiom})
+	}
+	return out
+}
+
+// goalWords returns what the service's name, description or categories
+// share with the client's words, quoted. The client's own words come
+// first; a synonym shows the word it stands for (“choir” (like
+// “singing”)), and only when that word did not match itself.
+func goalWords(words []clientWord, d *Document) []string {
+	if len(words) == 0 {
+		return nil
+	}
+	// seq is the listing's analysed words in order, for phrases; name,
+	// description and each label apart, so that no phrase spans two.
+	// Only words that may share a stem with the client's are analysed:
+	// this runs for every match shown.
+	prefixes := stemPrefixes(words)
+	seq := candidateStems(nil, d.Name, prefixes)
+	seq = candidateStems(append(seq, ""), d.Description, prefixes)
+	for _, t := range d.Terms {
+		seq = candidateStems(append(seq, ""), t.Label, prefixes)
+	}
+	have := map[string]bool{}
+	for _, s := range seq {
+		have[s] = true
+	}
+	var out []string
+	matched := map[string]bool{}
+	inPhrase := map[string]bool{}
+	for _, w := range words {
+		if w.from != "" || inPhrase[w.stem] || !hasPhrase(seq, have, w.stem) {
 			continue
 		}
-		seen[w] = true
-		if ss := stems(word); len(ss) == 1 {
-			out = append(out, clientWord{word: w, stem: ss[0]})
+		matched[w.word] = true
+		for _, part := range strings.Fields(w.stem) {
+			inPhrase[part] = true
+		}
+		for _, part := range strings.Fields(w.word) {
+			matched[part] = true
+		}
+		out = append(out, "“"+w.word+"”")
+	}
+	for _, w := range words {
+		if w.from == "" || matched[w.from] || !hasPhrase(seq, have, w.stem) {
+			continue
+		}
+		matched[w.from] = true
+		how := "like"
+		if w.idiom {
+			how = "for"
+		}
+		out = append(out, "“"+w.word+"” ("+how+" “"+w.from+"”)")
+	}
+	return out
+}
+
+// stemPrefixes are the starts a word must have to stem like one of the
+// client's: a Porter stem is its word's start, but for a last letter
+// ("happi" for "happy").
+func stemPrefixes(words []clientWord) []string {
+	var out []string
+	for _, w := range words {
+		for _, s := range strings.Fields(w.stem) {
+			if len(s) >= 4 {
+				s = s[:len(s)-1]
+			}
+			out = append(out, s)
 		}
 	}
 	return out
 }
 
-// goalWords returns the client's words (as they said them) whose stems the
-// service's name, description or categories contain.
-func goalWords(words []clientWord, d *Document) []string {
-	have := map[string]bool{}
-	for _, s := range stems(d.Name + " " + d.Description) {
-		have[s] = true
+// candidateStems appends the analysed form of the text's words that
+// start like one of prefixes, and "" for each other word, which breaks a
+// phrase; stop words are skipped, as analysis skips them.
+func candidateStems(seq []string, text string, prefixes []string) []string {
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	}) {
+		if englishStopWords()[w] {
+			continue
+		}
+		cand := false
+		for _, p := range prefixes {
+			if strings.HasPrefix(w, p) {
+				cand = true
+				break
+			}
+		}
+		if !cand {
+			seq = append(seq, "")
+			continue
+		}
+		seq = append(seq, cachedStems(w)...)
 	}
-	for _, t := range d.Terms {
-		for _, s := range stems(t.Label) {
-			have[s] = true
+	return seq
+}
+
+// hasPhrase reports whether the analysed words of a phrase stand together
+// in seq (stop words aside): "social club" is not "social" here and
+// "club" there.
+func hasPhrase(seq []string, have map[string]bool, phrase string) bool {
+	words := strings.Fields(phrase)
+	if len(words) == 1 {
+		return have[words[0]]
+	}
+	for i := 0; i+len(words) <= len(seq); i++ {
+		if slices.Equal(seq[i:i+len(words)], words) {
+			return true
 		}
 	}
-	var out []string
-	seen := map[string]bool{}
-	for _, w := range words {
-		if have[w.stem] && !seen[w.stem] {
-			seen[w.stem] = true
-			out = append(out, w.word)
-		}
-	}
-	return out
+	return false
 }
 
 func quoteList(words []string, max int) string {
-	if len(words) > max {
-		words = words[:max]
-	}
 	q := make([]string, len(words))
 	for i, w := range words {
 		q[i] = "“" + w + "”"
+	}
+	return joinList(q, max)
+}
+
+// joinList joins at most max items as a sentence does ("a, b and c").
+func joinList(q []string, max int) string {
+	if len(q) > max {
+		q = q[:max]
 	}
 	switch len(q) {
 	case 0:

@@ -13,10 +13,14 @@ package matcher
 //	          The need signal is then scaled by 0.8+0.2*focus, focus being
 //	          the share of everything the service addresses that the
 //	          client asked for.
-//	text      BM25 relevance of the goals and interests (filler words such
-//	          as "want" or "really" left out), over name (x3), taxonomy
-//	          labels (x2), description and organisation name: the square
-//	          root of the score divided by the best among the candidates.
+//	text      BM25 relevance of the goals and interests read in context
+//	          (goalReading: idioms, rule-outs, conversational words left
+//	          out), over name (x3), taxonomy labels (x2), description and
+//	          organisation name; broad words ("group") count 0.3, synonyms
+//	          0.5, and the person's adjacent words found as a phrase add
+//	          1 (text_query.go): the square root of the sum divided by the
+//	          best among the candidates. A service about what the person
+//	          ruled out loses up to 0.6 of its whole score.
 //	distance  1/(1+(d/3 km)^2) to the nearest location; 0.6 for a service
 //	          the client can use from home; 0.3 when no location is known.
 //	schedule  1 when a session falls inside the client's availability, 0.6
