@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -92,17 +93,35 @@ func resolve(ctx context.Context, c *Corpus, e Entry) (matcher.Profile, error) {
 	return p, p.Validate()
 }
 
-// Score is the objective at w.
+// Score is the objective at w. The profiles are ranked on up to
+// GOMAXPROCS goroutines (the index is safe for concurrent ranking); the
+// sum is taken in profile order, so the figure does not depend on timing.
 func (o *Objective) Score(ctx context.Context, w matcher.Weights) (float64, error) {
 	total := 0.0
 	for _, s := range o.sets {
+		ndcg := make([]float64, len(s.cases))
+		errs := make([]error, len(s.cases))
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(s.cases)) {
+			wg.Go(func() {
+				for i := range next {
+					ranked, err := o.rank(ctx, s.c, s.cases[i], w)
+					ndcg[i], errs[i] = NDCG(ranked, s.cases[i].grades), err
+				}
+			})
+		}
+		for i := range s.cases {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
 		sum := 0.0
-		for _, fc := range s.cases {
-			ranked, err := o.rank(ctx, s.c, fc, w)
-			if err != nil {
-				return 0, fmt.Errorf("%s: profile %s: %w", s.c.Name, fc.id, err)
+		for i, fc := range s.cases {
+			if errs[i] != nil {
+				return 0, fmt.Errorf("%s: profile %s: %w", s.c.Name, fc.id, errs[i])
 			}
-			sum += NDCG(ranked, fc.grades)
+			sum += ndcg[i]
 		}
 		total += sum / float64(len(s.cases))
 	}
@@ -150,10 +169,6 @@ type Fit struct {
 // FitWeights runs coordinate ascent on the objective from start over
 // every float64 field of matcher.Weights.
 func FitWeights(ctx context.Context, o *Objective, start matcher.Weights, opts AscentOptions) (Fit, error) {
-	at, err := o.Score(ctx, start)
-	if err != nil {
-		return Fit{}, err
-	}
 	var firstErr error
 	f := func(x []float64) float64 {
 		if firstErr != nil {
@@ -170,6 +185,6 @@ func FitWeights(ctx context.Context, o *Objective, start matcher.Weights, opts A
 	if firstErr != nil {
 		return Fit{}, firstErr
 	}
-	return Fit{Weights: WeightsFrom(start, res.X), Score: res.Score, Start: at,
+	return Fit{Weights: WeightsFrom(start, res.X), Score: res.Score, Start: res.Initial,
 		StartsReached: res.Starts, Evals: res.Evals}, nil
 }

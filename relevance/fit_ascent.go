@@ -38,10 +38,11 @@ var DefaultAscent = AscentOptions{
 
 // AscentResult is the best point found and how it was found.
 type AscentResult struct {
-	X      []float64
-	Score  float64
-	Starts []float64 // the score reached from each start, the given one first
-	Evals  int       // objective calls, cache hits not counted
+	X       []float64
+	Score   float64
+	Initial float64   // the score at the given start
+	Starts  []float64 // the score reached from each start, the given one first
+	Evals   int       // objective calls, cache hits not counted
 }
 
 // CoordinateAscent maximises f over x ≥ 0 from start and from perturbed
@@ -50,7 +51,7 @@ type AscentResult struct {
 func CoordinateAscent(f func([]float64) float64, start []float64, o AscentOptions) AscentResult {
 	c := &cachedObjective{f: f, seen: map[string]float64{}}
 	rng := rand.New(rand.NewPCG(o.Seed, uint64(len(start))))
-	res := AscentResult{Score: math.Inf(-1)}
+	res := AscentResult{Score: math.Inf(-1), Initial: c.at(nonNegative(start))}
 	for s := 0; s <= o.Perturbed; s++ {
 		x := nonNegative(start)
 		if s > 0 {

@@ -65,6 +65,9 @@ func TestCoordinateAscentKeepsTheBestStart(t *testing.T) {
 	if f(res.X) != res.Score {
 		t.Errorf("score %v is not the objective at %v", res.Score, res.X)
 	}
+	if res.Initial != 0 {
+		t.Errorf("initial score %v, want 0 (the objective at the start)", res.Initial)
+	}
 }
 
 // TestCoordinateAscentBounded: an objective that always improves stops
