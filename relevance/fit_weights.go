@@ -2,6 +2,7 @@ package relevance
 
 import (
 	"fmt"
+	"go/format"
 	"math"
 	"reflect"
 	"strconv"
@@ -58,8 +59,8 @@ func RoundWeights(w matcher.Weights) matcher.Weights {
 	return WeightsFrom(w, x)
 }
 
-// WeightsLiteral is w as Go source to paste into matcher/weights.go, after
-// comment lines (each given without its "// ").
+// WeightsLiteral is w as gofmt'ed Go source to paste into
+// matcher/weights.go, after comment lines (each given without its "// ").
 func WeightsLiteral(w matcher.Weights, comment ...string) string {
 	var b strings.Builder
 	for _, c := range comment {
@@ -71,5 +72,10 @@ func WeightsLiteral(w matcher.Weights, comment ...string) string {
 		fmt.Fprintf(&b, "\t%s: %s,\n", n, strconv.FormatFloat(x[i], 'f', -1, 64))
 	}
 	b.WriteString("}\n")
-	return b.String()
+	src, err := format.Source([]byte(b.String()))
+	if err != nil {
+		// Unreachable: names are Go identifiers and numbers Go literals.
+		return b.String()
+	}
+	return string(src)
 }
