@@ -145,3 +145,36 @@ func TestObjectiveRefusesHeldOut(t *testing.T) {
 		t.Fatalf("err = %v, want demo-04 refused as held out", err)
 	}
 }
+
+// TestObjectiveRanksAsTheMatcher: the fit's fast ranking (postcodes
+// resolved once, the index called directly) gives every tuning profile of
+// the demo town the same top 10 as the harness's Matcher, and records
+// each profile it ranked.
+func TestObjectiveRanksAsTheMatcher(t *testing.T) {
+	ctx := context.Background()
+	s := loadSet(t, "demo")
+	_, tune := Split(s.entries)
+	o := newObjective(t, []FitSet{{Corpus: s.c, Entries: tune, J: s.j}})
+	for _, fc := range o.sets[0].cases {
+		got, err := o.rank(ctx, s.c, fc, matcher.DefaultWeights)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e Entry
+		for _, x := range tune {
+			if x.ID == fc.id {
+				e = x
+			}
+		}
+		want, err := Matcher{C: s.c}.Rank(ctx, e.Profile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: the objective ranks %q, the matcher %q", fc.id, got, want)
+		}
+	}
+	if ranked := o.Ranked(); len(ranked) != len(tune) {
+		t.Errorf("%d profiles recorded as ranked, want %d", len(ranked), len(tune))
+	}
+}
