@@ -177,4 +177,29 @@ func TestObjectiveRanksAsTheMatcher(t *testing.T) {
 	if ranked := o.Ranked(); len(ranked) != len(tune) {
 		t.Errorf("%d profiles recorded as ranked, want %d", len(ranked), len(tune))
 	}
+	scoreIsSequentialMean(t, o)
+}
+
+// scoreIsSequentialMean grades each profile's second-ranked service 3 and
+// its first 1, and checks that Score, which ranks on several goroutines,
+// gives the mean nDCG@10 ranked one by one.
+func scoreIsSequentialMean(t *testing.T, o *Objective) {
+	ctx := context.Background()
+	cases := o.sets[0].cases
+	sum := 0.0
+	for i := range cases {
+		ranked, err := o.rank(ctx, o.sets[0].c, cases[i], matcher.DefaultWeights)
+		if err != nil || len(ranked) < 2 {
+			t.Fatalf("%s: %d ranked, err %v", cases[i].id, len(ranked), err)
+		}
+		cases[i].grades = map[string]int{ranked[0]: 1, ranked[1]: 3}
+		sum += NDCG(ranked, cases[i].grades)
+	}
+	got, err := o.Score(ctx, matcher.DefaultWeights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sum / float64(len(cases)); got != want || want == 0 {
+		t.Errorf("Score = %v, want %v (the mean ranked one by one)", got, want)
+	}
 }
