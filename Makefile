@@ -3,7 +3,7 @@ GO    ?= go
 BIN   := bin/signpost
 AUDIT := apitest/graphqlhttp
 
-.PHONY: run build test check-format vet lint test-deps generate bench eval clean
+.PHONY: run build test check-format vet lint test-deps generate bench eval fit clean
 
 ## run: build and serve at http://127.0.0.1:8080 with the demo town (private PostgreSQL under ./.data)
 run: build
@@ -49,6 +49,10 @@ eval:
 ## eval: relevance on the judged sets: per set and half, nDCG@10, P@5 and judged@10 of the matcher, plain BM25 and PostgreSQL full text
 eval:
 	$(GO) test -count=1 -run '^TestEval$$' -v ./relevance
+
+## fit: fit the ranking weights on the tuning half of the judged sets (coordinate ascent on nDCG@10, 2-fold cross-validation), print them as Go for matcher/weights.go and the held-out figures
+fit:
+	SIGNPOST_EVAL_FIT=1 $(GO) test -count=1 -timeout 60m -run '^TestFitWeights$$' -v ./relevance
 
 clean:
 	rm -rf bin
