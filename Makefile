@@ -46,10 +46,6 @@ bench: test-deps
 eval:
 	$(GO) test -count=1 -run '^TestEval$$' -v ./relevance
 
-## eval: relevance on the judged sets: per set and half, nDCG@10, P@5 and judged@10 of the matcher, plain BM25 and PostgreSQL full text
-eval:
-	$(GO) test -count=1 -run '^TestEval$$' -v ./relevance
-
 ## fit: fit the ranking weights on the tuning half of the judged sets (coordinate ascent on nDCG@10, 2-fold cross-validation), print them as Go for matcher/weights.go and the held-out figures
 fit:
 	SIGNPOST_EVAL_FIT=1 $(GO) test -count=1 -timeout 60m -run '^TestFitWeights$$' -v ./relevance
