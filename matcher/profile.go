@@ -24,6 +24,8 @@ type Profile struct {
 	// means yes.
 	AcceptsRemote *bool
 	Availability  []Availability
+	// FreeOnly leaves out services that state a charge (not those silent
+	// about cost).
 	FreeOnly      bool
 	Languages     []string
 	Accessibility []string

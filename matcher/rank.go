@@ -363,7 +363,9 @@ func (ix *Index) passes(c *candidate, p *Profile, who *person) bool {
 	if who.excluded(c.e) {
 		return false
 	}
-	if p.FreeOnly && !d.Free {
+	// Free only leaves out what states a charge: most imported listings
+	// say nothing of cost, and silence is not a price.
+	if p.FreeOnly && !d.Free && d.CostText != "" {
 		return false
 	}
 	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote

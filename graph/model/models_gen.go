@@ -232,7 +232,7 @@ type MatchProfileInput struct {
 	AcceptsRemote *bool `json:"acceptsRemote,omitempty"`
 	// When the person is free.
 	Availability []AvailabilityInput `json:"availability,omitempty"`
-	// Only services that cost nothing.
+	// Leave out services that state a charge (services silent about cost stay in).
 	FreeOnly *bool `json:"freeOnly,omitempty"`
 	// Languages the person needs; services that state their languages must offer one.
 	Languages []string `json:"languages,omitempty"`
