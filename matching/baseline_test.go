@@ -2,16 +2,10 @@ package matching_test
 
 import (
 	"context"
-	"math"
 	"strings"
-	"testing"
 
-	"github.com/signpost/signpost/access"
-	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/matching"
-	"github.com/signpost/signpost/pgtest"
-	"github.com/signpost/signpost/seed"
 	"github.com/signpost/signpost/store"
 )
 
@@ -70,81 +64,4 @@ func pgSearch(ctx context.Context, st *store.Store, p matching.Profile, limit in
 	var names []string
 	err := st.DB.NewRaw(q, args...).Scan(ctx, &names)
 	return names, err
-}
-
-// quality returns hit rate at 5 and mean nDCG at 10 of a ranking function
-// over a judged set.
-func quality(t *testing.T, set []judged, rank func(matching.Profile) []string) (float64, float64) {
-	hits, wanted, ndcg := 0, 0, 0.0
-	for _, j := range set {
-		names := rank(j.p)
-		dcg, ideal := 0.0, 0.0
-		for i, want := range j.top5 {
-			wanted++
-			ideal += 1 / math.Log2(float64(i)+2)
-			for k, n := range names {
-				if anyName(n, want) {
-					dcg += 1 / math.Log2(float64(k)+2)
-					if k < 5 {
-						hits++
-					}
-					break
-				}
-			}
-		}
-		if ideal > 0 {
-			ndcg += dcg / ideal
-		}
-	}
-	return float64(hits) / float64(wanted), ndcg / float64(len(set))
-}
-
-func anyName(n, want string) bool {
-	for _, alt := range strings.Split(want, "|") {
-		if strings.EqualFold(n, alt) {
-			return true
-		}
-	}
-	return false
-}
-
-// TestMatcherRanksBetterThanPostgresFullText compares quality on both
-// judged sets.
-func TestMatcherRanksBetterThanPostgresFullText(t *testing.T) {
-	ctx := context.Background()
-	demo := pgtest.NewStore(t)
-	seed.Demo(ctx, directory.New(demo, access.Open{}), demo)
-	miami := importMiami(t)
-	for _, c := range []struct {
-		name string
-		st   *store.Store
-		set  []judged
-	}{{"demo", demo, demoSet()}, {"miami-211", miami, miamiSet()}} {
-		m := newMatching(t, c.st)
-		mh, mn := quality(t, c.set, func(p matching.Profile) []string {
-			res, err := m.Match(ctx, p, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out := make([]string, len(res))
-			for i, r := range res {
-				out[i] = r.Service.Name
-			}
-			return out
-		})
-		ph, pn := quality(t, c.set, func(p matching.Profile) []string {
-			if p.Postcode != "" {
-				t.Fatal("baseline profiles use coordinates")
-			}
-			names, err := pgSearch(ctx, c.st, p, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return names
-		})
-		t.Logf("%s: matcher hit@5 %.3f nDCG@10 %.3f; PostgreSQL full text hit@5 %.3f nDCG@10 %.3f", c.name, mh, mn, ph, pn)
-		if mh < ph || mn < pn {
-			t.Errorf("%s: the matcher ranks worse than PostgreSQL full-text search", c.name)
-		}
-	}
 }
