@@ -23,6 +23,7 @@
 // Running it:
 //
 //	make eval                                   # the table, per set and half
+//	make fit                                    # refit matcher.Weights on the tuning half
 //	SIGNPOST_EVAL_POOL=/dir go test -run TestPool ./relevance    # write batches to judge
 //	SIGNPOST_EVAL_MERGE=/dir go test -run TestMerge ./relevance  # append graded batches
 //	SIGNPOST_EVAL_SETS=/dir                     # read sets from elsewhere (default sets/)
