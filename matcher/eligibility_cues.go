@@ -137,15 +137,17 @@ func (dv *deriver) groupTaken(t string, f found) (strong, ok bool) {
 	if f.key == "carer" && withParents(t, f) {
 		return false, false // "parents and carers" of children are not carers
 	}
-	if notAudienceAfter.MatchString(t[f.end:]) {
-		return false, false
+	if notAudienceAfter.MatchString(t[f.end:]) || f.key == "veteran" && strings.HasPrefix(t[f.end:], " of ") {
+		return false, false // "Veterans Park", "veterans of the game"
 	}
 	family := familyOfBefore.MatchString(clauseBefore(t, f.start, 60))
 	switch dv.source {
 	case fromName:
+		dv.pinned[f.key] = dv.pinned[f.key] || !family
 		return true, !family
 	case fromEligibility:
 		dv.eligSaid = dv.eligSaid || !family
+		dv.pinned[f.key] = dv.pinned[f.key] || !family
 		return true, !family
 	}
 	if f.start >= dv.firstEnd {
@@ -166,13 +168,13 @@ func (dv *deriver) groupTaken(t string, f found) (strong, ok bool) {
 
 // notAudienceAfter: the group word names a place, the group's relatives,
 // a sport's old hands or a welcome, not whom the service is for.
-var notAudienceAfter = regexp.MustCompile(`^(?:'s)? (?:park|parks|road|hall|memorial|way|house|street|avenue|lane|drive|field|fields|stadium|centre hall|families|family|of|friendly)\b|^-friendly\b`)
+var notAudienceAfter = regexp.MustCompile(`^(?:'s)? (?:park|parks|road|hall|memorial|way|house|street|avenue|lane|drive|field|fields|stadium|families|family|friendly)\b|^-friendly\b`)
 
 // familyOfBefore: "families of veterans", "children of inmates", "friends
 // of lesbians and gays", "families with young children, in which a parent
 // has been diagnosed with cancer", "supporting families living with
 // dementia": the service is for the family, not only the group.
-var familyOfBefore = regexp.MustCompile(`\b(?:famil(?:y|ies)|friends|relatives|loved ones)\b|\b(?:children|parents|spouses|partners|sons|daughters|dependents|dependants) of\b|\bfriendships? with\b`)
+var familyOfBefore = regexp.MustCompile(`\b(?:famil(?:y|ies)|friends|relatives|loved ones)\b|\b(?:children|parents|spouses|partners|sons|daughters|dependents|dependants|carers|caregivers|carer|caregiver) of\b|\bfriendships? with\b`)
 
 // familyOf is an audience term for a group's relatives: "Families of
 // Veterans", "Children of Inmates", "Parents of Autistic Children".
@@ -225,7 +227,8 @@ func listedBefore(t string, start int) bool {
 
 // strongCue: the description says the service is only or specifically for
 // the group ("…only", "support group for people living with dementia",
-// "specifically for LGBTQIA+ teens", "a group for carers").
+// "specifically for LGBTQIA+ teens", "group for adults with learning
+// disabilities", "seated exercise class for stroke survivors").
 func strongCue(t string, f found) bool {
 	if audienceAfter.MatchString(t[f.end:]) {
 		return true
@@ -233,7 +236,7 @@ func strongCue(t string, f found) bool {
 	return strongBefore.MatchString(clauseBefore(t, f.start, 80))
 }
 
-var strongBefore = regexp.MustCompile(`\b(?:only|specifically|exclusively|solely|dedicated|support groups?|peer support|a group|a club|a cafe|a forum|a network)\b`)
+var strongBefore = regexp.MustCompile(`\b(?:only|specifically|exclusively|solely|dedicated|support groups?|peer support|groups?|club|class|classes|cafe|forum|network)\b`)
 
 // firstSentence is the description's first sentence: up to the first full
 // stop, paragraph, line break or list. A description says up front whom a
@@ -251,19 +254,24 @@ var sentenceEnd = regexp.MustCompile(`(?i)</p>|<br\s*/?>|</li>|</h[1-6]>|</div>|
 // Words that open a service beyond the groups it names: "not just for
 // disabled people", "fun for all regardless of age or ability", "open to
 // everyone". Words that soften it: "inclusive", "alongside their sighted
-// peers", "priority given to pregnant clients", "and their families", a
+// peers", "priority given to pregnant clients", a
 // service addressed to employers or professionals ("assistance to injured
 // workers, employers, medical and rehabilitation providers").
 var (
-	openWords = regexp.MustCompile(`\bnot (?:just|only|exclusively) (?:for|open to)\b|\bopen to (?:all|everyone|anyone|everybody)(?: ages)?(?:[.,!;]|$| and| regardless| in)|\b(?:everyone|everybody|all) (?:is |are )?welcome\b|\bregardless of\b|\bfun for all\b`)
-	softWords = regexp.MustCompile(`\b(?:inclusive|inclusion|alongside|along side|priority|preference)\b|-friendly\b|\band (?:their |for )?famil(?:y|ies)\b|\bfamily members\b|\b(?:employers|businesses|professionals|providers|practitioners)\b`)
+	openWords   = regexp.MustCompile(`\bnot (?:just|only|exclusively) (?:for|open to)\b|\bopen to (?:all|everyone|anyone|everybody)(?: ages)?(?:[.,!;]|$| and| regardless| in)|\b(?:everyone|everybody|all) (?:is |are )?welcome\b|\bregardless of\b|\bfun for all\b`)
+	familyWords = regexp.MustCompile(`\band (?:their |for )?(?:immediate )?famil(?:y|ies)\b|\band (?:their )?(?:immediate )?family members\b|\b(?:friends and family|family and friends)\b`)
+	softWords   = regexp.MustCompile(`\b(?:inclusive|inclusion|alongside|along side|priority|preference)\b|-friendly\b|\b(?:send|dementia|autism|disability|disabled|sensory) friendly\b|\b(?:employers|businesses|professionals|providers|practitioners)\b`)
 )
 
 // settle applies what the service's words as a whole say about its
 // groups: "…and their carers" or "…and anyone who supports them" add
 // carers; words that open the service clear the groups read from its
-// name, description and terms; words that soften it make those soft. The
-// eligibility text is taken as written.
+// name, description and terms; words that soften it make the groups read
+// from its description and terms soft (the group heading the name stays
+// strong: "Unity Fitness: Teen LGBTQIA+ Sessions are inclusive…"), and
+// "…and their families" makes every group soft ("Autism Speaks: …people
+// with autism and their families"). The eligibility text is taken as
+// written.
 func (dv *deriver) settle(all, named string) {
 	if len(dv.groups) == 0 {
 		return
@@ -279,9 +287,13 @@ func (dv *deriver) settle(all, named string) {
 	case dv.eligSaid:
 	case openWords.MatchString(named):
 		clear(dv.groups)
-	case softWords.MatchString(named):
+	case familyWords.MatchString(named):
 		for g := range dv.groups {
 			dv.groups[g] = false
+		}
+	case softWords.MatchString(named):
+		for g := range dv.groups {
+			dv.groups[g] = dv.groups[g] && dv.pinned[g]
 		}
 	}
 }

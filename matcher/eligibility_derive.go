@@ -10,7 +10,7 @@ import (
 // name, eligibility text, audience terms and description (see the
 // vocabulary's rules in eligibility_vocab.go).
 func deriveAudience(d *Document) Audience {
-	dv := &deriver{groups: map[string]bool{}}
+	dv := &deriver{groups: map[string]bool{}, pinned: map[string]bool{}}
 	name := foldText(d.Name, maxAudienceName)
 	elig := foldText(d.Eligibility, maxAudienceEligibility)
 	desc := foldText(d.Description, maxAudienceDescription)
@@ -67,6 +67,9 @@ type deriver struct {
 	// eligSaid: the eligibility text named a group, which no other words
 	// open or soften.
 	eligSaid bool
+	// pinned are the groups the name or eligibility text names, which
+	// softening words leave strong.
+	pinned map[string]bool
 }
 
 // source is the part of a service a group was read from.

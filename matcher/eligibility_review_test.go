@@ -46,7 +46,7 @@ func TestDeriveAudienceReview(t *testing.T) {
 		// A list of groups only stays closed.
 		{1, "SUPPORT GROUPS", `Caregiver and peer support groups offered for caregivers, individuals with traumatic brain injury and individuals with strokes and or other neurological conditions.`, nil, nil, false},
 		// 2: single-sex terms are not closed-group terms.
-		{2, "The Shed on The Isle", "We are The Shed on the Isle in Epworth (on the Isle of Axholme) at the rear of The Thurlow Pavilion Station Road Epworth. We have a creative space for people to come along, tinker and meet people. The Shed on the Isle is part of the Men in shed's programme and is open to all, not just men.", orukTerms("Women ", "Men ", "Armed Forces"), nil, false},
+		{2, "The Shed on The Isle", "<p>We are The Shed on the Isle in Epworth (on the Isle of Axholme) at the rear of The Thurlow Pavilion Station Road Epworth.</p><p>We have a creative space for people to come along, tinker and meet people.</p>", orukTerms("Women ", "Men ", "Armed Forces"), nil, false},
 		// 3: names and phrases that are not audiences.
 		{3, "VETERANS PARK", `The City of Hialeah's Creative Learning & Play (CL&P) Program provides an after-school program offering activities for children including literacy, physical fitness, social skills development, homework support`, nil, nil, false},
 		{3, "Walking Football", "Walking football for veterans of the game, over 50s welcome.", nil, nil, false},
@@ -64,6 +64,7 @@ func TestDeriveAudienceReview(t *testing.T) {
 		{4, "CHILDREN OF INMATES, INC.", "The Service Network for Children of Inmates provides wrap-around care coordination services.", airsTerms("Families/Friends of Inmates/Ex-Offenders"), nil, false},
 		{4, "Y G INSTITUTE, INC.", "The Y G Institute is dedicated to re-establishing the family and community bond who are affected directly or indirectly by the Judicial system.", airsTerms("Children of Inmates/Ex-Offenders"), nil, false},
 		{4, "LAUREN'S LIGHT, INC.", "Lauren's Light mission is to empower families with young children, in which a parent has been diagnosed with cancer, through counseling, resources and information.", airsTerms("Families/Friends of People With Cancer"), nil, false},
+		{4, "AUTISM SPEAKS", `The Autism Response Team (ART) is an information line for the autism community. Team members are specially trained to provide personalized information and resources to people with autism and their families.`, nil, []string{"autism"}, true},
 		{4, "Autism Response Team", "Support for autistic people and their families.", nil, []string{"autism"}, true},
 		{4, "PARENTS, FAMILIES AND FRIENDS OF LESBIANS AND GAYS, INC.", "PFLAG promotes the health and well-being of gay, lesbian, bisexual and transgendered persons, their families and friends through: support, to cope with an adverse society", nil, nil, false},
 		{4, "Drop in / coffee morning", "A drop-in / coffee morning for people who have an acquired brain injury and for anyone who supports them. Advice, information and social session.", nil, nil, false},
@@ -80,6 +81,10 @@ func TestDeriveAudienceReview(t *testing.T) {
 		{5, "Memory Group", "A support group for people living with dementia. Meets monthly.", nil, []string{"dementia"}, false},
 		{5, "#TalkSuicide", "The Together service is here to support local people who have been bereaved by suicide across Hull, East Riding of Yorkshire, North East Lincolnshire and North Lincolnshire.", nil, []string{"bereaved-by-suicide"}, true},
 		{5, "Expectant Parents Class", "Classes for mums-to-be.", nil, []string{"pregnant-or-new-parent"}, false},
+		{5, "Care Practitioner", "Group for adults with learning disabilities", nil, []string{"learning-disability"}, false},
+		{5, "Unity Fitness: Teen LGBTQIA+ Sessions", "Unity Fitness: Teen LGBTQIA+ Sessions are inclusive, affirming workout sessions created specifically for LGBTQIA+ teens aged 11-16.", orukTerms("LGBTQ+"), []string{"lgbtq"}, false},
+		{5, "Peer to Peer support groups online for carers of people with dementia", "Peer to Peer Support Groups online - Carers who are members of tide have said meeting people, hearing and sharing stories helps with feelings of loneliness.", nil, []string{"carer"}, false},
+		{5, "Our Place (SEND Friendly)", "Our Place is a SEND friendly community lounge, where those with additional needs can craft, draw, read, play games while", orukTerms("Autism", "Learning Disabilities", "Visually Impaired"), []string{"autism", "learning-disability", "sight-loss"}, true},
 		// 6: a bare "<" is prose, not a tag.
 		{6, "Youth Drop-in", "Specifically for young people <18 who are young carers.", nil, []string{"young-carer"}, false},
 	}
@@ -137,5 +142,19 @@ func TestRankSoftAudience(t *testing.T) {
 	closed[len(closed)-1].ConfirmedAudience = &Audience{Groups: []string{"bereaved-by-suicide"}}
 	if _, shown := score(closed, outside); shown {
 		t.Errorf("confirmed audience shown to a person outside it")
+	}
+}
+
+// Finding 16: the bound on audience terms applies after filtering, so a
+// service with many category terms is read the same whatever their order.
+func TestDeriveAudienceManyTerms(t *testing.T) {
+	var terms []Term
+	for i := range maxAudienceTerms + 12 {
+		terms = append(terms, Term{Taxonomy: "Open211 Miami - AIRS", Code: fmt.Sprintf("RP-%d", i), Label: "Outpatient Mental Health Facilities"})
+	}
+	terms = append(terms, airsTerms("Older Adults")...)
+	a := DeriveAudience(&Document{Name: "OUTPATIENT SERVICES", Terms: terms})
+	if ageText(a.MinimumAge, a.MaximumAge) != "50..-" {
+		t.Errorf("audience term after %d others: ages %s", maxAudienceTerms+12, ageText(a.MinimumAge, a.MaximumAge))
 	}
 }
