@@ -209,20 +209,26 @@ func listedWithOthers(t string, f found) bool {
 
 var sepBefore = regexp.MustCompile(`(?:,|&|\band|\bor|/)\s*$`)
 
-// listedBefore: the word before a group joins it to an item that is not a
-// closed group.
+// listedBefore: the word before a group, past filler words, joins it to
+// an item that is not a closed group ("support groups for cancer
+// patients, cancer survivors, and those who are caregivers").
 func listedBefore(t string, start int) bool {
 	before := t[:start]
-	m := sepBefore.FindStringIndex(before)
-	if m == nil {
-		return false
+	for range 7 {
+		if m := sepBefore.FindStringIndex(before); m != nil {
+			prev := strings.TrimRight(before[:m[0]], " ")
+			prev = prev[max(0, len(prev)-60):]
+			g := groupPhrases().find(prev)
+			return prev != "" && (len(g) == 0 || g[len(g)-1].end != len(prev))
+		}
+		t := strings.TrimRight(before, " ")
+		k := strings.LastIndexByte(t, ' ')
+		if k < 0 || !audienceFillers[t[k+1:]] {
+			return false
+		}
+		before = t[:k+1]
 	}
-	prev := strings.TrimRight(before[:m[0]], " ")
-	if prev == "" {
-		return false
-	}
-	g := groupPhrases().find(prev[max(0, len(prev)-60):])
-	return len(g) == 0 || g[len(g)-1].end != len(prev[max(0, len(prev)-60):])
+	return false
 }
 
 // strongCue: the description says the service is only or specifically for

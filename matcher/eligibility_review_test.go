@@ -45,6 +45,7 @@ func TestDeriveAudienceReview(t *testing.T) {
 		{1, "Health Support", "Support for people with cancer, heart disease, diabetes or any long-term condition.", nil, nil, false},
 		// A list of groups only stays closed.
 		{1, "SUPPORT GROUPS", `Caregiver and peer support groups offered for caregivers, individuals with traumatic brain injury and individuals with strokes and or other neurological conditions.`, nil, nil, false},
+		{1, "SUPPORT GROUPS", `CAN offers weekly support groups for cancer patients, cancer survivors, and those who are caregivers to anyone that has cancer. \n\n ###COL###`, nil, nil, false},
 		// 2: single-sex terms are not closed-group terms.
 		{2, "The Shed on The Isle", "<p>We are The Shed on the Isle in Epworth (on the Isle of Axholme) at the rear of The Thurlow Pavilion Station Road Epworth.</p><p>We have a creative space for people to come along, tinker and meet people.</p>", orukTerms("Women ", "Men ", "Armed Forces"), nil, false},
 		// 3: names and phrases that are not audiences.
