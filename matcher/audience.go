@@ -98,7 +98,8 @@ func saidCaring(src string) bool {
 
 // excluded reports whether the person is clearly outside the service's
 // audience: a known age outside its range, the other single sex, or none
-// of its closed groups. Unknown age or gender is never outside; a
+// of its closed groups when the evidence for them is strong (a soft
+// audience demotes instead, see demoted). Unknown age or gender is never outside; a
 // non-binary person is not kept from single-sex services (whether they
 // are welcome is the service's to say).
 func (pa *person) excluded(e *entry) bool {
@@ -115,6 +116,12 @@ func (pa *person) excluded(e *entry) bool {
 	if a.Gender == GenderWomen && pa.gender == PersonMan || a.Gender == GenderMen && pa.gender == PersonWoman {
 		return true
 	}
+	return !a.Soft && pa.outsideGroups(a)
+}
+
+// outsideGroups reports whether the service names closed groups and the
+// person is in none of them.
+func (pa *person) outsideGroups(a *Audience) bool {
 	if len(a.Groups) == 0 {
 		return false
 	}
@@ -124,6 +131,13 @@ func (pa *person) excluded(e *entry) bool {
 		}
 	}
 	return true
+}
+
+// demoted reports whether the service's groups rest on weak evidence and
+// the person is in none of them: it stays suggestible, at
+// softAudienceFactor of its score (see weights.go).
+func (pa *person) demoted(e *entry) bool {
+	return e.aud.Soft && pa.outsideGroups(&e.aud)
 }
 
 // signal is how squarely the service is aimed at the person, 0..1 (see

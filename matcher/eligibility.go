@@ -12,6 +12,13 @@ type Audience struct {
 	// Groups are circumstance codes (see CircumstanceCodes) of the closed
 	// groups the service is only for.
 	Groups []string
+	// Soft says the groups rest only on weak evidence (a description that
+	// names them as whom it is for without saying "only" or
+	// "specifically"): the service stays open to others, ranked lower. A
+	// confirmed audience, the group heading the name ("Dementia Cafe"),
+	// the eligibility text or audience terms that all name groups are
+	// strong: the service is shown only to people in a group.
+	Soft bool
 	// Evidence is the words found that say so, e.g. "aged 16 to 25",
 	// "women only", "people living with dementia".
 	Evidence []string

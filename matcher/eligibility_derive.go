@@ -10,19 +10,20 @@ import (
 // name, eligibility text, audience terms and description (see the
 // vocabulary's rules in eligibility_vocab.go).
 func deriveAudience(d *Document) Audience {
-	dv := &deriver{groups: map[string]bool{}}
+	dv := &deriver{groups: map[string]bool{}, pinned: map[string]bool{}}
 	name := foldText(d.Name, maxAudienceName)
 	elig := foldText(d.Eligibility, maxAudienceEligibility)
 	desc := foldText(d.Description, maxAudienceDescription)
-	for _, t := range []string{name, elig} {
-		dv.read(t, trustFull)
-	}
+	dv.source = fromName
+	dv.read(name, trustFull)
+	dv.source = fromEligibility
+	dv.read(elig, trustFull)
+	dv.source, dv.firstEnd = fromDescription, len(foldText(firstSentence(d.Description), maxAudienceDescription))
 	dv.read(desc, trustPhrased)
+	dv.source = fromTerms
 	dv.terms(d.Terms)
-	if len(dv.groups) > 0 && carersToo.MatchString(name+" "+elig+" "+desc) {
-		dv.addGroup("carer", "and their carers")
-	}
-	a := Audience{Evidence: dv.evidence}
+	dv.settle(name+" "+elig+" "+desc, name+" "+desc)
+	a := Audience{Evidence: dv.evidence, Soft: len(dv.groups) > 0}
 	if d.MinimumAge != nil || d.MaximumAge != nil {
 		a.MinimumAge, a.MaximumAge = d.MinimumAge, d.MaximumAge
 	} else {
@@ -32,8 +33,9 @@ func deriveAudience(d *Document) Audience {
 	if !dv.named[trustFull] {
 		a.Gender = dv.gender[trustPhrased]
 	}
-	for g := range dv.groups {
+	for g, strong := range dv.groups {
 		a.Groups = append(a.Groups, g)
+		a.Soft = a.Soft && !strong
 	}
 	sort.Strings(a.Groups)
 	return a
@@ -48,11 +50,37 @@ type deriver struct {
 	// (trustFull) or the description; gender is the single sex named
 	// there, "" when none or both. The name wins: "Home for Women in
 	// Distress" that "runs a soup kitchen for men" is for women.
-	named    [2]bool
-	gender   [2]string
+	named  [2]bool
+	gender [2]string
+	// groups maps each closed group found to whether the evidence is
+	// strong enough to keep others out (see eligibility_vocab.go).
 	groups   map[string]bool
 	evidence []string
+	// source is the part being read; firstEnd where the description's
+	// first sentence ends (groups further down are not read).
+	source   source
+	firstEnd int
+	// broader: the description names the groups among other people
+	// ("people living with dementia, older age or frailty"), so audience
+	// terms naming only the groups are not the whole audience.
+	broader bool
+	// eligSaid: the eligibility text named a group, which no other words
+	// open or soften.
+	eligSaid bool
+	// pinned are the groups the name or eligibility text names, which
+	// softening words leave strong.
+	pinned map[string]bool
 }
+
+// source is the part of a service a group was read from.
+type source int
+
+const (
+	fromName source = iota
+	fromEligibility
+	fromDescription
+	fromTerms
+)
 
 const maxEvidence = 8
 
@@ -64,8 +92,8 @@ func (dv *deriver) note(text string) {
 	}
 }
 
-func (dv *deriver) addGroup(code, text string) {
-	dv.groups[code] = true
+func (dv *deriver) addGroup(code, text string, strong bool) {
+	dv.groups[code] = dv.groups[code] || strong
 	dv.note(text)
 }
 
@@ -102,11 +130,8 @@ func (dv *deriver) read(t string, tr trust) {
 		}
 	}
 	for _, f := range groupPhrases().find(t) {
-		if f.key == "carer" && withParents(t, f) {
-			continue // "parents and carers" of children are not carers
-		}
-		if tr == trustFull || saysFor(t, f) {
-			dv.addGroup(f.key, f.text)
+		if strong, ok := dv.groupTaken(t, f); ok {
+			dv.addGroup(f.key, f.text, strong)
 		}
 	}
 }
@@ -141,11 +166,15 @@ var ageVenues = []string{" birth", "birth", " support", " abuse", " custody", " 
 // term names one (a list with "Adults" or "Long Term Health Conditions"
 // in it is open to more than the groups). A sex named there does not make
 // a service single-sex: feeds tag whom they hope to reach (a sewing class
-// tagged "Women"), so a term for one sex neither closes nor opens.
+// tagged "Women", a men's shed tagged "Women", "Men", "Armed Forces"), so
+// a term for one sex opens, like any term that names no group; so does a
+// term for a group's relatives ("Families of Veterans").
 func (dv *deriver) terms(terms []Term) {
+	// Audience terms first, then the bound: services carry many category
+	// terms, and the order they come in differs between loaders.
 	var labels []string
-	for i, t := range terms {
-		if i == maxAudienceTerms {
+	for _, t := range terms {
+		if len(labels) == maxAudienceTerms {
 			break
 		}
 		if isAudienceTerm(t) {
@@ -165,8 +194,8 @@ func (dv *deriver) terms(terms []Term) {
 			}
 		}
 		fs := groupPhrases().find(l)
-		if len(fs) == 0 && genderOfLabel(l) == "" {
-			closed = false
+		if len(fs) == 0 || familyOf.MatchString(l) {
+			closed = false // "Women", "Adults", "Families of Veterans": open to more than the groups
 		}
 		for _, f := range fs {
 			groups[f.key] = l
@@ -179,7 +208,7 @@ func (dv *deriver) terms(terms []Term) {
 		}
 		sort.Strings(codes) // evidence in a stable order
 		for _, g := range codes {
-			dv.addGroup(g, groups[g])
+			dv.addGroup(g, groups[g], !dv.broader)
 		}
 	}
 }
@@ -190,18 +219,6 @@ func isAudienceTerm(t Term) bool {
 	tax := strings.ToLower(t.Taxonomy)
 	return strings.Contains(tax, "audience") || strings.Contains(tax, "target") ||
 		strings.Contains(tax, "airs") && strings.HasPrefix(t.Code, "Y")
-}
-
-// genderOfLabel is the single sex an audience term names as a whole.
-func genderOfLabel(l string) string {
-	switch l {
-	case "women", "woman", "female", "females", "girls", "mothers", "mums", "pregnant women", "new mothers",
-		"abused women", "homeless women", "pregnant single women":
-		return GenderWomen
-	case "men", "man", "male", "males", "boys", "fathers", "dads", "gay men", "abused men", "homeless men":
-		return GenderMen
-	}
-	return ""
 }
 
 // ageRange is the union of the age ranges found. Numbers ("aged 11 to

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"html"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +29,10 @@ const (
 	trustPhrased
 )
 
+// htmlTag is a real tag: "<p>", "</p>", "<br/>". A bare "<" is prose
+// ("young people <18") and stays.
+var htmlTag = regexp.MustCompile(`<[a-zA-Z/][^<>]*>`)
+
 // foldText lower-cases text, strips HTML tags and entities and the
 // literal "\n" of some feeds, and folds typographic variants (’ to ', –
 // to -) so the patterns can be written once.
@@ -35,20 +40,7 @@ func foldText(s string, limit int) string {
 	if len(s) > 4*limit {
 		s = s[:4*limit]
 	}
-	var b strings.Builder
-	inTag := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			inTag = true
-		case r == '>' && inTag:
-			inTag = false
-			b.WriteByte(' ')
-		case !inTag:
-			b.WriteRune(r)
-		}
-	}
-	t := strings.ToLower(html.UnescapeString(b.String()))
+	t := strings.ToLower(html.UnescapeString(htmlTag.ReplaceAllString(s, " ")))
 	t = foldReplacer.Replace(t)
 	t = strings.Join(strings.Fields(t), " ")
 	if len(t) > limit {

@@ -3,21 +3,34 @@ package matcher
 // The closed-group vocabulary: the phrases that say a service is for
 // people in a circumstance, by circumstance code (see CircumstanceCodes).
 //
-// How a phrase makes a service closed (only for that group):
-//   - in the service's name or its eligibility text it counts fully
-//     ("Dementia Cafe", "Carers Peer Support Group", eligibility "Veterans");
-//   - in an audience term (a taxonomy of target populations: AIRS "Y"
-//     codes, an ORUK target audience) it counts only when every audience
-//     term of the service names a closed group: a service listing
-//     "Veterans" beside "Adults" or "Long Term Health Conditions" serves
-//     those groups among others;
-//   - in the description it counts only when the words say whom the
-//     service is for: after an audience cue ("for", "open to", "aimed at",
-//     "support group for", "people living with", "affected by", "who have
-//     had"…, with at most a few filler words between, and no comma), or
-//     before "only" or "support group". A condition named among many
-//     ("advice on benefits, housing, cancer and more") is not an audience;
-//   - "…and their carers" after a closed group adds carer.
+// How a phrase puts a service in a closed group, and how strongly: strong
+// evidence keeps people outside the groups from seeing it; soft evidence
+// is a strong positive for people inside and halves the score of others
+// (softAudienceFactor):
+//   - the name counts, strongly ("Dementia Cafe", "Carers Peer Support
+//     Group", "Breathe Easy"), but not a place ("Veterans Park"), "veterans
+//     of the game", "dementia friendly" or a group's relatives ("Parents,
+//     Families and Friends of Lesbians and Gays");
+//   - the eligibility text counts, strongly;
+//   - audience terms (a taxonomy of target populations: AIRS "Y" codes, an
+//     ORUK target audience) count, strongly, only when every audience term
+//     names a closed group: "Veterans" beside "Adults", "Women" or
+//     "Families of Veterans" is open to more than the groups;
+//   - in the description only the first sentence is read, and only where
+//     it says whom the service is for: after an audience cue ("for", "open
+//     to", "aimed at", "people living with", "who have had"…, with at most
+//     a few filler words between, no comma, no "also"), or before "only" or
+//     "support group". A group listed with others ("dementia, older age or
+//     frailty"), or the group's family ("families of veterans",
+//     "friendships with people with…"), does not count. It is strong when
+//     the sentence says only or specifically ("support group for people
+//     living with dementia"), else soft;
+//   - "…and their carers" or "…and anyone who supports them" adds carer;
+//   - words that open the service ("not just for", "open to all",
+//     "everyone welcome", "regardless of") clear the groups, and words that
+//     widen it ("inclusive", "alongside", "priority given to", "and their
+//     families", employers or professionals addressed) make them soft,
+//     unless the eligibility text names a group.
 //
 // Phrases are matched on whole words, case-insensitively, on text with
 // HTML and punctuation variants folded (’ to ', – to -). A service whose
@@ -44,14 +57,14 @@ var circumstancePhrases = map[string][]string{
 	"hiv":                 {"hiv", "hiv/aids", "living with hiv"},
 	"carer":               {"carers", "carer", "caregivers", "caregiver", "caring for someone", "caring for a loved one", "unpaid carers", "respite"},
 	"young-carer":         {"young carers", "young carer", "young adult carers"},
-	"foster-carer":        {"foster carers", "foster carer", "fostering", "kinship carers", "kinship carer", "kinship care", "special guardians", "foster parents"},
+	"foster-carer":        {"foster carers", "foster carer", "kinship carers", "kinship carer", "kinship care", "special guardians", "foster parents"},
 	"veteran":             {"veterans", "veteran", "armed forces", "ex-service", "ex-servicemen", "ex-forces", "royal british legion", "military veterans"},
 	"refugee-or-asylum-seeker": {"refugees", "refugee", "asylum seekers", "asylum seeker", "asylum", "refugees/entrants/asylees",
 		"asylees"},
 	"lgbtq": {"lgbt", "lgbtq", "lgbtq+", "lgbtqia+", "lgbtqia", "glbt", "gay", "lesbian", "lesbians", "bisexual", "bisexuals",
 		"trans", "transgender", "queer", "gay men"},
-	"pregnant-or-new-parent": {"pregnant", "pregnancy", "expectant mothers", "expectant parents", "new mums", "new mothers",
-		"new parents", "new dads", "antenatal", "postnatal", "perinatal", "breastfeeding"},
+	"pregnant-or-new-parent": {"pregnant", "expectant mothers", "expectant parents", "expectant mums", "mums-to-be",
+		"mums to be", "moms-to-be", "parents-to-be", "new mums", "new mothers", "new parents", "new dads", "antenatal", "postnatal"},
 	"bereaved-by-suicide": {"bereaved by suicide", "suicide bereavement", "lost someone to suicide", "survivors of bereavement by suicide"},
 	"in-recovery": {"in recovery", "recovery community", "alcoholics anonymous", "narcotics anonymous", "addiction recovery",
 		"recovering addicts", "substance misuse", "alcohol use disorder", "drug use disorders"},

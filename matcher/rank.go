@@ -232,6 +232,9 @@ func (r *ranking) consider(e *entry, text float64) {
 	if s := r.ruledOut[e.doc.ID]; s > 0 && c.score > 0 { // a nil map when nothing was ruled out
 		c.score *= 1 - ruleOutPenalty*s
 	}
+	if r.who.demoted(e) {
+		c.score *= softAudienceFactor
+	}
 	r.keep(c)
 }
 

@@ -39,6 +39,10 @@ package matcher
 //	          a single-sex service of their sex; 0 for services open to
 //	          all. Services whose audience the person is clearly outside
 //	          are filtered out before scoring, so this never penalises.
+//	          Closed groups read only from weak evidence (a description
+//	          naming whom it is for without "only" or "specifically") do
+//	          not filter: a person in none of them keeps the service at
+//	          softAudienceFactor (0.5) of its whole score.
 //
 // When the profile gives no needs, only goals or interests, the need
 // weight moves to text: the client's words are all there is to go on.
@@ -79,4 +83,8 @@ const (
 	// minStrength is the least evidence for a need to count as covered in
 	// reasons and diversification.
 	minStrength = 0.2
+	// softAudienceFactor multiplies the score of a service whose closed
+	// groups rest on weak evidence when the person is in none of them:
+	// likely not for them, but the words may be a focus, not a rule.
+	softAudienceFactor = 0.5
 )
