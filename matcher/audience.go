@@ -37,6 +37,22 @@ const relatives = `wife|husband|partner|mum|mother|mam|dad|father|son|daughter|c
 var relativeHas = regexp.MustCompile(`\bmy (` + relatives + `)(?:'s)? (?:(?:who|has|had|have|is|was|got|with|living|lives|` +
 	`diagnosed|been|suffers|suffering|from|developed|getting|early|onset|advanced|vascular|severe|terminal|a|an|recently|just|now|also) ){0,6}$`)
 
+// relativeUsing names a relative as the one drinking or using: "my son's
+// drinking", "my husband is an alcoholic", "my daughter is using".
+var relativeUsing = regexp.MustCompile(`\bmy (?:` + relatives + `)(?:'s)? (?:(?:is|has|was|an?|been|keeps|started|still) ){0,3}` +
+	`(?:drink|drinks|drinking|drunk|alcohol|alcoholic|drugs?|using|uses|addict|addicted|addiction)\b`)
+
+// relativeUses reports whether the client's words name a relative as the
+// one drinking or using.
+func relativeUses(p *Profile) bool {
+	for _, g := range append(append([]string{}, p.Goals...), p.Interests...) {
+		if relativeUsing.MatchString(untakenText(g)) {
+			return true
+		}
+	}
+	return false
+}
+
 // notTheirs ends where a group word is about someone else, or the past: "my
 // carer says", "I used to be a carer", "was a carer".
 var notTheirs = regexp.MustCompile(`\b(?:my|our|his|her|their|your|used to be an?|used to be|was an?|former|ex) $`)
@@ -53,6 +69,9 @@ func personOf(p *Profile) person {
 		pa.groups[c] = ""
 	}
 	for _, n := range p.Needs {
+		if n == "alcohol-and-drugs" && relativeUses(p) {
+			continue // a worried relative, not someone in recovery
+		}
 		for _, c := range needCircumstances[n] {
 			if _, ok := pa.groups[c]; !ok {
 				pa.groups[c] = "need:" + n

@@ -179,6 +179,11 @@ func TestPersonGroups(t *testing.T) {
 		{Profile{Goals: []string{"I served in a shop for 30 years"}}, nil},
 		{Profile{Goals: []string{"the Salvation Army helped me"}}, nil},
 		{Profile{Goals: []string{"I'm a carer for my dad"}}, []string{"carer"}},
+		// Finding 12: help with alcohol for a relative's drinking is not
+		// being in recovery.
+		{Profile{Needs: []string{"alcohol-and-drugs"}}, []string{"in-recovery"}},
+		{Profile{Needs: []string{"alcohol-and-drugs"}, Goals: []string{"my son's drinking is out of control"}}, nil},
+		{Profile{Needs: []string{"alcohol-and-drugs"}, Goals: []string{"My husband is an alcoholic"}}, nil},
 	}
 	for _, c := range cases {
 		pa := personOf(&c.p)

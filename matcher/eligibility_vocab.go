@@ -77,7 +77,9 @@ var personPhrases = map[string][]string{
 }
 
 // needCircumstances are the circumstances a need implies: asking for
-// help with caring is being a carer.
+// help with caring is being a carer. Help with alcohol and drugs is not
+// recovery when the client names a relative as the one drinking (see
+// relativeUses).
 var needCircumstances = map[string][]string{
 	"carers":            {"carer"},
 	"alcohol-and-drugs": {"in-recovery"},
