@@ -123,8 +123,15 @@ type clientWord struct {
 func clientWords(g *goalReading) []clientWord {
 	var out []clientWord
 	seen := map[string]bool{}
+	// What the client ruled out is never quoted as what they asked for,
+	// even where they said the word elsewhere.
+	for _, x := range g.excluded {
+		for _, s := range cachedStems(x) {
+			seen[s] = true
+		}
+	}
 	add := func(w clientWord) {
-		if w.stem == "" || seen[w.stem] {
+		if w.stem == "" || seen[w.stem] || anySeen(seen, w.stem) {
 			return
 		}
 		seen[w.stem] = true
@@ -140,6 +147,16 @@ func clientWords(g *goalReading) []clientWord {
 		add(clientWord{word: e.text, stem: strings.Join(cachedStems(e.text), " "), from: e.from, idiom: e.idiom})
 	}
 	return out
+}
+
+// anySeen reports whether any word of an analysed phrase is in seen.
+func anySeen(seen map[string]bool, stem string) bool {
+	for _, s := range strings.Fields(stem) {
+		if seen[s] {
+			return true
+		}
+	}
+	return false
 }
 
 // goalWords returns what the service's name, description or categories
