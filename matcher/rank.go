@@ -307,7 +307,7 @@ func (r *ranking) matches() []Match {
 		fit := r.who.fit(c.e)
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
 			Signals: c.sig.asMap(), Audience: fit,
-			Reasons: append(r.who.reasons(fit), reasons(c, &r.p, r.shareOf, words, r.o.Now)...)}
+			Reasons: append(r.who.reasons(fit), reasons(c, &r.p, words)...)}
 		if r.remoteRuledOut && c.e.inPerson {
 			m.Reasons = append(m.Reasons, Reason{Kind: ReasonGoal, Text: "In person, as the client asked: " + quoteList([]string{r.reading.remoteSaid}, 1) + "."})
 		}

@@ -107,7 +107,7 @@ func TestGoalWordsInContext(t *testing.T) {
 		if m.Signals["text"] <= 0 {
 			t.Errorf("choir has no text relevance: %v", m.Signals)
 		}
-		if r := reasonOf(m, ReasonGoal); !strings.Contains(r, "“choir” (like “singing”)") {
+		if r := reasonOf(m, ReasonGoal); r != "The client said “singing”; it offers “choir”." {
 			t.Errorf("goal reason %q", r)
 		}
 	})
@@ -123,6 +123,12 @@ func TestGoalWordsInContext(t *testing.T) {
 		ms := rank(t, ix, Profile{Goals: []string{"I can't sing but I'd like to walk"}})
 		if r := reasonOf(match(ms, "walk"), ReasonGoal); r != "Matches what the client said: “walk”." {
 			t.Errorf("walking group's goal reason %q", r)
+		}
+	})
+	t.Run("making friends is not befriending", func(t *testing.T) {
+		ms := rank(t, ix, Profile{Needs: []string{"loneliness"}, Interests: []string{"friends"}})
+		if m := match(ms, "phone"); m != nil && strings.Contains(reasonOf(m, ReasonGoal), "befriending") {
+			t.Errorf("befriending offered for friends: %q", reasonOf(m, ReasonGoal))
 		}
 	})
 	t.Run("nothing online keeps to services in person", func(t *testing.T) {
