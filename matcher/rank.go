@@ -280,12 +280,13 @@ func (r *ranking) keep(c candidate) {
 }
 
 // markCovered records, for each kept candidate, the needs asked for that
-// it meets.
+// it meets: on firm evidence (see firmEvidence), as a passing word weighs
+// in the ranking but does not make a service one that helps with a need.
 func (r *ranking) markCovered() {
 	for i := range r.pool {
 		c := &r.pool[i]
 		for _, x := range r.wanted {
-			if ev := c.e.needs[x.need]; ev != nil && ev.Strength >= minStrength && x.share == 1 {
+			if ev := c.e.needs[x.need]; ev != nil && ev.Strength >= minStrength && ev.Firm && x.share == 1 {
 				c.covered = append(c.covered, x.need)
 			}
 		}
