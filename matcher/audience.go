@@ -53,9 +53,10 @@ func relativeUses(p *Profile) bool {
 	return false
 }
 
-// notTheirs ends where a group word is about someone else, or the past: "my
-// carer says", "I used to be a carer", "was a carer".
-var notTheirs = regexp.MustCompile(`\b(?:my|our|his|her|their|your|used to be an?|used to be|was an?|former|ex) $`)
+// notTheirs ends where a carer word is about someone else, or the past:
+// "my carer says", "I used to be a carer", "was a carer". "I'm his carer"
+// is the client caring.
+var notTheirs = regexp.MustCompile(`\b(?:my|our|your|used to be an?|used to be|was an?|former|ex) $`)
 
 // notGroup ends where a group word is part of a name: "the Salvation Army".
 var notGroup = regexp.MustCompile(`\bsalvation $`)

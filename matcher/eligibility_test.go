@@ -179,6 +179,7 @@ func TestPersonGroups(t *testing.T) {
 		{Profile{Goals: []string{"I served in a shop for 30 years"}}, nil},
 		{Profile{Goals: []string{"the Salvation Army helped me"}}, nil},
 		{Profile{Goals: []string{"I'm a carer for my dad"}}, []string{"carer"}},
+		{Profile{Goals: []string{"I am his carer and it is hard"}}, []string{"carer"}},
 		// Finding 12: help with alcohol for a relative's drinking is not
 		// being in recovery.
 		{Profile{Needs: []string{"alcohol-and-drugs"}}, []string{"in-recovery"}},
