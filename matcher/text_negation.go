@@ -70,9 +70,10 @@ var notIngStatements = map[string]bool{"going": true, "getting": true, "doing": 
 	"staying": true, "spending": true, "living": true, "drinking": true}
 
 // notIngBefore may stand before "not <verb-ing>" as a rule-out: "walking,
-// but not singing"; "I'm not sleeping" is a statement.
+// but not singing"; "I'm not sleeping" and "I'm really not enjoying life"
+// are statements.
 var notIngBefore = map[string]bool{"and": true, "but": true, "definitely": true, "certainly": true,
-	"absolutely": true, "please": true, "just": true, "really": true}
+	"absolutely": true, "please": true}
 
 // maxRuleOutWords bounds a rule-out's reach in words.
 const maxRuleOutWords = 8
