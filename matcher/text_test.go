@@ -42,6 +42,7 @@ func TestReadingGoals(t *testing.T) {
 		{goal: "walking, but not dancing", strong: []string{"walking"}, excluded: []string{"dancing"}},
 		{goal: "I can't sleep and I'm not sleeping well", strong: []string{"sleep", "sleeping"}, notExcl: []string{"sleep", "sleeping"}},
 		{goal: "I can't read very well", strong: []string{"read"}, notExcl: []string{"read"}},
+		{goal: "I can't walk far but I like crafts", strong: []string{"mobility", "crafts"}, notExcl: []string{"walk", "far"}},
 		{goal: "I'm really not enjoying life", strong: []string{"life"}, notExcl: []string{"enjoying", "life"}},
 		// Saying what is wrong is not ruling anything out.
 		{goal: "I have no friends nearby and I don't want to be lonely", strong: []string{"friends", "lonely"},
