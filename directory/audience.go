@@ -78,17 +78,21 @@ func (in *AudienceInput) validate(prefix string) fault.Problems {
 // may make it, it is audited, bumps the version (a stale version fails with
 // fault.Conflict) and reaches the index through the outbox.
 func (d *Directory) SetServiceAudience(ctx context.Context, id uuid.UUID, version int, in *AudienceInput) (*store.Service, error) {
-	var a *store.Audience
 	why := "audience cleared: derived from the listing again"
 	if in != nil {
 		why = "audience confirmed by the organisation"
-		in.normalise()
-		if err := in.validate("input.").Err(); err != nil {
-			return nil, err
-		}
-		a = &store.Audience{MinimumAge: in.MinimumAge, MaximumAge: in.MaximumAge, Gender: in.Gender, Groups: in.Groups}
 	}
+	// The input is checked only once the caller may edit the service: its
+	// problems are no one else's to learn.
 	return d.lockedServiceWriteWhy(ctx, id, version, access.EditService, why, func(ctx context.Context, q store.Queries, s *store.Service) (*store.Service, error) {
+		var a *store.Audience
+		if in != nil {
+			in.normalise()
+			if err := in.validate("input.").Err(); err != nil {
+				return nil, err
+			}
+			a = &store.Audience{MinimumAge: in.MinimumAge, MaximumAge: in.MaximumAge, Gender: in.Gender, Groups: in.Groups}
+		}
 		s.Audience = a
 		return s, q.SetServiceAudience(ctx, s, version)
 	})

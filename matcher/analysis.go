@@ -130,8 +130,9 @@ const (
 	evidenceTermLabel   = 2.0
 	evidenceDescription = 1.0
 	// evidenceScale turns summed evidence into a strength in (0, 1):
-	// 1 - exp(-evidence/scale). One description word gives 0.28, one name
-	// word 0.63, a name word and two description words 0.81.
+	// 1 - exp(-evidence/scale), which text alone scales by textOnlyCap.
+	// One description word gives 0.28 (0.24 from text alone), one name
+	// word 0.63 (0.54), a name word and two description words 0.81 (0.69).
 	evidenceScale = 3.0
 )
 
@@ -140,7 +141,19 @@ type NeedEvidence struct {
 	Strength float64
 	Tagged   bool     // tagged with the need itself
 	Mapped   bool     // a taxonomy term maps to the need
-	Words    []string // related words found in its text
+	Words    []string // related words found in its text, venue words aside
+	// Firm is evidence enough to say the service helps with the need (see
+	// firmEvidence); Strength alone, as the ranking weighs it, may come
+	// from one passing word ("chat").
+	Firm bool
+}
+
+// firmEvidence: a service helps with a need, as a reason or coverage says,
+// when the provider says so (a tag or mapped category), when its name or a
+// category label names it, or when its description names it in two
+// different words. Venue words ("day centre") never count.
+func firmEvidence(e *NeedEvidence, named bool, described int) bool {
+	return e.Tagged || e.Mapped || named || described >= 2
 }
 
 // needEvidence works out which needs a document addresses.
@@ -156,14 +169,20 @@ func needEvidence(d *Document) map[string]*NeedEvidence {
 		return e
 	}
 	textScore := map[string]float64{}
+	named, described := map[string]bool{}, map[string]int{}
 	add := func(weight float64) func(need, phrase string) {
 		return func(need, p string) {
+			e := get(need)
 			if venueWords[p] {
 				textScore[need] += weight * venueWeight
-			} else {
-				textScore[need] += weight
+				return
 			}
-			e := get(need)
+			textScore[need] += weight
+			if weight == evidenceDescription {
+				described[need]++ // each phrase is matched once per field
+			} else {
+				named[need] = true
+			}
 			if len(e.Words) < 6 && !contains(e.Words, p) {
 				e.Words = append(e.Words, p)
 			}
@@ -191,6 +210,7 @@ func needEvidence(d *Document) map[string]*NeedEvidence {
 	// much of the service is about the need. Text alone counts a little
 	// less than a tag.
 	for n, e := range ev {
+		e.Firm = firmEvidence(e, named[n], described[n])
 		text := 1 - math.Exp(-textScore[n]/evidenceScale)
 		switch {
 		case e.Tagged || e.Mapped:

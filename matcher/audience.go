@@ -26,8 +26,40 @@ type person struct {
 	groups map[string]string
 }
 
-// relative words: "my wife has dementia" makes the client a carer as well.
-var relativeRe = regexp.MustCompile(`\bmy (?:wife|husband|partner|mum|mother|mam|dad|father|son|daughter|child|children|kids?|friend|neighbour|neighbor|brother|sister|gran|grandma|grandmother|grandad|grandfather|nan|nana|parents?|husband's|wife's|loved one|relative)\b`)
+// relatives a client may look after.
+const relatives = `wife|husband|partner|mum|mother|mam|dad|father|son|daughter|child|children|kids?|friend|neighbour|` +
+	`neighbor|brother|sister|gran|grandma|grandmother|grandad|grandfather|nan|nana|parents?|loved one|relative`
+
+// relativeHas ends where a relative's condition is named: "my wife has ",
+// "my dad's ", "my mum who was diagnosed with early ". Only words that keep
+// the relative the subject may stand between: "my wife, I had a " or "my
+// friend and I both have " do not.
+var relativeHas = regexp.MustCompile(`\bmy (` + relatives + `)(?:'s)? (?:(?:who|has|had|have|is|was|got|with|living|lives|` +
+	`diagnosed|been|suffers|suffering|from|developed|getting|early|onset|advanced|vascular|severe|terminal|a|an|recently|just|now|also) ){0,6}$`)
+
+// relativeUsing names a relative as the one drinking or using: "my son's
+// drinking", "my husband is an alcoholic", "my daughter is using".
+var relativeUsing = regexp.MustCompile(`\bmy (?:` + relatives + `)(?:'s)? (?:(?:is|has|was|an?|been|keeps|started|still) ){0,3}` +
+	`(?:drink|drinks|drinking|drunk|alcohol|alcoholic|drugs?|using|uses|addict|addicted|addiction)\b`)
+
+// relativeUses reports whether the client's words name a relative as the
+// one drinking or using.
+func relativeUses(p *Profile) bool {
+	for _, g := range append(append([]string{}, p.Goals...), p.Interests...) {
+		if relativeUsing.MatchString(untakenText(g)) {
+			return true
+		}
+	}
+	return false
+}
+
+// notTheirs ends where a carer word is about someone else, or the past:
+// "my carer says", "I used to be a carer", "was a carer". "I'm his carer"
+// is the client caring.
+var notTheirs = regexp.MustCompile(`\b(?:my|our|your|used to be an?|used to be|was an?|former|ex) $`)
+
+// notGroup ends where a group word is part of a name: "the Salvation Army".
+var notGroup = regexp.MustCompile(`\bsalvation $`)
 
 // personOf works out the person's side from a profile: their
 // circumstances, the groups their goals and interests name, and those
@@ -38,6 +70,9 @@ func personOf(p *Profile) person {
 		pa.groups[c] = ""
 	}
 	for _, n := range p.Needs {
+		if n == "alcohol-and-drugs" && relativeUses(p) {
+			continue // a worried relative, not someone in recovery
+		}
 		for _, c := range needCircumstances[n] {
 			if _, ok := pa.groups[c]; !ok {
 				pa.groups[c] = "need:" + n
@@ -45,7 +80,7 @@ func personOf(p *Profile) person {
 		}
 	}
 	for _, g := range append(append([]string{}, p.Goals...), p.Interests...) {
-		pa.readGoal(foldText(g, maxGoalAudienceText))
+		pa.readGoal(g)
 	}
 	// A young carer is a carer; a carer under 26 is a young carer.
 	if src, ok := pa.groups["young-carer"]; ok {
@@ -61,24 +96,55 @@ func personOf(p *Profile) person {
 	return pa
 }
 
-// readGoal adds the groups one goal names. A condition named with a
-// relative ("my wife has dementia") makes the client a carer as well as
-// welcome where people with it are.
-func (pa *person) readGoal(t string) {
-	condition := false
+// readGoal adds the groups one goal names, read from the words the client
+// did not rule out ("not a dementia group"). A condition a relative has
+// ("my wife has dementia") makes the client a carer as well as welcome
+// where people with it are; a carer or past role someone else has or had
+// ("my carer says", "I used to be a carer") says nothing of the client.
+func (pa *person) readGoal(goal string) {
+	t := untakenText(goal)
 	for _, f := range personGroups().find(t) {
-		if _, ok := pa.groups[f.key]; !ok {
-			pa.groups[f.key] = f.text
+		before := t[:f.start]
+		if notGroup.MatchString(before) || carerKey(f.key) && notTheirs.MatchString(before) {
+			continue
 		}
-		condition = condition || !peopleNoun(f)
-	}
-	if condition {
-		if m := relativeRe.FindString(t); m != "" {
-			if _, ok := pa.groups["carer"]; !ok {
-				pa.groups["carer"] = m
-			}
+		pa.add(f.key, f.text)
+		if m := relativeHas.FindStringSubmatch(before); m != nil && !peopleNoun(f) {
+			pa.add("carer", "my "+m[1])
 		}
 	}
+}
+
+func (pa *person) add(group, src string) {
+	if _, ok := pa.groups[group]; !ok {
+		pa.groups[group] = src
+	}
+}
+
+func carerKey(k string) bool { return k == "carer" || k == "young-carer" || k == "foster-carer" }
+
+// untakenText is a goal's words that no rule-out took, folded, with a
+// comma wherever words were taken or punctuation broke the text.
+func untakenText(goal string) string {
+	if len(goal) > 4*maxGoalAudienceText {
+		goal = goal[:4*maxGoalAudienceText] // splitWords cuts any broken rune
+	}
+	items := splitWords(goal)
+	(&goalReading{}).applyRuleOuts(items)
+	var b strings.Builder
+	gap := false
+	for _, it := range items {
+		if it.brk || it.taken {
+			gap = true
+			continue
+		}
+		if gap && b.Len() > 0 {
+			b.WriteString(",")
+		}
+		gap = false
+		b.WriteString(" " + it.word)
+	}
+	return foldText(b.String(), maxGoalAudienceText)
 }
 
 // relativeOf is how a carer group known from a relative reads: "my wife"
@@ -252,11 +318,11 @@ func (pa *person) howKnown(g string) string {
 	case strings.HasPrefix(src, "need:"):
 		return "the client asked for help with " + needPhrases[strings.TrimPrefix(src, "need:")]
 	case strings.HasPrefix(src, "my "):
-		return "the client spoke of " + relativeOf(src) + "’s condition"
+		return "the client's words suggest they care for " + relativeOf(src)
 	case saidCaring(src):
-		return "the client said they look after someone"
+		return "the client's words suggest they look after someone"
 	}
-	return "the client mentioned “" + src + "”"
+	return "the client's words suggest so (“" + src + "”)"
 }
 
 // ageInWords puts an age range in words: "aged 60+", "aged 16–25", "under 18".

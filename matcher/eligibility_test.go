@@ -3,7 +3,6 @@ package matcher
 import (
 	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -170,6 +169,27 @@ func TestPersonGroups(t *testing.T) {
 		{Profile{Circumstances: []string{"young-carer"}, Needs: []string{"debt"}}, []string{"carer", "young-carer"}},
 		{Profile{Circumstances: []string{"lgbtq"}, Interests: []string{"walking"}}, []string{"lgbtq"}},
 		{Profile{Goals: []string{"meet people my age and get out of the house"}}, nil},
+		// Finding 7: the client's own condition beside a relative is not
+		// caring; the relative must have the condition.
+		{Profile{Goals: []string{"since my stroke my wife does everything"}}, []string{"stroke"}},
+		{Profile{Goals: []string{"I'd like to go with my friend, I had a stroke"}}, []string{"stroke"}},
+		{Profile{Goals: []string{"my dad's dementia is getting worse"}}, []string{"dementia", "carer"}},
+		{Profile{Goals: []string{"my mum who was diagnosed with Parkinson's"}}, []string{"parkinsons", "carer"}},
+		// Finding 8: someone else's carer, a past role, a rule-out, a name
+		// and a shop are not groups the client is in.
+		{Profile{Goals: []string{"my carer says I should get out more"}}, nil},
+		{Profile{Goals: []string{"I used to be a carer until mum died"}}, nil},
+		{Profile{Goals: []string{"I don't want anything for carers"}}, nil},
+		{Profile{Goals: []string{"not a dementia group"}}, nil},
+		{Profile{Goals: []string{"I served in a shop for 30 years"}}, nil},
+		{Profile{Goals: []string{"the Salvation Army helped me"}}, nil},
+		{Profile{Goals: []string{"I'm a carer for my dad"}}, []string{"carer"}},
+		{Profile{Goals: []string{"I am his carer and it is hard"}}, []string{"carer"}},
+		// Finding 12: help with alcohol for a relative's drinking is not
+		// being in recovery.
+		{Profile{Needs: []string{"alcohol-and-drugs"}}, []string{"in-recovery"}},
+		{Profile{Needs: []string{"alcohol-and-drugs"}, Goals: []string{"my son's drinking is out of control"}}, nil},
+		{Profile{Needs: []string{"alcohol-and-drugs"}, Goals: []string{"My husband is an alcoholic"}}, nil},
 	}
 	for _, c := range cases {
 		pa := personOf(&c.p)
@@ -304,13 +324,13 @@ func TestRankClosedGroups(t *testing.T) {
 	p = base
 	p.Goals = append(p.Goals, "my husband has Alzheimer's")
 	ms = in(p, "carers", "dementia")
-	if r := reasonIn(ms, "carers", ReasonAudience); r != "For carers — the client spoke of their husband’s condition." {
+	if r := reasonIn(ms, "carers", ReasonAudience); r != "For carers — the client's words suggest they care for their husband." {
 		t.Errorf("reason %q", r)
 	}
 	p = base
 	p.Goals = append(p.Goals, "I served in the RAF")
 	ms = in(p, "veterans")
-	if r := reasonIn(ms, "veterans", ReasonAudience); !strings.HasPrefix(r, "For armed forces veterans — the client mentioned") {
+	if r := reasonIn(ms, "veterans", ReasonAudience); r != "For armed forces veterans — the client's words suggest so (“raf”)." {
 		t.Errorf("reason %q", r)
 	}
 	// Inside via a need that implies it.

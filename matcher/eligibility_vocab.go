@@ -76,9 +76,10 @@ var circumstancePhrases = map[string][]string{
 
 // personPhrases are words a person uses of themselves that a service's
 // text would not be trusted with ("I was in the army": a service named
-// "Salvation Army" is not for veterans).
+// "Salvation Army" is not for veterans). "served in" alone is not here:
+// people serve in shops; "served in the army" finds "army".
 var personPhrases = map[string][]string{
-	"veteran":                 {"army", "navy", "raf", "royal air force", "royal navy", "marines", "served in", "military", "the forces", "ex-army"},
+	"veteran":                 {"army", "navy", "raf", "royal air force", "royal navy", "marines", "military", "the forces", "ex-army"},
 	"carer":                   {"look after my", "looking after my", "care for my", "caring for my", "my caring role"},
 	"hearing-loss":            {"hearing aid", "hearing aids", "hard of hearing"},
 	"sight-loss":              {"can't see", "cannot see", "my sight", "my eyesight", "losing my sight", "going blind"},
@@ -89,7 +90,9 @@ var personPhrases = map[string][]string{
 }
 
 // needCircumstances are the circumstances a need implies: asking for
-// help with caring is being a carer.
+// help with caring is being a carer. Help with alcohol and drugs is not
+// recovery when the client names a relative as the one drinking (see
+// relativeUses).
 var needCircumstances = map[string][]string{
 	"carers":            {"carer"},
 	"alcohol-and-drugs": {"in-recovery"},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,7 +171,9 @@ func TestDiversificationCoversEveryNeed(t *testing.T) {
 			Description: "Friendship, companionship, coffee morning and social group for lonely people.", Status: "active",
 			AcceptingRefs: true, OrganisationID: "o" + string(rune('a'+i))})
 	}
-	docs = append(docs, Document{ID: "debt", Name: "Money help", Description: "Advice on debt.", Status: "active",
+	// Its name says debt: one word in a description would not be enough
+	// to cover the need (see TestWeakEvidenceCoversNoNeed).
+	docs = append(docs, Document{ID: "debt", Name: "Debt help", Description: "Advice on money.", Status: "active",
 		AcceptingRefs: true, OrganisationID: "odebt"})
 	ix := newIndex(t, docs)
 	ms := rank(t, ix, Profile{Needs: []string{"loneliness", "debt"}})
@@ -308,5 +311,37 @@ func TestRankStopsWhenTheRequestEnds(t *testing.T) {
 		if _, err := ix.Rank(ctx, p, Options{Limit: 10}); !errors.Is(err, context.Canceled) {
 			t.Errorf("%+v: ranking after the request ended: err %v", p, err)
 		}
+	}
+}
+
+// TestWeakEvidenceCoversNoNeed: one passing word in a description, or a
+// venue word in a name, still weighs in the ranking but does not make a
+// service one that helps with a need: no NEED reason, not covered.
+func TestWeakEvidenceCoversNoNeed(t *testing.T) {
+	doc := func(id, name, desc string) Document {
+		return Document{ID: id, Name: name, Description: desc, Status: "active", AcceptingRefs: true, OrganisationID: "o" + id}
+	}
+	ix := newIndex(t, []Document{
+		// Miami 211 and North Lincolnshire wording.
+		doc("library", "Brigg Library", "Borrow books, use the computers or pop in for a chat with our friendly staff."),
+		doc("senior", "Westchester Senior Center", "Provides meals, transportation and recreation."),
+		doc("coffee", "Coffee Morning", "Drop in for a chat and a cuppa with other people from the village."),
+	})
+	ms := rank(t, ix, Profile{Needs: []string{"loneliness"}})
+	for _, id := range []string{"library", "senior"} {
+		m := match(ms, id)
+		if m == nil {
+			t.Fatalf("%s not shown: its passing word still weighs in the ranking (%v)", id, ids(ms))
+		}
+		if len(m.NeedsCovered) > 0 || reasonOf(m, ReasonNeed) != "" {
+			t.Errorf("%s: covered %v, need reason %q", id, m.NeedsCovered, reasonOf(m, ReasonNeed))
+		}
+	}
+	m := match(ms, "coffee")
+	if m == nil || !slices.Equal(m.NeedsCovered, []string{"loneliness"}) {
+		t.Fatalf("the coffee morning does not cover loneliness: %+v", m)
+	}
+	if r := reasonOf(m, ReasonNeed); r != "Helps with loneliness and isolation: it mentions “coffee morning” and “chat”." {
+		t.Errorf("need reason %q", r)
 	}
 }

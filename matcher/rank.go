@@ -283,12 +283,13 @@ func (r *ranking) keep(c candidate) {
 }
 
 // markCovered records, for each kept candidate, the needs asked for that
-// it meets.
+// it meets: on firm evidence (see firmEvidence), as a passing word weighs
+// in the ranking but does not make a service one that helps with a need.
 func (r *ranking) markCovered() {
 	for i := range r.pool {
 		c := &r.pool[i]
 		for _, x := range r.wanted {
-			if ev := c.e.needs[x.need]; ev != nil && ev.Strength >= minStrength && x.share == 1 {
+			if ev := c.e.needs[x.need]; ev != nil && ev.Strength >= minStrength && ev.Firm && x.share == 1 {
 				c.covered = append(c.covered, x.need)
 			}
 		}
@@ -310,7 +311,7 @@ func (r *ranking) matches() []Match {
 		fit := r.who.fit(c.e)
 		m := Match{ServiceID: c.e.doc.ID, Score: math.Round(c.score*10000) / 10000, NeedsCovered: c.covered,
 			Signals: c.sig.asMap(), Audience: fit,
-			Reasons: append(r.who.reasons(fit), reasons(c, &r.p, r.shareOf, words, r.o.Now)...)}
+			Reasons: append(r.who.reasons(fit), reasons(c, &r.p, words)...)}
 		if r.remoteRuledOut && c.e.inPerson {
 			m.Reasons = append(m.Reasons, Reason{Kind: ReasonGoal, Text: "In person, as the client asked: " + quoteList([]string{r.reading.remoteSaid}, 1) + "."})
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -26,7 +25,21 @@ var needPhrases = map[string]string{
 var dayNames = map[string]string{"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday",
 	"FR": "Friday", "SA": "Saturday", "SU": "Sunday"}
 
-func reasons(c *candidate, p *Profile, wanted map[string]float64, words []clientWord, now time.Time) []Reason {
+// reasons says, for a link worker, why the service was matched: the
+// needs it covers, the client's words it shares, where and when it is,
+// what it costs and how its listing and referrals stand.
+func reasons(c *candidate, p *Profile, words []clientWord) []Reason {
+	out := needReasons(c)
+	out = append(out, goalReasons(words, &c.e.doc)...)
+	out = append(out, placeReasons(c, p)...)
+	if r, ok := sessionReason(c, p); ok {
+		out = append(out, r)
+	}
+	return append(out, standingReasons(&c.e.doc)...)
+}
+
+// needReasons say which needs the service covers, and the evidence.
+func needReasons(c *candidate) []Reason {
 	var out []Reason
 	d := &c.e.doc
 	for _, n := range c.covered {
@@ -46,12 +59,35 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, words []client
 		}
 		out = append(out, Reason{Kind: ReasonNeed, Text: text + "."})
 	}
-	if said := goalWords(words, d); len(said) > 0 {
-		out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + joinList(said, 4) + "."})
+	return out
+}
+
+// goalReasons quote what the service shares with the client's words: their
+// own words, then each synonym with the word the client said first ("The
+// client said “singing”; it offers “choir”.").
+func goalReasons(words []clientWord, d *Document) []Reason {
+	own, offered := goalWords(words, d)
+	var out []Reason
+	if len(own) > 0 {
+		out = append(out, Reason{Kind: ReasonGoal, Text: "Matches what the client said: " + joinList(own, 4) + "."})
 	}
-	remoteOK := p.AcceptsRemote == nil || *p.AcceptsRemote
-	switch {
-	case c.hasDist && c.e.inPerson:
+	for i, w := range offered {
+		if i == maxSynonymReasons {
+			break
+		}
+		out = append(out, Reason{Kind: ReasonGoal, Text: "The client said “" + w.from + "”; it offers “" + w.word + "”."})
+	}
+	return out
+}
+
+// maxSynonymReasons bounds the synonym reasons of one match.
+const maxSynonymReasons = 2
+
+// placeReasons say how far away the service is and whether it can be used
+// from home.
+func placeReasons(c *candidate, p *Profile) []Reason {
+	var out []Reason
+	if c.hasDist && c.e.inPerson {
 		where := c.nearest.Name
 		if c.nearest.Postcode != "" {
 			where = strings.TrimSpace(where + " (" + c.nearest.Postcode + ")")
@@ -65,9 +101,9 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, words []client
 		}
 		out = append(out, Reason{Kind: ReasonDistance, Text: text + "."})
 	}
-	if c.e.remote && remoteOK {
+	if c.e.remote && (p.AcceptsRemote == nil || *p.AcceptsRemote) {
 		var how []string
-		for _, m := range d.DeliveryModes {
+		for _, m := range c.e.doc.DeliveryModes {
 			switch m {
 			case "online":
 				how = append(how, "online")
@@ -77,15 +113,29 @@ func reasons(c *candidate, p *Profile, wanted map[string]float64, words []client
 		}
 		out = append(out, Reason{Kind: ReasonRemote, Text: "Can be used from home, " + strings.Join(how, " or ") + "."})
 	}
-	if s := c.session; s != nil && (len(s.Days) > 0 || s.Opens != "") {
-		text := "Meets " + describeSession(s)
-		if len(p.Availability) > 0 && c.sig.schedule >= 1 {
-			text += ", when the client is free"
-		} else if len(p.Availability) > 0 {
-			text += ", on a day the client is free"
-		}
-		out = append(out, Reason{Kind: ReasonSession, Text: text + "."})
+	return out
+}
+
+// sessionReason says when the service meets, and whether the client is
+// free then.
+func sessionReason(c *candidate, p *Profile) (Reason, bool) {
+	s := c.session
+	if s == nil || len(s.Days) == 0 && s.Opens == "" {
+		return Reason{}, false
 	}
+	text := "Meets " + describeSession(s)
+	if len(p.Availability) > 0 && c.sig.schedule >= 1 {
+		text += ", when the client is free"
+	} else if len(p.Availability) > 0 {
+		text += ", on a day the client is free"
+	}
+	return Reason{Kind: ReasonSession, Text: text + "."}, true
+}
+
+// standingReasons say what the service costs, when its listing was
+// checked and how its referrals went.
+func standingReasons(d *Document) []Reason {
+	var out []Reason
 	switch {
 	case d.Free:
 		out = append(out, Reason{Kind: ReasonCost, Text: "Free."})
@@ -123,8 +173,15 @@ type clientWord struct {
 func clientWords(g *goalReading) []clientWord {
 	var out []clientWord
 	seen := map[string]bool{}
+	// What the client ruled out is never quoted as what they asked for,
+	// even where they said the word elsewhere.
+	for _, x := range g.excluded {
+		for _, s := range cachedStems(x) {
+			seen[s] = true
+		}
+	}
 	add := func(w clientWord) {
-		if w.stem == "" || seen[w.stem] {
+		if w.stem == "" || seen[w.stem] || anySeen(seen, w.stem) {
 			return
 		}
 		seen[w.stem] = true
@@ -142,13 +199,23 @@ func clientWords(g *goalReading) []clientWord {
 	return out
 }
 
+// anySeen reports whether any word of an analysed phrase is in seen.
+func anySeen(seen map[string]bool, stem string) bool {
+	for _, s := range strings.Fields(stem) {
+		if seen[s] {
+			return true
+		}
+	}
+	return false
+}
+
 // goalWords returns what the service's name, description or categories
-// share with the client's words, quoted. The client's own words come
-// first; a synonym shows the word it stands for (“choir” (like
-// “singing”)), and only when that word did not match itself.
-func goalWords(words []clientWord, d *Document) []string {
+// share with the client's words: their own words, quoted, and the
+// synonyms or idiom meanings it offers for words that did not match
+// themselves.
+func goalWords(words []clientWord, d *Document) (own []string, offered []clientWord) {
 	if len(words) == 0 {
-		return nil
+		return nil, nil
 	}
 	// seq is the listing's analysed words in order, for phrases; name,
 	// description and each label apart, so that no phrase spans two.
@@ -164,7 +231,6 @@ func goalWords(words []clientWord, d *Document) []string {
 	for _, s := range seq {
 		have[s] = true
 	}
-	var out []string
 	matched := map[string]bool{}
 	inPhrase := map[string]bool{}
 	for _, w := range words {
@@ -178,20 +244,16 @@ func goalWords(words []clientWord, d *Document) []string {
 		for _, part := range strings.Fields(w.word) {
 			matched[part] = true
 		}
-		out = append(out, "“"+w.word+"”")
+		own = append(own, "“"+w.word+"”")
 	}
 	for _, w := range words {
 		if w.from == "" || matched[w.from] || !hasPhrase(seq, have, w.stem) {
 			continue
 		}
 		matched[w.from] = true
-		how := "like"
-		if w.idiom {
-			how = "for"
-		}
-		out = append(out, "“"+w.word+"” ("+how+" “"+w.from+"”)")
+		offered = append(offered, w)
 	}
-	return out
+	return own, offered
 }
 
 // stemPrefixes are the starts a word must have to stem like one of the

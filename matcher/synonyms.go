@@ -31,7 +31,9 @@ var synonymGroups = [][]string{
 	{"copd", "lung", "lungs", "breathing", "respiratory", "breathe easy"},
 	{"memory", "dementia", "alzheimer's", "memory cafe"},
 	{"lonely", "loneliness", "isolated", "isolation", "befriending"},
-	{"friends", "friendship", "companionship", "befriending"},
+	// "befriending" is a volunteer visiting someone lonely, not making
+	// friends: it is found from "lonely", not from "friends".
+	{"friends", "friendship", "companionship"},
 	{"dance", "dancing", "tea dance"},
 	{"swim", "swimming", "aquafit"},
 	{"cycling", "bike", "bikes", "bicycle"},

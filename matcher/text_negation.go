@@ -4,8 +4,9 @@ import "strings"
 
 // ruleOutTriggers open a rule-out: the content words after one, to the end
 // of its clause, are what the person does not want. Bare "not" and "no"
-// are not triggers on their own: "I have no friends nearby" and "I'm not
-// sleeping" say what is wrong, not what to avoid. Nor are "avoid" ("avoid
+// are triggers only where they cannot be a statement: "I have no friends
+// nearby" and "I'm not sleeping" say what is wrong, "not singing please"
+// what to avoid (see placedTrigger); "can't" only before an activity. Nor are "avoid" ("avoid
 // falls" is a reason to go to falls prevention) and "can't stand" ("for
 // long").
 var ruleOutTriggers = func() [][]string {
@@ -15,7 +16,7 @@ var ruleOutTriggers = func() [][]string {
 		don't fancy|do not fancy|not into|not interested in|not keen on|not a fan of|rather not|prefer not|
 		would rather not|nothing with|nothing involving|nothing about|nothing to do with|nothing that involves|
 		nothing|not a|not an|not the|not any|not in|not on|not over|not by|not online|not religious|
-		without|hate|anything but|no`, "|") {
+		without|hate|anything but|no|can't|cannot|can not|cant|not`, "|") {
 		out = append(out, strings.Fields(p))
 	}
 	return out
@@ -52,6 +53,27 @@ var clauseEnders = map[string]bool{"but": true, "though": true, "although": true
 	"because": true, "as": true, "so": true, "unless": true, "except": true, "i": true, "i'd": true,
 	"i'm": true, "i'll": true, "i've": true, "we'd": true, "would": true, "want": true, "like": true,
 	"love": true, "more": true, "something": true, "somewhere": true, "while": true, "then": true}
+
+// canNotActivities after "can't" rule an activity out: "I can't sing". Any
+// other word says what is wrong ("can't sleep", "can't afford it", "can't
+// read" is a reason for a literacy class); "can't walk far" is an idiom
+// read before rule-outs (mobility).
+var canNotActivities = map[string]bool{"sing": true, "dance": true, "swim": true, "run": true, "jog": true,
+	"paint": true, "draw": true, "knit": true, "sew": true, "cook": true, "bake": true, "cycle": true,
+	"ride": true, "climb": true, "act": true}
+
+// notIngStatements after a bare "not" say what is wrong, not what to
+// avoid: "not sleeping", "not going out", "not coping".
+var notIngStatements = map[string]bool{"going": true, "getting": true, "doing": true, "working": true,
+	"sleeping": true, "eating": true, "coping": true, "managing": true, "coming": true, "having": true,
+	"seeing": true, "looking": true, "knowing": true, "being": true, "feeling": true, "sitting": true,
+	"staying": true, "spending": true, "living": true, "drinking": true}
+
+// notIngBefore may stand before "not <verb-ing>" as a rule-out: "walking,
+// but not singing"; "I'm not sleeping" and "I'm really not enjoying life"
+// are statements.
+var notIngBefore = map[string]bool{"and": true, "but": true, "definitely": true, "certainly": true,
+	"absolutely": true, "please": true}
 
 // maxRuleOutWords bounds a rule-out's reach in words.
 const maxRuleOutWords = 8
@@ -127,6 +149,9 @@ func ruleOutAt(items []item, i int) int {
 			continue
 		}
 		last := t[len(t)-1]
+		if !placedTrigger(t, items, i, n) {
+			return 0
+		}
 		if last == "no" || last == "nothing" || last == "without" {
 			if i > 0 && statementBefore[items[i-1].word] || i+n < len(items) && notRuleOut[items[i+n].word] {
 				return 0
@@ -141,6 +166,24 @@ func ruleOutAt(items []item, i int) int {
 		return n
 	}
 	return 0
+}
+
+// placedTrigger checks the triggers that rule out only in some places:
+// "can't" before an activity, and a bare "not" before an activity in
+// "-ing" at the start of a clause ("not singing please").
+func placedTrigger(t []string, items []item, i, n int) bool {
+	next := ""
+	if i+n < len(items) && !items[i+n].brk {
+		next = items[i+n].word
+	}
+	switch {
+	case len(t) == 1 && t[0] == "not":
+		startsClause := i == 0 || items[i-1].brk || notIngBefore[items[i-1].word]
+		return startsClause && len(next) > 5 && strings.HasSuffix(next, "ing") && !notIngStatements[next]
+	case t[0] == "can't" || t[0] == "cannot" || t[0] == "cant" || t[0] == "can" && len(t) == 2:
+		return canNotActivities[next]
+	}
+	return true
 }
 
 // remoteAfter reports whether the words start with a way of meeting from

@@ -107,8 +107,28 @@ func TestGoalWordsInContext(t *testing.T) {
 		if m.Signals["text"] <= 0 {
 			t.Errorf("choir has no text relevance: %v", m.Signals)
 		}
-		if r := reasonOf(m, ReasonGoal); !strings.Contains(r, "“choir” (like “singing”)") {
+		if r := reasonOf(m, ReasonGoal); r != "The client said “singing”; it offers “choir”." {
 			t.Errorf("goal reason %q", r)
+		}
+	})
+	t.Run("a ruled-out word is never quoted as asked for", func(t *testing.T) {
+		for _, goal := range []string{"not singing please, I hate choirs", "I can't sing but I'd like to walk",
+			"I love singing, but not singing in a choir"} {
+			for _, m := range rank(t, ix, Profile{Needs: []string{"loneliness"}, Goals: []string{goal}}) {
+				if r := reasonOf(&m, ReasonGoal); strings.Contains(r, "sing") || strings.Contains(r, "choir") {
+					t.Errorf("%q: %s has goal reason %q", goal, m.ServiceID, r)
+				}
+			}
+		}
+		ms := rank(t, ix, Profile{Goals: []string{"I can't sing but I'd like to walk"}})
+		if r := reasonOf(match(ms, "walk"), ReasonGoal); r != "Matches what the client said: “walk”." {
+			t.Errorf("walking group's goal reason %q", r)
+		}
+	})
+	t.Run("making friends is not befriending", func(t *testing.T) {
+		ms := rank(t, ix, Profile{Needs: []string{"loneliness"}, Interests: []string{"friends"}})
+		if m := match(ms, "phone"); m != nil && strings.Contains(reasonOf(m, ReasonGoal), "befriending") {
+			t.Errorf("befriending offered for friends: %q", reasonOf(m, ReasonGoal))
 		}
 	})
 	t.Run("nothing online keeps to services in person", func(t *testing.T) {

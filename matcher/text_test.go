@@ -35,6 +35,15 @@ func TestReadingGoals(t *testing.T) {
 			excluded: []string{"religious", "church", "alcohol", "pub"}, expanded: []string{"allotment"}},
 		{goal: "something practical without having to talk and I like woodwork", strong: []string{"practical", "woodwork"},
 			excluded: []string{"talk"}, notExcl: []string{"woodwork"}},
+		// Finding 9: "not <activity>ing" and "can't <activity>" rule out;
+		// "can't sleep" and "not sleeping" say what is wrong.
+		{goal: "not singing please, I hate choirs", strong: nil, excluded: []string{"singing", "choirs"}},
+		{goal: "I can't sing but I'd like to walk", strong: []string{"walk"}, excluded: []string{"sing"}, notExcl: []string{"walk"}},
+		{goal: "walking, but not dancing", strong: []string{"walking"}, excluded: []string{"dancing"}},
+		{goal: "I can't sleep and I'm not sleeping well", strong: []string{"sleep", "sleeping"}, notExcl: []string{"sleep", "sleeping"}},
+		{goal: "I can't read very well", strong: []string{"read"}, notExcl: []string{"read"}},
+		{goal: "I can't walk far but I like crafts", strong: []string{"mobility", "crafts"}, notExcl: []string{"walk", "far"}},
+		{goal: "I'm really not enjoying life", strong: []string{"life"}, notExcl: []string{"enjoying", "life"}},
 		// Saying what is wrong is not ruling anything out.
 		{goal: "I have no friends nearby and I don't want to be lonely", strong: []string{"friends", "lonely"},
 			expanded: []string{"befriending"}, notExcl: []string{"friends", "lonely"}},

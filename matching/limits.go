@@ -26,6 +26,9 @@ const (
 	MaxTermLength    = 100 // characters in a need code, language or accessibility need
 	MaxDistanceKm    = 200
 	MaxPostcode      = 16 // characters in a postcode
+	// MaxCircumstances: a person cannot be in more groups than the
+	// vocabulary holds.
+	MaxCircumstances = 32
 )
 
 // checkBounds returns every bound the profile breaks, naming the field
@@ -48,6 +51,7 @@ func checkBounds(p Profile) fault.Problems {
 	texts("interests", p.Interests, MaxInterests, MaxTextLength)
 	texts("languages", p.Languages, MaxLanguages, MaxTermLength)
 	texts("accessibility", p.Accessibility, MaxAccessibility, MaxTermLength)
+	texts("circumstances", p.Circumstances, MaxCircumstances, MaxTermLength)
 	if len(p.Availability) > MaxAvailability {
 		ps.Add("profile.availability", "at most %d slots", MaxAvailability)
 	}
@@ -73,6 +77,7 @@ func Fit(p matcher.Profile) Profile {
 	p.Interests = first(p.Interests, MaxInterests, MaxTextLength)
 	p.Languages = first(p.Languages, MaxLanguages, MaxTermLength)
 	p.Accessibility = first(p.Accessibility, MaxAccessibility, MaxTermLength)
+	p.Circumstances = first(p.Circumstances, MaxCircumstances, MaxTermLength)
 	if len(p.Availability) > MaxAvailability {
 		p.Availability = p.Availability[:MaxAvailability]
 	}

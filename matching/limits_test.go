@@ -49,6 +49,8 @@ func TestProfileBounds(t *testing.T) {
 		{"NaN distance", matcher.Profile{Needs: []string{"debt"}, Location: townCentre, MaxDistanceKm: floatp(math.NaN())}, "", "profile.maxDistanceKm", "at most 200"},
 		{"infinite coordinates", matcher.Profile{Needs: []string{"debt"}, Location: &matcher.Point{Latitude: math.Inf(1)}}, "", "profile.location", "numbers"},
 		{"a long postcode", matcher.Profile{Needs: []string{"debt"}}, strings.Repeat("NE46 ", 100), "profile.location.postcode", "at most 16 characters"},
+		{"too many circumstances", matcher.Profile{Needs: []string{"debt"}, Circumstances: repeat("carer", matching.MaxCircumstances+1)}, "", "profile.circumstances", "at most 32 items"},
+		{"a long circumstance", matcher.Profile{Needs: []string{"debt"}, Circumstances: []string{strings.Repeat("x", 101)}}, "", "profile.circumstances[0]", "at most 100 characters"},
 		{"an age over 130", matcher.Profile{Needs: []string{"debt"}, Age: intp(131)}, "", "profile.age", "between 0 and 130"},
 	}
 	for _, c := range cases {
