@@ -36,7 +36,8 @@ func circumstanceVocabulary() []model.Circumstance {
 
 func audienceOf(a matcher.Audience, confirmed bool) *model.ServiceAudience {
 	out := &model.ServiceAudience{MinimumAge: a.MinimumAge, MaximumAge: a.MaximumAge,
-		Groups: circumstancesOf(a.Groups), Evidence: a.Evidence, Confirmed: confirmed}
+		Groups: circumstancesOf(a.Groups), Evidence: a.Evidence, Confirmed: confirmed,
+		GroupsExclude: len(a.Groups) > 0 && (confirmed || !a.Soft)}
 	if g, ok := audienceGenderFromMatcher[a.Gender]; ok {
 		out.Gender = &g
 	}

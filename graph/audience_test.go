@@ -27,3 +27,23 @@ func TestAudienceOf(t *testing.T) {
 		t.Errorf("an audience for everyone = %+v", a)
 	}
 }
+
+// TestAudienceGroupsExclude: groups hide a service from people outside
+// them only on strong evidence; a soft, derived audience does not, and an
+// audience without groups excludes no one.
+func TestAudienceGroupsExclude(t *testing.T) {
+	for _, c := range []struct {
+		a         matcher.Audience
+		confirmed bool
+		want      bool
+	}{
+		{matcher.Audience{Groups: []string{"dementia"}}, false, true},
+		{matcher.Audience{Groups: []string{"dementia"}, Soft: true}, false, false},
+		{matcher.Audience{Groups: []string{"dementia"}}, true, true},
+		{matcher.Audience{Gender: matcher.GenderWomen}, false, false},
+	} {
+		if got := audienceOf(c.a, c.confirmed).GroupsExclude; got != c.want {
+			t.Errorf("audienceOf(%+v, confirmed %v).GroupsExclude = %v, want %v", c.a, c.confirmed, got, c.want)
+		}
+	}
+}

@@ -523,12 +523,13 @@ type ComplexityRoot struct {
 	}
 
 	ServiceAudience struct {
-		Confirmed  func(childComplexity int) int
-		Evidence   func(childComplexity int) int
-		Gender     func(childComplexity int) int
-		Groups     func(childComplexity int) int
-		MaximumAge func(childComplexity int) int
-		MinimumAge func(childComplexity int) int
+		Confirmed     func(childComplexity int) int
+		Evidence      func(childComplexity int) int
+		Gender        func(childComplexity int) int
+		Groups        func(childComplexity int) int
+		GroupsExclude func(childComplexity int) int
+		MaximumAge    func(childComplexity int) int
+		MinimumAge    func(childComplexity int) int
 	}
 
 	ServiceConnection struct {
@@ -3134,6 +3135,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceAudience.Groups(childComplexity), true
+	case "ServiceAudience.groupsExclude":
+		if e.ComplexityRoot.ServiceAudience.GroupsExclude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceAudience.GroupsExclude(childComplexity), true
 	case "ServiceAudience.maximumAge":
 		if e.ComplexityRoot.ServiceAudience.MaximumAge == nil {
 			break
@@ -4471,6 +4478,8 @@ func (ec *executionContext) childFields_ServiceAudience(ctx context.Context, fie
 		return ec.fieldContext_ServiceAudience_groups(ctx, field)
 	case "evidence":
 		return ec.fieldContext_ServiceAudience_evidence(ctx, field)
+	case "groupsExclude":
+		return ec.fieldContext_ServiceAudience_groupsExclude(ctx, field)
 	case "confirmed":
 		return ec.fieldContext_ServiceAudience_confirmed(ctx, field)
 	}
@@ -16293,6 +16302,29 @@ func (ec *executionContext) fieldContext_ServiceAudience_evidence(_ context.Cont
 	return graphql.NewScalarFieldContext("ServiceAudience", field, false, false, "String")
 }
 
+func (ec *executionContext) _ServiceAudience_groupsExclude(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceAudience_groupsExclude(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupsExclude, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceAudience_groupsExclude(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceAudience", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ServiceAudience_confirmed(ctx context.Context, field graphql.CollectedField, obj *model.ServiceAudience) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24036,6 +24068,11 @@ func (ec *executionContext) _ServiceAudience(ctx context.Context, sel ast.Select
 			}
 		case "evidence":
 			out.Values[i] = ec._ServiceAudience_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groupsExclude":
+			out.Values[i] = ec._ServiceAudience_groupsExclude(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

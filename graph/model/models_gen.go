@@ -433,7 +433,8 @@ type ScheduleInput struct {
 	Note *string `json:"note,omitempty"`
 }
 
-// Whom a service is for: people outside it are not suggested it.
+// Whom a service is for. People outside its groups are not suggested it when
+// the evidence is strong (`groupsExclude`); otherwise they see it ranked lower.
 type ServiceAudience struct {
 	// The youngest age it is for, if limited.
 	MinimumAge *int `json:"minimumAge,omitempty"`
@@ -445,6 +446,11 @@ type ServiceAudience struct {
 	Groups []Circumstance `json:"groups"`
 	// The words of the listing that say so (empty when confirmed).
 	Evidence []string `json:"evidence"`
+	// True when people outside the groups are never suggested it (the
+	// organisation's answer, the group heading the name, the eligibility text or
+	// audience terms); false when the listing's description only suggests the
+	// groups, so others see it ranked lower instead.
+	GroupsExclude bool `json:"groupsExclude"`
 	// True when this is the organisation's answer, not derived from its words.
 	Confirmed bool `json:"confirmed"`
 }
