@@ -1,0 +1,164 @@
+package relevance
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/signpost/signpost/matcher"
+)
+
+// syntheticPairs draws n pairs whose preferred side follows the known
+// weights truth through a logistic model, as judges would, noisily.
+func syntheticPairs(n int, truth []float64, seed uint64) []Pair {
+	r := rand.New(rand.NewPCG(seed, 1))
+	out := make([]Pair, 0, n)
+	for range n {
+		a, b := make([]float64, len(truth)), make([]float64, len(truth))
+		for i := range a {
+			a[i], b[i] = r.Float64(), r.Float64()
+		}
+		d := make([]float64, len(truth))
+		for i := range d {
+			d[i] = a[i] - b[i]
+		}
+		if r.Float64() > 1/(1+math.Exp(-dot(truth, d))) { // b is preferred
+			for i := range d {
+				d[i] = -d[i]
+			}
+		}
+		out = append(out, Pair{Diff: d, Weight: 1 / float64(n)})
+	}
+	return out
+}
+
+func cosine(a, b []float64) float64 {
+	return dot(a, b) / math.Sqrt(dot(a, a)*dot(b, b))
+}
+
+func TestFitLogisticRecoversDirection(t *testing.T) {
+	// The last weight is negative in truth: the fit must clip it to 0,
+	// not learn it, and still find the direction of the others.
+	truth := []float64{4, 2, 0, 1, -2}
+	pairs := syntheticPairs(4000, truth, 9)
+	beta, err := FitLogistic(pairs, 1e-4, len(truth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range beta {
+		if b < 0 {
+			t.Errorf("beta[%d] = %v, want ≥ 0", i, b)
+		}
+	}
+	if beta[4] != 0 {
+		t.Errorf("beta[4] = %v, want 0: the truth disfavours it", beta[4])
+	}
+	pos := []float64{4, 2, 0, 1, 0}
+	if c := cosine(beta, pos); c < 0.98 {
+		t.Errorf("beta %v is %.3f aligned with %v, want ≥ 0.98", beta, c, pos)
+	}
+	if !(beta[0] > beta[1] && beta[1] > beta[3] && beta[3] > beta[2]) {
+		t.Errorf("beta %v: want the order of the truth's weights", beta)
+	}
+
+	// Stronger regularisation shrinks the weights.
+	strong, err := FitLogistic(pairs, 1, len(truth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dot(strong, strong) >= dot(beta, beta) {
+		t.Errorf("|beta| with lambda 1 (%v) is not below that with 1e-4 (%v)", strong, beta)
+	}
+}
+
+// The fit is at the optimum: no feasible direction lowers the loss.
+func TestFitLogisticIsOptimal(t *testing.T) {
+	pairs := syntheticPairs(500, []float64{1, -1, 3}, 3)
+	lambda := 0.01
+	beta, err := FitLogistic(pairs, lambda, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := logisticGrad(pairs, lambda, beta)
+	for i := range beta {
+		if beta[i] > 0 && math.Abs(g[i]) > 1e-4 || beta[i] == 0 && g[i] < -1e-4 {
+			t.Errorf("coordinate %d: beta %v, gradient %v: not a constrained optimum", i, beta[i], g[i])
+		}
+	}
+}
+
+func TestFitLogisticRejectsBadInput(t *testing.T) {
+	good := []Pair{{Diff: []float64{1, 0}, Weight: 1}}
+	for _, c := range []struct {
+		name   string
+		pairs  []Pair
+		lambda float64
+		want   string
+	}{
+		{"no lambda", good, 0, "lambda"},
+		{"NaN lambda", good, math.NaN(), "lambda"},
+		{"no pairs", nil, 1, "pairs"},
+		{"short diff", []Pair{{Diff: []float64{1}, Weight: 1}}, 1, "pairs[0].Diff"},
+		{"NaN diff", []Pair{{Diff: []float64{1, math.NaN()}, Weight: 1}}, 1, "pairs[0].Diff"},
+		{"negative weight", []Pair{{Diff: []float64{1, 0}, Weight: -1}}, 1, "pairs[0].Weight"},
+	} {
+		if _, err := FitLogistic(c.pairs, c.lambda, 2); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one naming %s", c.name, err, c.want)
+		}
+	}
+}
+
+func TestPairwiseWeights(t *testing.T) {
+	// The signals are the score weights, in order.
+	for i, n := range WeightNames()[:len(PairwiseSignals)] {
+		if strings.ToLower(n) != PairwiseSignals[i] {
+			t.Fatalf("PairwiseSignals[%d] = %s, but weight %d is %s", i, PairwiseSignals[i], i, n)
+		}
+	}
+	w, err := PairwiseWeights([]float64{2, 2, 0, 0, 0, 0, 0, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := matcher.DefaultWeights
+	sum := d.Need + d.Text + d.Distance + d.Schedule + d.Cost + d.Freshness + d.History + d.Audience
+	if math.Abs(w.Need-sum/2) > 1e-12 || w.Text != w.Need || w.Distance != 0 {
+		t.Errorf("PairwiseWeights: %+v, want Need = Text = %v, the rest 0", w, sum/2)
+	}
+	if w.Diversity != d.Diversity || w.SameOrganisation != d.SameOrganisation || w.Duplicate != d.Duplicate {
+		t.Errorf("PairwiseWeights changed the list terms: %+v", w)
+	}
+	if _, err := PairwiseWeights(make([]float64, 8)); err == nil {
+		t.Error("PairwiseWeights of all zeros: no error")
+	}
+}
+
+func TestFitPairwiseWeighsProfilesEqually(t *testing.T) {
+	// One profile with many pairs favouring signal 0, one with a single
+	// pair favouring signal 1: equal weight gives the two signals equal
+	// weights.
+	many := ProfilePairs{ID: "a-01"}
+	for range 50 {
+		many.Pairs = append(many.Pairs, Pair{Diff: []float64{1, 0, 0, 0, 0, 0, 0, 0}, Weight: 3})
+	}
+	one := ProfilePairs{ID: "a-03", Pairs: []Pair{{Diff: []float64{0, 1, 0, 0, 0, 0, 0, 0}, Weight: 1}}}
+	beta, err := FitPairwise([]ProfilePairs{many, one, {ID: "a-05"}}, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(beta[0]-beta[1]) > 1e-6 || beta[0] <= 0 {
+		t.Errorf("beta %v: want beta[0] = beta[1] > 0", beta)
+	}
+	if _, err := FitPairwise([]ProfilePairs{{ID: "a-05"}}, 0.1); err == nil {
+		t.Error("FitPairwise without pairs: no error")
+	}
+}
+
+// pairwiseLambdas are the L2 strengths tried; the loss is normalised to
+// total pair weight 1, so 1e-4 barely regularises and 1 dominates.
+var pairwiseLambdas = []float64{1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1}
+
+var _ = time.Now
+var _ = context.Background
