@@ -2,6 +2,7 @@ package relevance
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -160,5 +161,148 @@ func TestFitPairwiseWeighsProfilesEqually(t *testing.T) {
 // total pair weight 1, so 1e-4 barely regularises and 1 dominates.
 var pairwiseLambdas = []float64{1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1}
 
-var _ = time.Now
-var _ = context.Background
+// pairwiseReport is TestFitWeights' part for the pairwise fit: the
+// cross-validation inside the tuning half, the fit on the whole tuning
+// half with the Go literal, and last the held-out figures. Pairs come
+// from full, which holds tuning profiles only; every objective used is
+// checked for held-out profiles before the held-out table is drawn.
+func pairwiseReport(t *testing.T, sets []*judgedSet, full *Objective, base float64) {
+	ctx := context.Background()
+	start := time.Now()
+	groups, err := full.Pairs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pairwise: %d pairs from %d tuning profiles ranked %d deep", pairCount(groups), len(groups), PairLimit)
+	seen := []*Objective{full}
+	outer := pairwiseFolds(t, sets, groups, func(int) bool { return true }, func(n int) int { return boolInt(n%4 != 1) }, &seen)
+	cvDefault, byLambda := pairwiseCV(t, outer)
+	for i, l := range pairwiseLambdas {
+		t.Logf("pairwise 2-fold cross-validation inside the tuning half, lambda %g: nDCG@10 %.3f (defaults %.3f)", l, byLambda[i], cvDefault)
+	}
+	best := bestLambda(byLambda)
+	nested := pairwiseNested(t, sets, groups, outer, &seen)
+	t.Logf("pairwise 2-fold cross-validation inside the tuning half: nDCG@10 %.3f with the defaults, %.3f fitted at the chosen lambda %g (the best of %d, so optimistic); %.3f with lambda chosen inside each training fold (nested, honest)",
+		cvDefault, byLambda[best], pairwiseLambdas[best], len(pairwiseLambdas), nested)
+
+	w := pairwiseFit(t, groups, pairwiseLambdas[best])
+	score, err := full.Score(ctx, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pairwise, whole tuning half: nDCG@10 %.3f fitted, %.3f with the defaults (%s)", score, base, time.Since(start).Round(time.Second))
+	t.Log("\n" + WeightsLiteral(w,
+		fmt.Sprintf("Fitted %s by `make fit` (pairwise logistic regression, L2 %g, over the tuning half of %s, %d profiles):",
+			time.Now().UTC().Format("2006-01-02"), pairwiseLambdas[best], setList(sets), len(groups)),
+		fmt.Sprintf("tuning %.3f (defaults %.3f); 2-fold cross-validation inside the tuning half %.3f, nested %.3f (defaults %.3f).",
+			score, base, byLambda[best], nested, cvDefault)))
+	neverSawHeldOut(t, seen)
+	heldOutTable(t, sets, w)
+}
+
+// pairwiseFold is one fold: the pairs fitted on and the profiles scored.
+type pairwiseFold struct {
+	train []ProfilePairs
+	test  *Objective
+}
+
+// pairwiseFolds splits the profiles that keep passes by fold(number) into
+// two folds, each fitted on one side and scored on the other.
+func pairwiseFolds(t *testing.T, sets []*judgedSet, groups []ProfilePairs, keep func(int) bool, fold func(int) int, seen *[]*Objective) []pairwiseFold {
+	var out []pairwiseFold
+	for k := range 2 {
+		side := func(k int) func(int) bool { return func(n int) bool { return keep(n) && fold(n) == k } }
+		test := newObjective(t, nonEmpty(fitSets(sets, func(e Entry) bool { n, _ := Number(e.ID); return side(1 - k)(n) })))
+		*seen = append(*seen, test)
+		var train []ProfilePairs
+		for _, g := range groups {
+			if n, _ := Number(g.ID); side(k)(n) {
+				train = append(train, g)
+			}
+		}
+		out = append(out, pairwiseFold{train: train, test: test})
+	}
+	return out
+}
+
+// pairwiseCV is the mean over folds of the unseen side's nDCG@10, with
+// the defaults and with the weights fitted at each of pairwiseLambdas.
+func pairwiseCV(t *testing.T, folds []pairwiseFold) (defaults float64, byLambda []float64) {
+	ctx := context.Background()
+	byLambda = make([]float64, len(pairwiseLambdas))
+	for _, f := range folds {
+		d, err := f.test.Score(ctx, matcher.DefaultWeights)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defaults += d / float64(len(folds))
+		for i, l := range pairwiseLambdas {
+			s, err := f.test.Score(ctx, pairwiseFit(t, f.train, l))
+			if err != nil {
+				t.Fatal(err)
+			}
+			byLambda[i] += s / float64(len(folds))
+		}
+	}
+	return defaults, byLambda
+}
+
+// pairwiseNested scores each outer fold's unseen side with lambda chosen
+// by a 2-fold cross-validation inside that fold's training side only.
+func pairwiseNested(t *testing.T, sets []*judgedSet, groups []ProfilePairs, outer []pairwiseFold, seen *[]*Objective) float64 {
+	ctx := context.Background()
+	total := 0.0
+	for k, f := range outer {
+		inTrain := func(n int) bool { return boolInt(n%4 != 1) == k }
+		inner := pairwiseFolds(t, sets, groups, inTrain, func(n int) int { return (n / 4) % 2 }, seen)
+		_, byLambda := pairwiseCV(t, inner)
+		l := pairwiseLambdas[bestLambda(byLambda)]
+		s, err := f.test.Score(ctx, pairwiseFit(t, f.train, l))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("pairwise nested fold %d: lambda %g chosen on the training side; nDCG@10 %.3f on the other", k+1, l, s)
+		total += s / float64(len(outer))
+	}
+	return total
+}
+
+// bestLambda is the index of the best score, the strongest lambda on a tie.
+func bestLambda(scores []float64) int {
+	best := 0
+	for i, s := range scores {
+		if s >= scores[best] {
+			best = i
+		}
+	}
+	return best
+}
+
+// pairwiseFit fits and rounds the weights as the literal prints them.
+func pairwiseFit(t *testing.T, groups []ProfilePairs, lambda float64) matcher.Weights {
+	t.Helper()
+	beta, err := FitPairwise(groups, lambda)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := PairwiseWeights(beta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return RoundWeights(w)
+}
+
+func pairCount(groups []ProfilePairs) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g.Pairs)
+	}
+	return n
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
