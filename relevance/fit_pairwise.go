@@ -40,12 +40,33 @@ type ProfilePairs struct {
 	Pairs []Pair
 }
 
+// PairSource says which ranked services make pairs.
+type PairSource int
+
+const (
+	// JudgedOnly pairs the judged services only.
+	JudgedOnly PairSource = iota
+	// UnjudgedAsZero also pairs the unjudged ones, as grade 0, as nDCG
+	// counts them. The judged pool holds what some system ranked high;
+	// from it alone the fit never sees a near but unrelated service, and
+	// learns to favour distance, which fills the top 10 with such
+	// services.
+	UnjudgedAsZero
+)
+
+func (s PairSource) String() string {
+	if s == UnjudgedAsZero {
+		return "unjudged as grade 0"
+	}
+	return "judged only"
+}
+
 // Pairs ranks every profile of o once with the default weights (PairLimit
-// deep) and returns, per profile, the pairs of its judged results. The
-// signals of a service do not depend on the weights, only which services
-// reach the list does, so one ranking serves every fit. The profiles are
-// counted as ranked, like Score's.
-func (o *Objective) Pairs(ctx context.Context) ([]ProfilePairs, error) {
+// deep) and returns, per profile, the pairs of its results that src
+// takes. The signals of a service do not depend on the weights, only
+// which services reach the list does, so one ranking serves every fit.
+// The profiles are counted as ranked, like Score's.
+func (o *Objective) Pairs(ctx context.Context, src PairSource) ([]ProfilePairs, error) {
 	var out []ProfilePairs
 	for _, s := range o.sets {
 		for _, fc := range s.cases {
@@ -56,26 +77,23 @@ func (o *Objective) Pairs(ctx context.Context) ([]ProfilePairs, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: profile %s: %w", s.c.Name, fc.id, err)
 			}
-			out = append(out, ProfilePairs{ID: fc.id, Pairs: pairsOf(s.c, fc, ms)})
+			out = append(out, ProfilePairs{ID: fc.id, Pairs: pairsOf(s.c, fc, ms, src)})
 		}
 	}
 	return out, nil
 }
 
 // pairsOf turns one profile's judged matches into preference pairs.
-func pairsOf(c *Corpus, fc fitCase, ms []matcher.Match) []Pair {
+func pairsOf(c *Corpus, fc fitCase, ms []matcher.Match, src PairSource) []Pair {
 	type judged struct {
 		x     []float64
 		grade int
 	}
 	var js []judged
 	for _, m := range ms {
-		k, ok := c.KeyOf(m.ServiceID)
-		if !ok {
-			continue
-		}
+		k, _ := c.KeyOf(m.ServiceID)
 		g, ok := fc.grades[k]
-		if !ok {
+		if !ok && src != UnjudgedAsZero {
 			continue
 		}
 		js = append(js, judged{signalVector(m.Signals, len(fc.p.Needs) > 0), g})

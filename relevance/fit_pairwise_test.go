@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +162,28 @@ func TestFitPairwiseWeighsProfilesEqually(t *testing.T) {
 // total pair weight 1, so 1e-4 barely regularises and 1 dominates.
 var pairwiseLambdas = []float64{1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1}
 
+// pairwiseConfig is one way of fitting: which pairs, and the L2 strength.
+// The cross-validation chooses among them.
+type pairwiseConfig struct {
+	src    PairSource
+	lambda float64
+}
+
+func (c pairwiseConfig) String() string { return fmt.Sprintf("%s, L2 %g", c.src, c.lambda) }
+
+func pairwiseConfigs() []pairwiseConfig {
+	var out []pairwiseConfig
+	for _, src := range []PairSource{JudgedOnly, UnjudgedAsZero} {
+		for _, l := range pairwiseLambdas {
+			out = append(out, pairwiseConfig{src, l})
+		}
+	}
+	return out
+}
+
+// pairsBySource are every tuning profile's pairs, per PairSource.
+type pairsBySource map[PairSource][]ProfilePairs
+
 // pairwiseReport is TestFitWeights' part for the pairwise fit: the
 // cross-validation inside the tuning half, the fit on the whole tuning
 // half with the Go literal, and last the held-out figures. Pairs come
@@ -169,55 +192,65 @@ var pairwiseLambdas = []float64{1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1}
 func pairwiseReport(t *testing.T, sets []*judgedSet, full *Objective, base float64) {
 	ctx := context.Background()
 	start := time.Now()
-	groups, err := full.Pairs(ctx)
-	if err != nil {
-		t.Fatal(err)
+	pairs := pairsBySource{}
+	for _, src := range []PairSource{JudgedOnly, UnjudgedAsZero} {
+		g, err := full.Pairs(ctx, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs[src] = g
+		t.Logf("pairwise (%s): %d pairs from %d tuning profiles ranked %d deep", src, pairCount(g), len(g), PairLimit)
 	}
-	t.Logf("pairwise: %d pairs from %d tuning profiles ranked %d deep", pairCount(groups), len(groups), PairLimit)
 	seen := []*Objective{full}
-	outer := pairwiseFolds(t, sets, groups, func(int) bool { return true }, func(n int) int { return boolInt(n%4 != 1) }, &seen)
-	cvDefault, byLambda := pairwiseCV(t, outer)
-	for i, l := range pairwiseLambdas {
-		t.Logf("pairwise 2-fold cross-validation inside the tuning half, lambda %g: nDCG@10 %.3f (defaults %.3f)", l, byLambda[i], cvDefault)
+	configs := pairwiseConfigs()
+	outer := pairwiseFolds(t, sets, pairs, func(int) bool { return true }, func(n int) int { return boolInt(n%4 != 1) }, &seen)
+	cvDefault, byConfig := pairwiseCV(t, outer, configs)
+	for i, c := range configs {
+		t.Logf("pairwise 2-fold cross-validation inside the tuning half, %s: nDCG@10 %.3f (defaults %.3f)", c, byConfig[i], cvDefault)
 	}
-	best := bestLambda(byLambda)
-	nested := pairwiseNested(t, sets, groups, outer, &seen)
-	t.Logf("pairwise 2-fold cross-validation inside the tuning half: nDCG@10 %.3f with the defaults, %.3f fitted at the chosen lambda %g (the best of %d, so optimistic); %.3f with lambda chosen inside each training fold (nested, honest)",
-		cvDefault, byLambda[best], pairwiseLambdas[best], len(pairwiseLambdas), nested)
+	best := configs[bestConfig(byConfig)]
+	nested := pairwiseNested(t, sets, pairs, outer, configs, &seen)
+	t.Logf("pairwise 2-fold cross-validation inside the tuning half: nDCG@10 %.3f with the defaults, %.3f fitted with the chosen %s (the best of %d, so optimistic); %.3f choosing inside each training fold (nested, honest)",
+		cvDefault, slices.Max(byConfig), best, len(configs), nested)
 
-	w := pairwiseFit(t, groups, pairwiseLambdas[best])
+	w := pairwiseFit(t, pairs[best.src], best.lambda)
 	score, err := full.Score(ctx, w)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("pairwise, whole tuning half: nDCG@10 %.3f fitted, %.3f with the defaults (%s)", score, base, time.Since(start).Round(time.Second))
 	t.Log("\n" + WeightsLiteral(w,
-		fmt.Sprintf("Fitted %s by `make fit` (pairwise logistic regression, L2 %g, over the tuning half of %s, %d profiles):",
-			time.Now().UTC().Format("2006-01-02"), pairwiseLambdas[best], setList(sets), len(groups)),
+		fmt.Sprintf("Fitted %s by `make fit` (pairwise logistic regression, %s, over the tuning half of %s, %d profiles):",
+			time.Now().UTC().Format("2006-01-02"), best, setList(sets), len(pairs[best.src])),
 		fmt.Sprintf("tuning %.3f (defaults %.3f); 2-fold cross-validation inside the tuning half %.3f, nested %.3f (defaults %.3f).",
-			score, base, byLambda[best], nested, cvDefault)))
+			score, base, slices.Max(byConfig), nested, cvDefault)))
+	if nested <= cvDefault {
+		t.Logf("pairwise: nested cross-validation shows no gain on unseen profiles (%.3f fitted, %.3f defaults): keep the defaults", nested, cvDefault)
+	}
 	neverSawHeldOut(t, seen)
 	heldOutTable(t, sets, w)
 }
 
 // pairwiseFold is one fold: the pairs fitted on and the profiles scored.
 type pairwiseFold struct {
-	train []ProfilePairs
+	train pairsBySource
 	test  *Objective
 }
 
 // pairwiseFolds splits the profiles that keep passes by fold(number) into
 // two folds, each fitted on one side and scored on the other.
-func pairwiseFolds(t *testing.T, sets []*judgedSet, groups []ProfilePairs, keep func(int) bool, fold func(int) int, seen *[]*Objective) []pairwiseFold {
+func pairwiseFolds(t *testing.T, sets []*judgedSet, pairs pairsBySource, keep func(int) bool, fold func(int) int, seen *[]*Objective) []pairwiseFold {
 	var out []pairwiseFold
 	for k := range 2 {
 		side := func(k int) func(int) bool { return func(n int) bool { return keep(n) && fold(n) == k } }
 		test := newObjective(t, nonEmpty(fitSets(sets, func(e Entry) bool { n, _ := Number(e.ID); return side(1 - k)(n) })))
 		*seen = append(*seen, test)
-		var train []ProfilePairs
-		for _, g := range groups {
-			if n, _ := Number(g.ID); side(k)(n) {
-				train = append(train, g)
+		train := pairsBySource{}
+		for src, groups := range pairs {
+			for _, g := range groups {
+				if n, _ := Number(g.ID); side(k)(n) {
+					train[src] = append(train[src], g)
+				}
 			}
 		}
 		out = append(out, pairwiseFold{train: train, test: test})
@@ -226,49 +259,50 @@ func pairwiseFolds(t *testing.T, sets []*judgedSet, groups []ProfilePairs, keep 
 }
 
 // pairwiseCV is the mean over folds of the unseen side's nDCG@10, with
-// the defaults and with the weights fitted at each of pairwiseLambdas.
-func pairwiseCV(t *testing.T, folds []pairwiseFold) (defaults float64, byLambda []float64) {
+// the defaults and with the weights fitted by each config.
+func pairwiseCV(t *testing.T, folds []pairwiseFold, configs []pairwiseConfig) (defaults float64, byConfig []float64) {
 	ctx := context.Background()
-	byLambda = make([]float64, len(pairwiseLambdas))
+	byConfig = make([]float64, len(configs))
 	for _, f := range folds {
 		d, err := f.test.Score(ctx, matcher.DefaultWeights)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defaults += d / float64(len(folds))
-		for i, l := range pairwiseLambdas {
-			s, err := f.test.Score(ctx, pairwiseFit(t, f.train, l))
+		for i, c := range configs {
+			s, err := f.test.Score(ctx, pairwiseFit(t, f.train[c.src], c.lambda))
 			if err != nil {
 				t.Fatal(err)
 			}
-			byLambda[i] += s / float64(len(folds))
+			byConfig[i] += s / float64(len(folds))
 		}
 	}
-	return defaults, byLambda
+	return defaults, byConfig
 }
 
-// pairwiseNested scores each outer fold's unseen side with lambda chosen
-// by a 2-fold cross-validation inside that fold's training side only.
-func pairwiseNested(t *testing.T, sets []*judgedSet, groups []ProfilePairs, outer []pairwiseFold, seen *[]*Objective) float64 {
+// pairwiseNested scores each outer fold's unseen side with the config
+// chosen by a 2-fold cross-validation inside that fold's training side.
+func pairwiseNested(t *testing.T, sets []*judgedSet, pairs pairsBySource, outer []pairwiseFold, configs []pairwiseConfig, seen *[]*Objective) float64 {
 	ctx := context.Background()
 	total := 0.0
 	for k, f := range outer {
 		inTrain := func(n int) bool { return boolInt(n%4 != 1) == k }
-		inner := pairwiseFolds(t, sets, groups, inTrain, func(n int) int { return (n / 4) % 2 }, seen)
-		_, byLambda := pairwiseCV(t, inner)
-		l := pairwiseLambdas[bestLambda(byLambda)]
-		s, err := f.test.Score(ctx, pairwiseFit(t, f.train, l))
+		inner := pairwiseFolds(t, sets, pairs, inTrain, func(n int) int { return (n / 4) % 2 }, seen)
+		_, byConfig := pairwiseCV(t, inner, configs)
+		c := configs[bestConfig(byConfig)]
+		s, err := f.test.Score(ctx, pairwiseFit(t, f.train[c.src], c.lambda))
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("pairwise nested fold %d: lambda %g chosen on the training side; nDCG@10 %.3f on the other", k+1, l, s)
+		t.Logf("pairwise nested fold %d: %s chosen on the training side; nDCG@10 %.3f on the other", k+1, c, s)
 		total += s / float64(len(outer))
 	}
 	return total
 }
 
-// bestLambda is the index of the best score, the strongest lambda on a tie.
-func bestLambda(scores []float64) int {
+// bestConfig is the index of the best score; on a tie the later, which
+// within a source is the stronger L2.
+func bestConfig(scores []float64) int {
 	best := 0
 	for i, s := range scores {
 		if s >= scores[best] {
