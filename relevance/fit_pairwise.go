@@ -129,10 +129,49 @@ func signalVector(sig map[string]float64, hasNeeds bool) []float64 {
 	return x
 }
 
-// FitPairwise fits the score weights to groups of pairs: see
-// FitLogistic. Each profile weighs the same, its pairs sharing its weight
-// in proportion to their grade gaps. A profile without pairs is skipped.
-func FitPairwise(groups []ProfilePairs, lambda float64) ([]float64, error) {
+// FitPairwise fits the score weights to groups of pairs, shrunk towards
+// prior (nil: towards 0): see FitLogistic. Each profile weighs the same,
+// its pairs sharing its weight in proportion to their grade gaps. A
+// profile without pairs is skipped.
+func FitPairwise(groups []ProfilePairs, lambda float64, prior []float64) ([]float64, error) {
+	pairs, err := normalisedPairs(groups)
+	if err != nil {
+		return nil, err
+	}
+	if prior == nil {
+		prior = make([]float64, len(PairwiseSignals))
+	}
+	return FitLogistic(pairs, lambda, prior)
+}
+
+// DefaultPrior is matcher.DefaultWeights' score weights at the scale that
+// fits groups best: the logistic loss has no fixed scale, so shrinking
+// towards the defaults means towards their direction at the pairs' own
+// scale, found by a one-weight fit along that direction.
+func DefaultPrior(groups []ProfilePairs) ([]float64, error) {
+	pairs, err := normalisedPairs(groups)
+	if err != nil {
+		return nil, err
+	}
+	d := WeightVector(matcher.DefaultWeights)[:len(PairwiseSignals)]
+	along := make([]Pair, len(pairs))
+	for i, p := range pairs {
+		along[i] = Pair{Diff: []float64{dot(d, p.Diff)}, Weight: p.Weight}
+	}
+	s, err := FitLogistic(along, 1e-6, []float64{0})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(d))
+	for i := range d {
+		out[i] = s[0] * d[i]
+	}
+	return out, nil
+}
+
+// normalisedPairs are the pairs of groups with each profile's weights
+// summing to 1/(profiles with pairs).
+func normalisedPairs(groups []ProfilePairs) ([]Pair, error) {
 	var pairs []Pair
 	n := 0
 	for _, g := range groups {
@@ -154,7 +193,7 @@ func FitPairwise(groups []ProfilePairs, lambda float64) ([]float64, error) {
 	for i := range pairs {
 		pairs[i].Weight /= float64(n)
 	}
-	return FitLogistic(pairs, lambda, len(PairwiseSignals))
+	return pairs, nil
 }
 
 // PairwiseWeights are matcher.DefaultWeights with the score weights set

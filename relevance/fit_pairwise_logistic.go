@@ -15,17 +15,25 @@ const (
 	maxPairs        = 1_000_000
 )
 
-// FitLogistic minimises, over β ≥ 0 (dim weights),
+// FitLogistic minimises, over β ≥ 0 (as many weights as prior),
 //
-//	Σ_pairs w·log(1+exp(−β·d)) + λ/2·|β|²
+//	Σ_pairs w·log(1+exp(−β·d)) + λ/2·|β−prior|²
 //
 // by projected accelerated gradient (FISTA with restarts): the weighted
 // pairwise logistic loss of preferring each pair's first service, with no
 // intercept (a pair has no side). Weights below 0 are clipped to 0: a
 // signal the judges disfavour is left out rather than turned against.
-func FitLogistic(pairs []Pair, lambda float64, dim int) ([]float64, error) {
+// A zero prior is plain ridge; a non-zero one shrinks towards a known
+// good point instead of towards nothing.
+func FitLogistic(pairs []Pair, lambda float64, prior []float64) ([]float64, error) {
+	dim := len(prior)
 	if err := checkPairs(pairs, lambda, dim); err != nil {
 		return nil, err
+	}
+	for i, v := range prior {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("prior[%d] %v: want a finite number ≥ 0", i, v)
+		}
 	}
 	// L bounds the gradient's Lipschitz constant: ¼·Σ w·|d|² + λ.
 	lip := lambda
@@ -35,12 +43,12 @@ func FitLogistic(pairs []Pair, lambda float64, dim int) ([]float64, error) {
 	beta, y := make([]float64, dim), make([]float64, dim)
 	prevLoss, t := math.Inf(1), 1.0
 	for range logisticMaxIter {
-		g := logisticGrad(pairs, lambda, y)
+		g := logisticGrad(pairs, lambda, prior, y)
 		next := make([]float64, dim)
 		for i := range next {
 			next[i] = max(0, y[i]-g[i]/lip)
 		}
-		loss := logisticLoss(pairs, lambda, next)
+		loss := logisticLoss(pairs, lambda, prior, next)
 		if loss > prevLoss { // momentum overshot: restart from the last point
 			copy(y, beta)
 			t = 1
@@ -64,7 +72,7 @@ func checkPairs(pairs []Pair, lambda float64, dim int) error {
 	case !(lambda > 0) || math.IsInf(lambda, 0):
 		return fmt.Errorf("lambda %v: want a finite number above 0", lambda)
 	case dim <= 0:
-		return fmt.Errorf("dim %d: want at least 1", dim)
+		return errors.New("prior: want at least 1 weight")
 	case len(pairs) == 0:
 		return errors.New("pairs: none to fit")
 	case len(pairs) > maxPairs:
@@ -86,18 +94,21 @@ func checkPairs(pairs []Pair, lambda float64, dim int) error {
 	return nil
 }
 
-func logisticLoss(pairs []Pair, lambda float64, beta []float64) float64 {
-	sum := lambda / 2 * dot(beta, beta)
+func logisticLoss(pairs []Pair, lambda float64, prior, beta []float64) float64 {
+	sum := 0.0
+	for i := range beta {
+		sum += lambda / 2 * (beta[i] - prior[i]) * (beta[i] - prior[i])
+	}
 	for _, p := range pairs {
 		sum += p.Weight * softplus(-dot(beta, p.Diff))
 	}
 	return sum
 }
 
-func logisticGrad(pairs []Pair, lambda float64, beta []float64) []float64 {
+func logisticGrad(pairs []Pair, lambda float64, prior, beta []float64) []float64 {
 	g := make([]float64, len(beta))
 	for i := range g {
-		g[i] = lambda * beta[i]
+		g[i] = lambda * (beta[i] - prior[i])
 	}
 	for _, p := range pairs {
 		// d/dβ log(1+exp(−β·d)) = −d·σ(−β·d)

@@ -46,7 +46,7 @@ func TestFitLogisticRecoversDirection(t *testing.T) {
 	// not learn it, and still find the direction of the others.
 	truth := []float64{4, 2, 0, 1, -2}
 	pairs := syntheticPairs(4000, truth, 9)
-	beta, err := FitLogistic(pairs, 1e-4, len(truth))
+	beta, err := FitLogistic(pairs, 1e-4, make([]float64, len(truth)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestFitLogisticRecoversDirection(t *testing.T) {
 	}
 
 	// Stronger regularisation shrinks the weights.
-	strong, err := FitLogistic(pairs, 1, len(truth))
+	strong, err := FitLogistic(pairs, 1, make([]float64, len(truth)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,11 +80,12 @@ func TestFitLogisticRecoversDirection(t *testing.T) {
 func TestFitLogisticIsOptimal(t *testing.T) {
 	pairs := syntheticPairs(500, []float64{1, -1, 3}, 3)
 	lambda := 0.01
-	beta, err := FitLogistic(pairs, lambda, 3)
+	prior := []float64{0.5, 0.5, 0}
+	beta, err := FitLogistic(pairs, lambda, prior)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := logisticGrad(pairs, lambda, beta)
+	g := logisticGrad(pairs, lambda, prior, beta)
 	for i := range beta {
 		if beta[i] > 0 && math.Abs(g[i]) > 1e-4 || beta[i] == 0 && g[i] < -1e-4 {
 			t.Errorf("coordinate %d: beta %v, gradient %v: not a constrained optimum", i, beta[i], g[i])
@@ -94,22 +95,68 @@ func TestFitLogisticIsOptimal(t *testing.T) {
 
 func TestFitLogisticRejectsBadInput(t *testing.T) {
 	good := []Pair{{Diff: []float64{1, 0}, Weight: 1}}
+	two := make([]float64, 2)
 	for _, c := range []struct {
 		name   string
 		pairs  []Pair
 		lambda float64
+		prior  []float64
 		want   string
 	}{
-		{"no lambda", good, 0, "lambda"},
-		{"NaN lambda", good, math.NaN(), "lambda"},
-		{"no pairs", nil, 1, "pairs"},
-		{"short diff", []Pair{{Diff: []float64{1}, Weight: 1}}, 1, "pairs[0].Diff"},
-		{"NaN diff", []Pair{{Diff: []float64{1, math.NaN()}, Weight: 1}}, 1, "pairs[0].Diff"},
-		{"negative weight", []Pair{{Diff: []float64{1, 0}, Weight: -1}}, 1, "pairs[0].Weight"},
+		{"no lambda", good, 0, two, "lambda"},
+		{"NaN lambda", good, math.NaN(), two, "lambda"},
+		{"no pairs", nil, 1, two, "pairs"},
+		{"short diff", []Pair{{Diff: []float64{1}, Weight: 1}}, 1, two, "pairs[0].Diff"},
+		{"NaN diff", []Pair{{Diff: []float64{1, math.NaN()}, Weight: 1}}, 1, two, "pairs[0].Diff"},
+		{"negative prior", good, 1, []float64{0, -1}, "prior[1]"},
+		{"no prior", good, 1, nil, "prior"},
+		{"negative weight", []Pair{{Diff: []float64{1, 0}, Weight: -1}}, 1, two, "pairs[0].Weight"},
 	} {
-		if _, err := FitLogistic(c.pairs, c.lambda, 2); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := FitLogistic(c.pairs, c.lambda, c.prior); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one naming %s", c.name, err, c.want)
 		}
+	}
+}
+
+func TestFitLogisticShrinksTowardsPrior(t *testing.T) {
+	pairs := syntheticPairs(300, []float64{3, 0, 1}, 5)
+	prior := []float64{0, 2, 0}
+	weak, err := FitLogistic(pairs, 1e-4, prior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strong, err := FitLogistic(pairs, 100, prior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dist := func(b []float64) float64 {
+		d := make([]float64, len(b))
+		for i := range b {
+			d[i] = b[i] - prior[i]
+		}
+		return math.Sqrt(dot(d, d))
+	}
+	if dist(strong) > 0.05 || dist(weak) < 1 {
+		t.Errorf("distance to the prior %v: %.3f with lambda 100 (want < 0.05), %.3f with 1e-4 (want > 1)", prior, dist(strong), dist(weak))
+	}
+}
+
+func TestDefaultPrior(t *testing.T) {
+	d := WeightVector(matcher.DefaultWeights)[:len(PairwiseSignals)]
+	truth := make([]float64, len(d))
+	for i := range d {
+		truth[i] = 5 * d[i]
+	}
+	prior, err := DefaultPrior([]ProfilePairs{{ID: "a-01", Pairs: syntheticPairs(3000, truth, 7)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cosine(prior, d); c < 1-1e-9 {
+		t.Errorf("prior %v is not along the defaults %v (cosine %v)", prior, d, c)
+	}
+	// Judges following 5×defaults give a scale near 5.
+	if s := prior[0] / d[0]; s < 4 || s > 6 {
+		t.Errorf("prior scale %.2f, want about 5", s)
 	}
 }
 
@@ -146,36 +193,47 @@ func TestFitPairwiseWeighsProfilesEqually(t *testing.T) {
 		many.Pairs = append(many.Pairs, Pair{Diff: []float64{1, 0, 0, 0, 0, 0, 0, 0}, Weight: 3})
 	}
 	one := ProfilePairs{ID: "a-03", Pairs: []Pair{{Diff: []float64{0, 1, 0, 0, 0, 0, 0, 0}, Weight: 1}}}
-	beta, err := FitPairwise([]ProfilePairs{many, one, {ID: "a-05"}}, 0.1)
+	beta, err := FitPairwise([]ProfilePairs{many, one, {ID: "a-05"}}, 0.1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if math.Abs(beta[0]-beta[1]) > 1e-6 || beta[0] <= 0 {
 		t.Errorf("beta %v: want beta[0] = beta[1] > 0", beta)
 	}
-	if _, err := FitPairwise([]ProfilePairs{{ID: "a-05"}}, 0.1); err == nil {
+	if _, err := FitPairwise([]ProfilePairs{{ID: "a-05"}}, 0.1, nil); err == nil {
 		t.Error("FitPairwise without pairs: no error")
 	}
 }
 
 // pairwiseLambdas are the L2 strengths tried; the loss is normalised to
-// total pair weight 1, so 1e-4 barely regularises and 1 dominates.
-var pairwiseLambdas = []float64{1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1}
+// total pair weight 1, so 1e-4 barely regularises and 10 all but fixes
+// the weights at the centre.
+var pairwiseLambdas = []float64{1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 10}
 
-// pairwiseConfig is one way of fitting: which pairs, and the L2 strength.
-// The cross-validation chooses among them.
+// pairwiseConfig is one way of fitting: which pairs, whether to shrink
+// towards the defaults (else towards 0), and the L2 strength. The
+// cross-validation chooses among them.
 type pairwiseConfig struct {
-	src    PairSource
-	lambda float64
+	src        PairSource
+	toDefaults bool
+	lambda     float64
 }
 
-func (c pairwiseConfig) String() string { return fmt.Sprintf("%s, L2 %g", c.src, c.lambda) }
+func (c pairwiseConfig) String() string {
+	towards := "0"
+	if c.toDefaults {
+		towards = "the defaults"
+	}
+	return fmt.Sprintf("%s, L2 %g towards %s", c.src, c.lambda, towards)
+}
 
 func pairwiseConfigs() []pairwiseConfig {
 	var out []pairwiseConfig
 	for _, src := range []PairSource{JudgedOnly, UnjudgedAsZero} {
-		for _, l := range pairwiseLambdas {
-			out = append(out, pairwiseConfig{src, l})
+		for _, toDefaults := range []bool{false, true} {
+			for _, l := range pairwiseLambdas {
+				out = append(out, pairwiseConfig{src, toDefaults, l})
+			}
 		}
 	}
 	return out
@@ -213,7 +271,7 @@ func pairwiseReport(t *testing.T, sets []*judgedSet, full *Objective, base float
 	t.Logf("pairwise 2-fold cross-validation inside the tuning half: nDCG@10 %.3f with the defaults, %.3f fitted with the chosen %s (the best of %d, so optimistic); %.3f choosing inside each training fold (nested, honest)",
 		cvDefault, slices.Max(byConfig), best, len(configs), nested)
 
-	w := pairwiseFit(t, pairs[best.src], best.lambda)
+	w := pairwiseFit(t, pairs[best.src], best)
 	score, err := full.Score(ctx, w)
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +328,7 @@ func pairwiseCV(t *testing.T, folds []pairwiseFold, configs []pairwiseConfig) (d
 		}
 		defaults += d / float64(len(folds))
 		for i, c := range configs {
-			s, err := f.test.Score(ctx, pairwiseFit(t, f.train[c.src], c.lambda))
+			s, err := f.test.Score(ctx, pairwiseFit(t, f.train[c.src], c))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -290,7 +348,7 @@ func pairwiseNested(t *testing.T, sets []*judgedSet, pairs pairsBySource, outer 
 		inner := pairwiseFolds(t, sets, pairs, inTrain, func(n int) int { return (n / 4) % 2 }, seen)
 		_, byConfig := pairwiseCV(t, inner, configs)
 		c := configs[bestConfig(byConfig)]
-		s, err := f.test.Score(ctx, pairwiseFit(t, f.train[c.src], c.lambda))
+		s, err := f.test.Score(ctx, pairwiseFit(t, f.train[c.src], c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,9 +371,16 @@ func bestConfig(scores []float64) int {
 }
 
 // pairwiseFit fits and rounds the weights as the literal prints them.
-func pairwiseFit(t *testing.T, groups []ProfilePairs, lambda float64) matcher.Weights {
+func pairwiseFit(t *testing.T, groups []ProfilePairs, c pairwiseConfig) matcher.Weights {
 	t.Helper()
-	beta, err := FitPairwise(groups, lambda)
+	var prior []float64
+	if c.toDefaults {
+		var err error
+		if prior, err = DefaultPrior(groups); err != nil {
+			t.Fatal(err)
+		}
+	}
+	beta, err := FitPairwise(groups, c.lambda, prior)
 	if err != nil {
 		t.Fatal(err)
 	}
