@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/signpost/signpost/matcher"
 )
@@ -52,11 +53,22 @@ const (
 	// learns to favour distance, which fills the top 10 with such
 	// services.
 	UnjudgedAsZero
+	// NearTop is UnjudgedAsZero with each pair weighted also by how much
+	// swapping the two would change DCG@10 in the default ranking
+	// (LambdaRank's |ΔDCG|): nDCG@10 cares about the top only, and a
+	// pair of services both below 10 does not count at all.
+	NearTop
 )
 
+// PairSources are every PairSource.
+var PairSources = []PairSource{JudgedOnly, UnjudgedAsZero, NearTop}
+
 func (s PairSource) String() string {
-	if s == UnjudgedAsZero {
+	switch s {
+	case UnjudgedAsZero:
 		return "unjudged as grade 0"
+	case NearTop:
+		return "unjudged as grade 0, weighted by |ΔDCG@10|"
 	}
 	return "judged only"
 }
@@ -88,15 +100,20 @@ func pairsOf(c *Corpus, fc fitCase, ms []matcher.Match, src PairSource) []Pair {
 	type judged struct {
 		x     []float64
 		grade int
+		disc  float64 // the DCG@10 discount of its rank
 	}
 	var js []judged
-	for _, m := range ms {
+	for r, m := range ms {
 		k, _ := c.KeyOf(m.ServiceID)
 		g, ok := fc.grades[k]
-		if !ok && src != UnjudgedAsZero {
+		if !ok && src == JudgedOnly {
 			continue
 		}
-		js = append(js, judged{signalVector(m.Signals, len(fc.p.Needs) > 0), g})
+		disc := 0.0
+		if r < TopK {
+			disc = 1 / math.Log2(float64(r)+2)
+		}
+		js = append(js, judged{signalVector(m.Signals, len(fc.p.Needs) > 0), g, disc})
 	}
 	var out []Pair
 	for _, a := range js {
@@ -104,11 +121,17 @@ func pairsOf(c *Corpus, fc fitCase, ms []matcher.Match, src PairSource) []Pair {
 			if a.grade <= b.grade {
 				continue
 			}
+			w := float64(a.grade - b.grade)
+			if src == NearTop {
+				if w *= math.Abs(a.disc - b.disc); w == 0 {
+					continue
+				}
+			}
 			d := make([]float64, len(a.x))
 			for i := range d {
 				d[i] = a.x[i] - b.x[i]
 			}
-			out = append(out, Pair{Diff: d, Weight: float64(a.grade - b.grade)})
+			out = append(out, Pair{Diff: d, Weight: w})
 		}
 	}
 	return out

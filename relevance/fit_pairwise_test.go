@@ -229,7 +229,7 @@ func (c pairwiseConfig) String() string {
 
 func pairwiseConfigs() []pairwiseConfig {
 	var out []pairwiseConfig
-	for _, src := range []PairSource{JudgedOnly, UnjudgedAsZero} {
+	for _, src := range PairSources {
 		for _, toDefaults := range []bool{false, true} {
 			for _, l := range pairwiseLambdas {
 				out = append(out, pairwiseConfig{src, toDefaults, l})
@@ -251,7 +251,7 @@ func pairwiseReport(t *testing.T, sets []*judgedSet, full *Objective, base float
 	ctx := context.Background()
 	start := time.Now()
 	pairs := pairsBySource{}
-	for _, src := range []PairSource{JudgedOnly, UnjudgedAsZero} {
+	for _, src := range PairSources {
 		g, err := full.Pairs(ctx, src)
 		if err != nil {
 			t.Fatal(err)
