@@ -405,3 +405,37 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+func TestPairsOf(t *testing.T) {
+	c := &Corpus{Name: "t", keyOf: map[string]string{"id-a": "a", "id-b": "b", "id-c": "c"}}
+	sig := func(need, text float64) map[string]float64 {
+		return map[string]float64{"need": need, "text": text, "distance": 0.5}
+	}
+	ms := []matcher.Match{
+		{ServiceID: "id-c", Signals: sig(0.9, 0.9)}, // unjudged, ranked first
+		{ServiceID: "id-b", Signals: sig(0.2, 0.4)}, // grade 1
+		{ServiceID: "id-a", Signals: sig(0.6, 0.2)}, // grade 3
+	}
+	fc := fitCase{id: "t-01", p: matcher.Profile{Needs: []string{"food"}}, grades: map[string]int{"a": 3, "b": 1}}
+
+	judged := pairsOf(c, fc, ms, JudgedOnly)
+	if len(judged) != 1 || judged[0].Weight != 2 || math.Abs(judged[0].Diff[0]-0.4) > 1e-12 ||
+		math.Abs(judged[0].Diff[1]+0.2) > 1e-12 || judged[0].Diff[2] != 0 {
+		t.Errorf("JudgedOnly: %+v, want one pair a over b, weight 2, need +0.4, text −0.2", judged)
+	}
+	if all := pairsOf(c, fc, ms, UnjudgedAsZero); len(all) != 3 {
+		t.Errorf("UnjudgedAsZero: %d pairs, want 3 (a over b, a over c, b over c)", len(all))
+	}
+	// a (rank 3) over c (rank 1): gap 3 × (1/log2(2) − 1/log2(4)) = 1.5.
+	top := pairsOf(c, fc, ms, NearTop)
+	if len(top) != 3 || math.Abs(top[1].Weight-1.5) > 1e-12 {
+		t.Errorf("NearTop: %+v, want 3 pairs, a over c weighing 1.5", top)
+	}
+
+	// Without needs, Rank gives need half its weight and text the other
+	// half: the need feature becomes the mean of the two.
+	fc.p.Needs = nil
+	if d := pairsOf(c, fc, ms, JudgedOnly)[0].Diff; math.Abs(d[0]-0.1) > 1e-12 {
+		t.Errorf("no needs: need difference %v, want (0.4−0.2)/2 = 0.1", d[0])
+	}
+}
