@@ -286,6 +286,7 @@ func pairwiseReport(t *testing.T, sets []*judgedSet, full *Objective, base float
 		t.Logf("pairwise: nested cross-validation shows no gain on unseen profiles (%.3f fitted, %.3f defaults): keep the defaults", nested, cvDefault)
 	}
 	neverSawHeldOut(t, seen)
+	t.Log("pairwise: the held-out figures of the defaults and of the pairwise-fitted weights")
 	heldOutTable(t, sets, w)
 }
 
