@@ -17,9 +17,11 @@ import (
 // judged set (make fit): 2-fold cross-validation inside the tuning half
 // first, so over-fitting shows, then the fit on the whole tuning half, the
 // weights as Go to paste into matcher/weights.go, and last the held-out
-// figures of the default and the fitted weights side by side.
+// figures of the default and the fitted weights side by side. The
+// pairwise fit (fit_pairwise.go) is reported the same way before it.
 func TestFitWeights(t *testing.T) {
-	if os.Getenv("SIGNPOST_EVAL_FIT") != "1" {
+	mode := os.Getenv("SIGNPOST_EVAL_FIT")
+	if mode != "1" && mode != "pairwise" {
 		t.Skip("fitting the weights takes minutes: run `make fit` " +
 			"(SIGNPOST_EVAL_FIT=1 go test -count=1 -timeout 60m -run '^TestFitWeights$' -v ./relevance)")
 	}
@@ -28,6 +30,13 @@ func TestFitWeights(t *testing.T) {
 	tuning := fitSets(sets, func(e Entry) bool { return true })
 	full := newObjective(t, tuning)
 	base := agreesWithHarness(t, full, tuning)
+
+	// The pairwise fit first: it takes seconds, the ascent minutes.
+	// SIGNPOST_EVAL_FIT=pairwise stops after it.
+	pairwiseReport(t, sets, full, base)
+	if mode == "pairwise" {
+		return
+	}
 
 	var seen []*Objective
 	cvDefault, cvFitted := crossValidate(t, sets, &seen)
