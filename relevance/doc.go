@@ -24,6 +24,7 @@
 //
 //	make eval                                   # the table, per set and half
 //	make fit                                    # refit matcher.Weights on the tuning half
+//	                                            # (coordinate ascent and pairwise logistic regression)
 //	SIGNPOST_EVAL_POOL=/dir go test -run TestPool ./relevance    # write batches to judge
 //	SIGNPOST_EVAL_MERGE=/dir go test -run TestMerge ./relevance  # append graded batches
 //	SIGNPOST_EVAL_SETS=/dir                     # read sets from elsewhere (default sets/)
