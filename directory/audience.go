@@ -97,13 +97,3 @@ func (d *Directory) SetServiceAudience(ctx context.Context, id uuid.UUID, versio
 		return s, q.SetServiceAudience(ctx, s, version)
 	})
 }
-
-// MatcherAudience is a stored audience as the matcher takes it; nil for
-// none.
-func MatcherAudience(a *store.Audience) *matcher.Audience {
-	if a == nil {
-		return nil
-	}
-	return &matcher.Audience{MinimumAge: a.MinimumAge, MaximumAge: a.MaximumAge, Gender: a.Gender,
-		Groups: append([]string(nil), a.Groups...)}
-}

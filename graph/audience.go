@@ -5,6 +5,7 @@ import (
 
 	"github.com/signpost/signpost/directory"
 	"github.com/signpost/signpost/graph/model"
+	"github.com/signpost/signpost/indexer"
 	"github.com/signpost/signpost/matcher"
 	"github.com/signpost/signpost/store"
 )
@@ -55,7 +56,7 @@ func audienceOf(a matcher.Audience, confirmed bool) *model.ServiceAudience {
 // words the index sees. The terms come through the request's loaders, so a
 // page of services costs one query for all their terms.
 func (r *Resolver) serviceAudience(ctx context.Context, s *store.Service) (*model.ServiceAudience, error) {
-	if a := directory.MatcherAudience(s.Audience); a != nil {
+	if a := indexer.ConfirmedAudience(s.Audience); a != nil {
 		return audienceOf(*a, true), nil
 	}
 	l := r.loadersFor(ctx)

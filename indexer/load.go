@@ -97,14 +97,14 @@ func (b *builder) services(ctx context.Context, svcs []store.Service) error {
 			DeliveryModes: s.DeliveryModes, AccessRoutes: s.AccessRoutes, AcceptingRefs: s.AcceptingReferrals,
 			Languages: s.Languages, Accessibility: append([]string(nil), s.Accessibility...), AssuredDate: s.AssuredDate}
 		b.docs[s.ID] = &b.out[i]
-		b.out[i].ConfirmedAudience = confirmedAudience(s.Audience)
+		b.out[i].ConfirmedAudience = ConfirmedAudience(s.Audience)
 	}
 	return nil
 }
 
-// confirmedAudience is the organisation's answer to whom a service is for,
-// which wins over what the matcher derives; nil when it gave none.
-func confirmedAudience(a *store.Audience) *matcher.Audience {
+// ConfirmedAudience is the organisation's answer to whom a service is for,
+// which wins over what the matcher derives; nil when it gave none. The API shows the same conversion.
+func ConfirmedAudience(a *store.Audience) *matcher.Audience {
 	if a == nil {
 		return nil
 	}
